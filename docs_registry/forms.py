@@ -1,0 +1,149 @@
+"""Forms validate what people type; services decide and save."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import (
+    SUMMARY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Audience,
+    Category,
+    User,
+    Version,
+)
+from .rendering import RenderingError, check_markdown
+from .selectors import SORTS, owner_choices
+
+
+class MarkdownField(forms.CharField):
+    """A document body: required, and refused here already if the renderer would
+    refuse it (too large, NUL characters, pathological nesting)."""
+
+    widget = forms.Textarea(attrs={"rows": 24, "class": "markdown-source"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if not value.strip():
+            raise ValidationError("The body is empty.", code="empty_body")
+        try:
+            check_markdown(value)
+        except RenderingError as error:
+            raise ValidationError(error.message, code=error.code) from error
+
+
+def _title_field() -> forms.CharField:
+    return forms.CharField(
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": "A title is required."},
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.display_name} ({user.username})"
+
+
+class DocumentCreateForm(forms.Form):
+    title = _title_field()
+    category = forms.ModelChoiceField(Category.objects.all())
+    audience = forms.ChoiceField(choices=Audience.choices)
+    owner = UserChoiceField(owner_choices())
+    body = MarkdownField(
+        help_text="Markdown. Published as v1 with the summary “Created”."
+    )
+
+
+class EditForm(forms.Form):
+    """The owner's edit page. Publishing additionally requires a change summary."""
+
+    title = _title_field()
+    body = MarkdownField()
+    summary = forms.CharField(
+        label="Change summary",
+        max_length=SUMMARY_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What changed and why, in words both teams will read. "
+        f"Required to publish; at most {SUMMARY_MAX_LENGTH} characters.",
+    )
+    significance = forms.ChoiceField(
+        choices=Version.Significance.choices,
+        initial=Version.Significance.MAJOR,
+        widget=forms.RadioSelect,
+    )
+    base_number = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def require_summary(self) -> bool:
+        """Publishing needs a summary; saving a draft does not."""
+        if not self.cleaned_data.get("summary", "").strip():
+            self.add_error(
+                "summary",
+                ValidationError(
+                    "A change summary is required to publish.", code="summary_required"
+                ),
+            )
+            return False
+        return True
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "A reason is required."},
+    )
+
+
+class TransferForm(ReasonForm):
+    new_owner = UserChoiceField(owner_choices(), label="New owner")
+    field_order = ["new_owner", "reason"]
+
+
+class DetailsForm(forms.Form):
+    title = _title_field()
+    category = forms.ModelChoiceField(Category.objects.all())
+    audience = forms.ChoiceField(choices=Audience.choices)
+    reason = forms.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: why, for the change history.",
+    )
+
+
+class BrowseForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="ID or title")
+    audience = forms.ChoiceField(
+        choices=[("", "All teams"), *Audience.choices], required=False
+    )
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, empty_label="All categories"
+    )
+    owner = UserChoiceField(
+        User.objects.filter(owned_documents__isnull=False).distinct(),
+        required=False,
+        empty_label="Any owner",
+    )
+    owner_inactive = forms.BooleanField(required=False, label="Owner inactive")
+    include_retired = forms.BooleanField(required=False, label="Include retired")
+    sort = forms.ChoiceField(
+        choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput
+    )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "query": data["q"].strip(),
+            "audience": data["audience"],
+            "category_id": data["category"].pk if data["category"] else None,
+            "owner_id": data["owner"].pk if data["owner"] else None,
+            "owner_inactive": data["owner_inactive"],
+            "include_retired": data["include_retired"],
+            "sort": data["sort"] or "id",
+        }

@@ -1,0 +1,209 @@
+"""The registry's tables. Rules about how rows change live in services.py."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+SUMMARY_MAX_LENGTH = 500
+TITLE_MAX_LENGTH = 200
+
+prefix_validator = RegexValidator(
+    r"^[A-Z]{2,5}$",
+    "An ID prefix is 2 to 5 capital letters, e.g. PRC.",
+    code="invalid_prefix",
+)
+
+
+class Team(models.TextChoices):
+    SALES = "sales", "Sales"
+    SUPPORT = "support", "Support"
+
+
+class Audience(models.TextChoices):
+    SALES = "sales", "Sales"
+    SUPPORT = "support", "Support"
+    BOTH = "both", "Sales and Support"
+
+
+class User(AbstractUser):
+    """A member of staff: on the Sales team, the Support team or both."""
+
+    in_sales = models.BooleanField("Sales team", default=False)
+    in_support = models.BooleanField("Support team", default=False)
+    is_manager = models.BooleanField(
+        "manager",
+        default=False,
+        help_text="Managers create documents, assign and transfer ownership, "
+        "retire documents and see the change history of everything.",
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def teams(self) -> list[str]:
+        return [
+            label
+            for member, label in (
+                (self.in_sales, "Sales"),
+                (self.in_support, "Support"),
+            )
+            if member
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Category(models.Model):
+    """A kind of document; its prefix starts every document ID in it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    prefix = models.CharField(
+        max_length=5,
+        unique=True,
+        validators=[prefix_validator],
+        help_text="2–5 capital letters. Fixed once the category has documents.",
+    )
+    description = models.CharField(max_length=300, blank=True)
+    # The last number handed out under this prefix. Only ever incremented, so an
+    # ID is never reused, not even after a document is retired.
+    last_number = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["last_number"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        RETIRED = "retired", "Retired"
+
+    doc_id = models.CharField("document ID", max_length=16, unique=True, editable=False)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    owner = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="owned_documents"
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    # Denormalised pointer to the newest Version, so a read is one joined query.
+    current_version = models.OneToOneField(
+        "Version",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retired_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    retirement_reason = models.TextField(blank=True, editable=False)
+
+    # Metadata only: publishes are recorded in the Version table.
+    history = HistoricalRecords(excluded_fields=["current_version"])
+
+    class Meta:
+        ordering = ["doc_id"]
+        indexes = [models.Index(fields=["status", "doc_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.doc_id} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("docs_registry:document", args=[self.doc_id])
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == self.Status.RETIRED
+
+    @property
+    def citation(self) -> str:
+        number = self.current_version.number if self.current_version else 0
+        return f"{self.doc_id} v{number}"
+
+
+class Version(models.Model):
+    """A published version. Append-only: never updated, never deleted."""
+
+    class Significance(models.TextChoices):
+        MAJOR = "major", "Major — everyone in the audience must acknowledge"
+        MINOR = "minor", "Minor — typo-level, no acknowledgment needed"
+
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    body = models.TextField()
+    body_html = models.TextField()
+    summary = models.CharField("change summary", max_length=SUMMARY_MAX_LENGTH)
+    significance = models.CharField(max_length=5, choices=Significance.choices)
+    published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="version_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="version_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.doc_id} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "docs_registry:version", args=[self.document.doc_id, self.number]
+        )
+
+    @property
+    def is_major(self) -> bool:
+        return self.significance == self.Significance.MAJOR
+
+
+class Draft(models.Model):
+    """The owner's private working copy of a document's next version."""
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, related_name="draft"
+    )
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="drafts")
+    base_number = models.PositiveIntegerField(
+        help_text="The version this draft was started from."
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    body = models.TextField()
+    summary = models.CharField(max_length=SUMMARY_MAX_LENGTH, blank=True)
+    significance = models.CharField(
+        max_length=5,
+        choices=Version.Significance.choices,
+        default=Version.Significance.MAJOR,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Draft of {self.document.doc_id} (based on v{self.base_number})"

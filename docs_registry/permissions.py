@@ -1,0 +1,38 @@
+"""Who may do what: pure functions, asked by views (to show or refuse) and again
+by services (so the admin, commands and any future API obey the same rules)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from .models import Document, User
+
+
+def is_manager(user: User) -> bool:
+    return bool(user.is_active and (user.is_manager or user.is_superuser))
+
+
+def can_read(user: User, document: Document) -> bool:
+    """Every signed-in member of staff reads every document, archived versions,
+    comparisons and history included: one place, the same page for everyone."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_publish(user: User, document: Document) -> bool:
+    """Only the document's one owner edits and publishes — not even a manager."""
+    return bool(
+        user.is_active and document.owner_id == user.pk and not document.is_retired
+    )
+
+
+def can_manage(user: User, document: Document | None = None) -> bool:
+    """Create, transfer, retire and change metadata: managers only."""
+    return is_manager(user)
+
+
+def require(allowed: bool, message: str = "You are not allowed to do that.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,0 +1,345 @@
+"""Every write to the registry. Views, the admin and management commands call these,
+so the rules hold whichever door a change comes through."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import permissions
+from .models import (
+    SUMMARY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Audience,
+    Category,
+    Document,
+    Draft,
+    User,
+    Version,
+)
+from .rendering import check_markdown, render_markdown
+
+CREATED_SUMMARY = "Created"
+
+
+class ServiceError(Exception):
+    """A rule refused the change; `message` is written for the person who tried."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class StaleDraftError(ServiceError):
+    """The document gained a version after the draft was started from `base_number`."""
+
+    def __init__(self, *, base_number: int, current_number: int):
+        super().__init__(
+            f"This draft was started from v{base_number}, but the document is now "
+            f"at v{current_number}. Compare the versions, then rebase your draft "
+            "on the current version before publishing. Your draft is kept.",
+            code="stale_draft",
+        )
+        self.base_number = base_number
+        self.current_number = current_number
+
+
+def _save_with_history(instance, *, actor: User, reason: str) -> None:
+    """Save and record who and why in simple-history. The library never clears these
+    attributes, so a later save would silently reuse the old reason: clear them."""
+    instance._history_user = actor
+    instance._change_reason = reason
+    try:
+        instance.save()
+    finally:
+        del instance._history_user
+        del instance._change_reason
+
+
+def _require_text(value: str, *, field: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ServiceError(f"The {field} is required.", code=f"{field}_required")
+    if len(value) > max_length:
+        raise ServiceError(
+            f"The {field} is at most {max_length} characters.", code=f"{field}_too_long"
+        )
+    return value
+
+
+def _require_active_user(user: User, *, role: str) -> None:
+    if not user.is_active:
+        raise ServiceError(
+            f"{user} is deactivated and cannot be the {role}.", code="inactive_user"
+        )
+
+
+def _next_doc_id(category: Category) -> str:
+    # The UPDATE locks the category row until commit (IMMEDIATE mode on SQLite),
+    # so two documents created at once in one category get consecutive numbers.
+    # It is a counter, not history: the queryset update is intended.
+    Category.objects.filter(pk=category.pk).update(last_number=F("last_number") + 1)
+    prefix, number = Category.objects.values_list("prefix", "last_number").get(
+        pk=category.pk
+    )
+    return f"{prefix}-{number:04d}"
+
+
+@transaction.atomic
+def document_create(
+    *,
+    actor: User,
+    category: Category,
+    title: str,
+    audience: str,
+    owner: User,
+    body: str,
+) -> Document:
+    """Create a document with the next ID of its category and publish its v1.
+
+    The ID is assigned once and never reused. Raises PermissionDenied unless the
+    actor is a manager, ServiceError for bad input, RenderingError for a body the
+    renderer refuses.
+    """
+    permissions.require(
+        permissions.can_manage(actor), "Only managers create documents."
+    )
+    title = _require_text(title, field="title", max_length=TITLE_MAX_LENGTH)
+    if audience not in Audience.values:
+        raise ServiceError("Choose an audience.", code="invalid_audience")
+    _require_active_user(owner, role="owner")
+    body_html = render_markdown(body)
+
+    document = Document(
+        doc_id=_next_doc_id(category),
+        category=category,
+        title=title,
+        audience=audience,
+        owner=owner,
+    )
+    _save_with_history(document, actor=actor, reason=CREATED_SUMMARY)
+    version = Version.objects.create(
+        document=document,
+        number=1,
+        title=title,
+        body=body,
+        body_html=body_html,
+        summary=CREATED_SUMMARY,
+        significance=Version.Significance.MAJOR,
+        published_by=actor,
+        published_at=timezone.now(),
+    )
+    _point_to_current(document, version)
+    return document
+
+
+def _point_to_current(document: Document, version: Version) -> None:
+    # The pointer is derived from the Version table, which is itself the record of
+    # every publish; an update keeps it out of the metadata history.
+    Document.objects.filter(pk=document.pk).update(current_version=version)
+    document.current_version = version
+
+
+@transaction.atomic
+def document_publish(
+    *,
+    document: Document,
+    actor: User,
+    title: str,
+    body: str,
+    summary: str,
+    significance: str,
+    base_number: int,
+) -> Version:
+    """Publish the next version (current + 1) of a document from a draft based on
+    `base_number`.
+
+    Keeps version numbers gap-free and unique: the document row is locked, and a
+    draft whose base is no longer the current version is refused (StaleDraftError)
+    rather than overwriting what was published since. The draft is removed only
+    when this publish succeeds and published exactly its text.
+
+    Raises PermissionDenied unless the actor owns the (active) document,
+    ServiceError for bad input, RenderingError for a body the renderer refuses.
+    """
+    locked = (
+        Document.objects.select_for_update()
+        .select_related("current_version")
+        .get(pk=document.pk)
+    )
+    permissions.require(
+        permissions.can_publish(actor, locked),
+        "Only the document's owner publishes it.",
+    )
+    title = _require_text(title, field="title", max_length=TITLE_MAX_LENGTH)
+    summary = _require_text(summary, field="summary", max_length=SUMMARY_MAX_LENGTH)
+    if significance not in Version.Significance.values:
+        raise ServiceError("Choose major or minor.", code="invalid_significance")
+    current_number = locked.current_version.number
+    if base_number != current_number:
+        raise StaleDraftError(base_number=base_number, current_number=current_number)
+    body_html = render_markdown(body)
+
+    version = Version.objects.create(
+        document=locked,
+        number=current_number + 1,
+        title=title,
+        body=body,
+        body_html=body_html,
+        summary=summary,
+        significance=significance,
+        published_by=actor,
+        published_at=timezone.now(),
+    )
+    _point_to_current(locked, version)
+    if title != locked.title:
+        locked.title = title
+        _save_with_history(
+            locked, actor=actor, reason=f"Title changed in v{version.number}"
+        )
+    # The draft this version was published from is done; a different draft (written
+    # elsewhere, now stale) is kept so nothing the owner wrote is lost.
+    Draft.objects.filter(document=locked, title=title, body=body).delete()
+    # The caller's instance now describes the document as it is.
+    document.current_version, document.title = version, locked.title
+    return version
+
+
+def draft_save(
+    *,
+    document: Document,
+    actor: User,
+    title: str,
+    body: str,
+    summary: str,
+    significance: str,
+    base_number: int,
+) -> Draft:
+    """Save the owner's one working copy of the next version, remembering the
+    version it was started from. Raises PermissionDenied unless the actor owns the
+    document, RenderingError for a body over the size limit."""
+    permissions.require(
+        permissions.can_publish(actor, document), "Only the document's owner edits it."
+    )
+    check_markdown(body)
+    draft, _ = Draft.objects.update_or_create(
+        document=document,
+        defaults={
+            "author": actor,
+            "base_number": base_number,
+            "title": title.strip()[:TITLE_MAX_LENGTH],
+            "body": body,
+            "summary": summary.strip()[:SUMMARY_MAX_LENGTH],
+            "significance": significance,
+        },
+    )
+    return draft
+
+
+def draft_rebase(*, document: Document, actor: User) -> Draft:
+    """Move the draft's base to the current version, keeping its text: the owner
+    has looked at what changed since and takes responsibility for merging it."""
+    permissions.require(
+        permissions.can_publish(actor, document), "Only the document's owner edits it."
+    )
+    draft = Draft.objects.get(document=document)
+    draft.base_number = document.current_version.number
+    draft.save(update_fields=["base_number", "updated_at"])
+    return draft
+
+
+def draft_discard(*, document: Document, actor: User) -> None:
+    permissions.require(
+        permissions.can_publish(actor, document), "Only the document's owner edits it."
+    )
+    Draft.objects.filter(document=document).delete()
+
+
+@transaction.atomic
+def ownership_transfer(
+    *, document: Document, actor: User, new_owner: User, reason: str
+) -> Document:
+    """Make `new_owner` the document's one owner, recording who, when and why.
+
+    The previous owner's unpublished draft is private to them, so it is discarded,
+    and the recorded reason says so. Raises PermissionDenied unless the actor is a
+    manager, ServiceError for a missing reason, an inactive or unchanged owner.
+    """
+    permissions.require(
+        permissions.can_manage(actor), "Only managers transfer ownership."
+    )
+    reason = _require_text(reason, field="reason", max_length=SUMMARY_MAX_LENGTH)
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if new_owner.pk == locked.owner_id:
+        raise ServiceError(
+            f"{new_owner} already owns this document.", code="same_owner"
+        )
+    _require_active_user(new_owner, role="owner")
+    draft = Draft.objects.filter(document=locked).first()
+    if draft is not None:
+        reason += f" (the previous owner's draft based on v{draft.base_number} "
+        reason += "was discarded)"
+        draft.delete()
+    locked.owner = new_owner
+    _save_with_history(locked, actor=actor, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def document_retire(*, document: Document, actor: User, reason: str) -> Document:
+    """Retire a document: it stays readable, with its ID, versions and history, and
+    its ID is never given to another document. Raises PermissionDenied unless the
+    actor is a manager, ServiceError for a missing reason or a retired document."""
+    permissions.require(
+        permissions.can_manage(actor), "Only managers retire documents."
+    )
+    reason = _require_text(reason, field="reason", max_length=SUMMARY_MAX_LENGTH)
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if locked.is_retired:
+        raise ServiceError("This document is already retired.", code="already_retired")
+    locked.status = Document.Status.RETIRED
+    locked.retired_at = timezone.now()
+    locked.retired_by = actor
+    locked.retirement_reason = reason
+    Draft.objects.filter(document=locked).delete()
+    _save_with_history(locked, actor=actor, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def document_update_details(
+    *,
+    document: Document,
+    actor: User,
+    title: str,
+    category: Category,
+    audience: str,
+    reason: str = "",
+) -> Document:
+    """Change a document's title, category or audience. The document ID never
+    changes, even when the category does. Raises PermissionDenied unless the actor
+    is a manager, ServiceError for bad input or when nothing changed."""
+    permissions.require(
+        permissions.can_manage(actor), "Only managers change a document's details."
+    )
+    title = _require_text(title, field="title", max_length=TITLE_MAX_LENGTH)
+    if audience not in Audience.values:
+        raise ServiceError("Choose an audience.", code="invalid_audience")
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    new_values = {"title": title, "category_id": category.pk, "audience": audience}
+    changed = [
+        field.split("_")[0]
+        for field, value in new_values.items()
+        if getattr(locked, field) != value
+    ]
+    if not changed:
+        raise ServiceError("Nothing was changed.", code="unchanged")
+    for field, value in new_values.items():
+        setattr(locked, field, value)
+    note = f"Changed {', '.join(changed)}"
+    if reason.strip():
+        note += f": {reason.strip()}"
+    _save_with_history(locked, actor=actor, reason=note)
+    return locked

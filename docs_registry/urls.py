@@ -1,0 +1,32 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class DocIdConverter:
+    """`PRC-0007`; any case is accepted and the page answers with the canonical ID."""
+
+    regex = r"[A-Za-z]{2,5}-[0-9]{4,}"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(DocIdConverter, "docid")
+
+app_name = "docs_registry"
+urlpatterns = [
+    path("docs/", views.browse, name="browse"),
+    path("docs/new/", views.document_create, name="create"),
+    path("docs/<docid:doc_id>/", views.document_detail, name="document"),
+    path("docs/<docid:doc_id>/v<int:number>/", views.version_detail, name="version"),
+    path("docs/<docid:doc_id>/history/", views.history, name="history"),
+    path("docs/<docid:doc_id>/compare/", views.compare, name="compare"),
+    path("docs/<docid:doc_id>/edit/", views.edit, name="edit"),
+    path("docs/<docid:doc_id>/transfer/", views.transfer, name="transfer"),
+    path("docs/<docid:doc_id>/retire/", views.retire, name="retire"),
+    path("docs/<docid:doc_id>/details/", views.details, name="details"),
+]

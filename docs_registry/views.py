@@ -1,0 +1,344 @@
+"""Thin views: parse the request, check permission, call a selector or a service,
+render. Business rules live in services.py, permissions in permissions.py."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import permissions, selectors, services
+from .diffing import diff_markdown
+from .forms import (
+    BrowseForm,
+    DetailsForm,
+    DocumentCreateForm,
+    EditForm,
+    ReasonForm,
+    TransferForm,
+)
+from .models import Document, Draft, Version
+from .rendering import RenderingError, render_markdown
+
+BROWSE_PAGE_SIZE = 50
+HISTORY_PAGE_SIZE = 50
+
+
+def _readable_document(request: HttpRequest, doc_id: str) -> Document:
+    document = selectors.document_get(doc_id)
+    permissions.require(permissions.can_read(request.user, document))
+    return document
+
+
+def _document_context(request: HttpRequest, document: Document, **extra) -> dict:
+    """What every page about one document needs, its buttons included."""
+    return {
+        "document": document,
+        "can_publish": permissions.can_publish(request.user, document),
+        "can_manage": permissions.can_manage(request.user),
+    } | extra
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    """The current query string minus `names`, ready to take one more parameter."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode() + "&" if params else ""
+
+
+def browse(request: HttpRequest) -> HttpResponse:
+    form = BrowseForm(request.GET or None)
+    filters = form.filters()
+    documents = selectors.document_list(**filters)
+    page = Paginator(documents, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "docs_registry/browse.html",
+        {
+            "form": form,
+            "page": page,
+            "is_manager": permissions.is_manager(request.user),
+            "sort": filters.get("sort", "id"),
+            "filter_query": _query_without(request, "sort", "page"),
+            "page_query": _query_without(request, "page"),
+        },
+    )
+
+
+def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
+    document = _readable_document(request, doc_id)
+    return render(
+        request,
+        "docs_registry/document.html",
+        _document_context(request, document, version=document.current_version),
+    )
+
+
+def version_detail(request: HttpRequest, doc_id: str, number: int) -> HttpResponse:
+    document = _readable_document(request, doc_id)
+    version = selectors.version_get(document, number)
+    return render(
+        request,
+        "docs_registry/version.html",
+        _document_context(request, document, version=version),
+    )
+
+
+def history(request: HttpRequest, doc_id: str) -> HttpResponse:
+    document = _readable_document(request, doc_id)
+    entries = selectors.document_history(document)
+    page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "docs_registry/history.html",
+        _document_context(request, document, page=page, query_string=""),
+    )
+
+
+def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
+    document = _readable_document(request, doc_id)
+    current = document.current_version.number
+    first = _version_number(request.GET.get("from"), default=max(current - 1, 1))
+    second = _version_number(request.GET.get("to"), default=current)
+    old, new = selectors.versions_for_compare(document, first, second)
+    diff, stats = diff_markdown(old.body, new.body)
+    return render(
+        request,
+        "docs_registry/compare.html",
+        _document_context(
+            request,
+            document,
+            old=old,
+            new=new,
+            diff=diff,
+            stats=stats,
+            title_changed=old.title != new.title,
+            numbers=range(current, 0, -1),
+        ),
+    )
+
+
+def _version_number(raw: str | None, *, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw.lower().removeprefix("v"))
+    except ValueError:
+        return 0  # no version 0 exists: the selector answers 404
+
+
+EDIT_ACTIONS = ("preview", "save", "publish")
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, doc_id: str) -> HttpResponse:
+    document = _readable_document(request, doc_id)
+    permissions.require(
+        permissions.can_publish(request.user, document),
+        "Only the document's owner edits it.",
+    )
+    draft = selectors.draft_for(document, request.user)
+    if request.method == "GET":
+        return _render_edit(
+            request, document, EditForm(initial=_edit_initial(document, draft)), draft
+        )
+    action = request.POST.get("action")
+    if action == "discard":
+        services.draft_discard(document=document, actor=request.user)
+        messages.success(request, "Draft discarded.")
+        return redirect("docs_registry:edit", doc_id=document.doc_id)
+    if action == "rebase" and draft is not None:
+        services.draft_rebase(document=document, actor=request.user)
+        messages.success(
+            request, f"Your draft is now based on v{document.current_version.number}."
+        )
+        return redirect("docs_registry:edit", doc_id=document.doc_id)
+    form = EditForm(request.POST)
+    if action not in EDIT_ACTIONS or not form.is_valid():
+        return _render_edit(request, document, form, draft, status=400)
+    draft = services.draft_save(
+        document=document, actor=request.user, **form.cleaned_data
+    )
+    if action == "save":
+        messages.success(request, "Draft saved. Only you can see it.")
+        return redirect("docs_registry:edit", doc_id=document.doc_id)
+    if action == "preview":
+        preview = render_markdown(form.cleaned_data["body"])
+        return _render_edit(request, document, form, draft, preview=preview)
+    return _publish(request, document, form, draft)
+
+
+def _publish(request, document, form, draft) -> HttpResponse:
+    if not form.require_summary():
+        return _render_edit(request, document, form, draft, status=400)
+    try:
+        version = services.document_publish(
+            document=document, actor=request.user, **form.cleaned_data
+        )
+    except (services.ServiceError, RenderingError) as error:
+        form.add_error(None, error.message)
+        return _render_edit(request, document, form, draft, status=409)
+    messages.success(request, f"Published {document.doc_id} v{version.number}.")
+    return redirect(document)
+
+
+def _edit_initial(document: Document, draft: Draft | None) -> dict:
+    if draft is not None:
+        return {
+            "title": draft.title,
+            "body": draft.body,
+            "summary": draft.summary,
+            "significance": draft.significance,
+            "base_number": draft.base_number,
+        }
+    current = document.current_version
+    return {
+        "title": current.title,
+        "body": current.body,
+        "significance": Version.Significance.MAJOR,
+        "base_number": current.number,
+    }
+
+
+def _stale_base(form: EditForm, document: Document) -> int | None:
+    """The version the text on screen was started from, if it is no longer current."""
+    try:
+        base = int(form["base_number"].value())
+    except (TypeError, ValueError):
+        return None
+    return base if base != document.current_version.number else None
+
+
+def _render_edit(request, document, form, draft, *, preview=None, status=200):
+    return render(
+        request,
+        "docs_registry/edit.html",
+        {
+            "document": document,
+            "form": form,
+            "draft": draft,
+            "preview": preview,
+            "stale_base": _stale_base(form, document),
+        },
+        status=status,
+    )
+
+
+# Manager pages --------------------------------------------------------------------
+
+
+def _require_manager(request: HttpRequest) -> None:
+    permissions.require(
+        permissions.can_manage(request.user), "Only managers can do this."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_create(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = DocumentCreateForm(request.POST or None)
+    if form.is_valid():
+        try:
+            document = services.document_create(actor=request.user, **form.cleaned_data)
+        except (services.ServiceError, RenderingError) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                f"Created {document.doc_id} v1, owned by {document.owner}.",
+            )
+            return redirect(document)
+    return render(
+        request,
+        "docs_registry/document_form.html",
+        {"form": form, "heading": "New document", "submit": "Create document"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest, doc_id: str) -> HttpResponse:
+    document = _readable_document(request, doc_id)
+    _require_manager(request)
+    form = TransferForm(request.POST or None)
+    draft = Draft.objects.filter(document=document).select_related("author").first()
+    if form.is_valid():
+        try:
+            services.ownership_transfer(
+                document=document,
+                actor=request.user,
+                new_owner=form.cleaned_data["new_owner"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            note = (
+                " The previous owner's unpublished draft was discarded."
+                if draft
+                else ""
+            )
+            messages.success(
+                request,
+                f"{form.cleaned_data['new_owner']} now owns {document.doc_id}.{note}",
+            )
+            return redirect(document)
+    return _manage_page(
+        request, document, form, "Transfer ownership", "Transfer", draft=draft
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def retire(request: HttpRequest, doc_id: str) -> HttpResponse:
+    document = _readable_document(request, doc_id)
+    _require_manager(request)
+    form = ReasonForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.document_retire(
+                document=document,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, f"{document.doc_id} is retired. It stays readable."
+            )
+            return redirect(document)
+    return _manage_page(request, document, form, "Retire document", "Retire")
+
+
+@require_http_methods(["GET", "POST"])
+def details(request: HttpRequest, doc_id: str) -> HttpResponse:
+    document = _readable_document(request, doc_id)
+    _require_manager(request)
+    initial = {
+        "title": document.title,
+        "category": document.category,
+        "audience": document.audience,
+    }
+    form = DetailsForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            services.document_update_details(
+                document=document, actor=request.user, **form.cleaned_data
+            )
+        except services.ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Saved the details of {document.doc_id}.")
+            return redirect(document)
+    return _manage_page(request, document, form, "Change details", "Save details")
+
+
+def _manage_page(request, document, form, heading, submit, **extra) -> HttpResponse:
+    return render(
+        request,
+        "docs_registry/manage_form.html",
+        {"document": document, "form": form, "heading": heading, "submit": submit}
+        | extra,
+        status=400 if form.errors else 200,
+    )

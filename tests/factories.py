@@ -1,0 +1,56 @@
+"""Plain `make_*` helpers. Documents and versions are made through the services
+themselves, so tests exercise the same rules as the product."""
+
+from docs_registry import services
+from docs_registry.models import Audience, Category, User
+
+
+def make_user(username: str, **fields) -> User:
+    fields.setdefault("first_name", username.replace("-", " ").title())
+    user = User(username=username, email=f"{username}@example.com", **fields)
+    user.set_password("pw")
+    user.save()
+    return user
+
+
+def make_category(*, name: str = "Pricing", prefix: str = "PRC") -> Category:
+    return Category.objects.create(name=name, prefix=prefix)
+
+
+def make_document(
+    *,
+    owner: User,
+    manager: User,
+    category: Category | None = None,
+    title: str = "Discount approval rules",
+    audience: str = Audience.BOTH,
+    body: str = "Up to **10%** needs no approval.",
+):
+    return services.document_create(
+        actor=manager,
+        category=category or Category.objects.first() or make_category(),
+        title=title,
+        audience=audience,
+        owner=owner,
+        body=body,
+    )
+
+
+def publish(
+    document,
+    *,
+    body: str,
+    summary: str = "Changed",
+    title: str | None = None,
+    significance: str = "major",
+):
+    document.refresh_from_db()
+    return services.document_publish(
+        document=document,
+        actor=document.owner,
+        title=title or document.title,
+        body=body,
+        summary=summary,
+        significance=significance,
+        base_number=document.current_version.number,
+    )

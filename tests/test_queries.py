@@ -1,0 +1,50 @@
+"""Each page costs the same number of queries however much data it shows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import make_document, publish
+
+pytestmark = pytest.mark.django_db
+
+DOCUMENT_PAGES = [
+    "/docs/PRC-0001/",
+    "/docs/PRC-0001/v1/",
+    "/docs/PRC-0001/history/",
+    "/docs/PRC-0001/compare/?from=1&to=2",
+    "/docs/PRC-0001/edit/",
+]
+
+
+def count_queries(client, url: str) -> int:
+    client.get(url)  # warm-up: session, content types
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", DOCUMENT_PAGES)
+def test_document_pages_cost_the_same_with_2_or_30_versions(client, document, url):
+    client.force_login(document.owner)
+    publish(document, body="second")
+    with_two = count_queries(client, url)
+    for n in range(3, 31):
+        publish(document, body=f"version {n}", summary=f"Change {n}")
+    assert count_queries(client, url) == with_two
+
+
+@pytest.mark.parametrize("query", ["", "?sort=changed", "?audience=sales&q=rules"])
+def test_browse_costs_the_same_with_3_or_60_documents(
+    client, owner, manager, category, query
+):
+    client.force_login(owner)
+    for _ in range(3):
+        make_document(owner=owner, manager=manager, category=category)
+    with_three = count_queries(client, "/docs/" + query)
+    for _ in range(57):
+        publish(
+            make_document(owner=owner, manager=manager, category=category), body="x"
+        )
+    assert count_queries(client, "/docs/" + query) == with_three
