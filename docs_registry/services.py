@@ -164,8 +164,10 @@ def document_publish(
     Raises PermissionDenied unless the actor owns the (active) document,
     ServiceError for bad input, RenderingError for a body the renderer refuses.
     """
+    # Lock the document row only: PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the join to the current version.
     locked = (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(of=("self",))
         .select_related("current_version")
         .get(pk=document.pk)
     )
