@@ -2,17 +2,21 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .models import (
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Audience,
     Category,
+    Document,
+    Team,
     User,
     Version,
 )
 from .rendering import RenderingError, check_markdown
 from .selectors import SORTS, owner_choices
+from .selectors.changes import KINDS, ChangeFilters
 
 
 class MarkdownField(forms.CharField):
@@ -147,3 +151,94 @@ class BrowseForm(forms.Form):
             "include_retired": data["include_retired"],
             "sort": data["sort"] or "id",
         }
+
+
+def _not_in_future(day):
+    if day and day > timezone.localdate():
+        raise ValidationError("That date is in the future.", code="future_date")
+
+
+class TeamDigestForm(forms.Form):
+    team = forms.ChoiceField(
+        choices=Team.choices,
+        error_messages={"invalid_choice": "Unknown team: choose Sales or Support."},
+    )
+    since = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[_not_in_future],
+        error_messages={"invalid": "Give the date as YYYY-MM-DD."},
+    )
+
+
+class CoverageFilterForm(forms.Form):
+    team = forms.ChoiceField(
+        choices=[("", "Both teams"), *Team.choices],
+        required=False,
+        error_messages={"invalid_choice": "Unknown team: choose Sales or Support."},
+    )
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, empty_label="All categories"
+    )
+
+
+class ChangeHistoryForm(forms.Form):
+    document = forms.CharField(required=False, max_length=16, label="Document ID")
+    who = UserChoiceField(
+        User.objects.order_by("username"),
+        required=False,
+        empty_label="Anyone",
+        label="Changed by",
+    )
+    owner = UserChoiceField(
+        User.objects.filter(owned_documents__isnull=False)
+        .distinct()
+        .order_by("username"),
+        required=False,
+        empty_label="Any owner",
+    )
+    audience = forms.ChoiceField(
+        choices=[("", "Any audience"), *Audience.choices], required=False
+    )
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, empty_label="All categories"
+    )
+    since = forms.DateField(
+        required=False,
+        validators=[_not_in_future],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Give the date as YYYY-MM-DD."},
+    )
+    until = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Give the date as YYYY-MM-DD."},
+    )
+    kind = forms.ChoiceField(
+        choices=[("", "Any change"), *KINDS.items()], required=False
+    )
+
+    def clean_document(self):
+        doc_id = self.cleaned_data["document"].strip().upper()
+        if not doc_id:
+            return None
+        document = Document.objects.filter(doc_id=doc_id).first()
+        if document is None:
+            raise ValidationError(
+                f"No document has the ID {doc_id}.", code="unknown_document"
+            )
+        return document
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error(
+                "until",
+                ValidationError(
+                    "The end date is before the start date.", code="reversed_dates"
+                ),
+            )
+        return data
+
+    def filters(self) -> ChangeFilters:
+        return ChangeFilters(**self.cleaned_data)

@@ -4,8 +4,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 SUMMARY_MAX_LENGTH = 500
 TITLE_MAX_LENGTH = 200
@@ -84,6 +86,34 @@ class Category(models.Model):
         return f"{self.name} ({self.prefix})"
 
 
+class ChangeKind(models.TextChoices):
+    """What a metadata change was, stored with each history record so the managers'
+    change history can filter on it."""
+
+    CREATED = "created", "Created"
+    TRANSFER = "transfer", "Ownership transfer"
+    RETIRED = "retired", "Retired"
+    DETAILS = "details", "Details changed"
+
+
+class RecordsChangeKind(models.Model):
+    """Extra column on Document's history records (set by services)."""
+
+    change_kind = models.CharField(
+        max_length=10, choices=ChangeKind.choices, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def _copy_change_kind(sender, instance, history_instance, **kwargs):
+    # simple-history fills only its own columns; services set `_change_kind`.
+    if isinstance(history_instance, RecordsChangeKind):
+        history_instance.change_kind = getattr(instance, "_change_kind", "")
+
+
 class Document(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -118,9 +148,15 @@ class Document(models.Model):
         editable=False,
     )
     retirement_reason = models.TextField(blank=True, editable=False)
+    # The newest version everyone in the audience must acknowledge (minor versions
+    # need none). Kept with current_version at publish; coverage reads it.
+    latest_major_number = models.PositiveIntegerField(default=1, editable=False)
 
     # Metadata only: publishes are recorded in the Version table.
-    history = HistoricalRecords(excluded_fields=["current_version"])
+    history = HistoricalRecords(
+        excluded_fields=["current_version", "latest_major_number"],
+        bases=[RecordsChangeKind],
+    )
 
     class Meta:
         ordering = ["doc_id"]
@@ -131,6 +167,13 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("docs_registry:document", args=[self.doc_id])
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """The teams this document is addressed to."""
+        if self.audience == Audience.BOTH:
+            return (Team.SALES, Team.SUPPORT)
+        return (self.audience,)
 
     @property
     def is_retired(self) -> bool:
@@ -207,3 +250,40 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of {self.document.doc_id} (based on v{self.base_number})"
+
+
+class Acknowledgment(models.Model):
+    """A person confirmed having read a document at a version, and so every earlier
+    version. Append-only: a row is never changed or deleted."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="acknowledgments"
+    )
+    number = models.PositiveIntegerField()
+    acknowledged_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document", "number"], name="acknowledgment_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["document", "number"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.document.doc_id} v{self.number}"
+
+
+class DigestState(models.Model):
+    """Where a person is with the digest: minor changes published before `seen_at`
+    count as seen; the email digest has covered changes up to `emailed_through`."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="digest_state"
+    )
+    seen_at = models.DateTimeField(null=True, blank=True)
+    emailed_through = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Digest state of {self.user}"

@@ -28,11 +28,25 @@ def can_publish(user: User, document: Document) -> bool:
     )
 
 
-def can_manage(user: User, document: Document | None = None) -> bool:
+def can_manage(user: User) -> bool:
     """Create, transfer, retire and change metadata: managers only."""
     return is_manager(user)
+
+
+def is_in_audience(user: User, document: Document) -> bool:
+    return any(getattr(user, f"in_{team}") for team in document.teams)
+
+
+def can_acknowledge(user: User, document: Document) -> bool:
+    """A change is acknowledged by the people it is addressed to."""
+    return bool(user.is_active and is_in_audience(user, document))
 
 
 def require(allowed: bool, message: str = "You are not allowed to do that.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def can_see_coverage(user: User, document: Document) -> bool:
+    """Who has read a document: its owner and managers."""
+    return document.owner_id == user.pk or is_manager(user)

@@ -151,12 +151,14 @@ def _sanitize(dirty: str) -> str:
 # --- Refusing pathological input ---------------------------------------------
 #
 # Rendering time is estimated from the text in one linear pass, in nanoseconds
-# as measured on a development machine, one figure per cause. A text whose
+# as measured on a development machine, one figure per cause, each an upper
+# bound for the worst text of its kind that we could construct. A text whose
 # estimate exceeds the budget is refused with the message for its largest cause.
-# Every figure over-estimates: the cost of ordinary documents is far below the
-# budget (a 200 KB manual is estimated at under half of it).
+# The budget leaves room for a machine twice as slow within 2 seconds; ordinary
+# documents stay well below it (a 200 KB manual of prose, lists, tables and code
+# is estimated at about half of it and renders in 0.3 s).
 
-_BUDGET_NS = 1_000_000_000
+_BUDGET_NS = 800_000_000
 
 # Python-Markdown re-scans the rest of a paragraph for every inline match (and
 # every failed attempt), so the cost is the number of characters that can start
@@ -223,7 +225,7 @@ _TAG_START = re.compile(r"<([a-zA-Z/!?])")
 _TAG_END = re.compile(">")
 _VALUE_OPENER = re.compile(r"=\s*(['\"])")
 _NESTING_MARKER = re.compile(r" *(?:>|(?:[-*+]|\d{1,9}[.)])(?: +|$))")
-# Text from outside Python cannot hold these; no database can store them.
+# Only Python code can produce these, and no database can store them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Python-Markdown writes every character of an e-mail autolink as an entity.
 _AUTOMAIL = re.compile(r"<[^<> !]+@[^@<> ]+>")
@@ -418,7 +420,9 @@ def _output_tokens(source: str, blocks: int, depth: int) -> int:
     automail = sum(len(m.group()) for m in _AUTOMAIL.finditer(source))
     return (
         2 * len(_INLINE_START.findall(source))
-        + 2 * source.count("|")
+        # Links and table cells each cost Python-Markdown a pass of its own.
+        + 2 * source.count("[")
+        + 3 * source.count("|")
         + source.count(">")
         + source.count('"')
         + 2 * blocks

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from . import views
+from .views import digest, reports
+from .views import documents as views
 
 
 class DocIdConverter:
@@ -19,6 +20,12 @@ register_converter(DocIdConverter, "docid")
 
 app_name = "docs_registry"
 urlpatterns = [
+    path("", digest.home, name="home"),
+    path("digest/", digest.digest, name="digest"),
+    path("digest/acknowledge/", digest.acknowledge_all, name="acknowledge_all"),
+    path("history/", reports.change_history, name="changes"),
+    path("coverage/", reports.coverage, name="coverage"),
+    path("coverage/people/<str:username>/", reports.person_coverage, name="person"),
     path("docs/", views.browse, name="browse"),
     path("docs/new/", views.document_create, name="create"),
     path("docs/<docid:doc_id>/", views.document_detail, name="document"),
@@ -29,4 +36,5 @@ urlpatterns = [
     path("docs/<docid:doc_id>/transfer/", views.transfer, name="transfer"),
     path("docs/<docid:doc_id>/retire/", views.retire, name="retire"),
     path("docs/<docid:doc_id>/details/", views.details, name="details"),
+    path("docs/<docid:doc_id>/acknowledge/", digest.acknowledge, name="acknowledge"),
 ]

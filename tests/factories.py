@@ -7,7 +7,8 @@ from docs_registry.models import Audience, Category, User
 
 def make_user(username: str, **fields) -> User:
     fields.setdefault("first_name", username.replace("-", " ").title())
-    user = User(username=username, email=f"{username}@example.com", **fields)
+    fields.setdefault("email", f"{username}@example.com")
+    user = User(username=username, **fields)
     user.set_password("pw")
     user.save()
     return user

@@ -12,6 +12,14 @@ OWNER_ONLY = "owner"
 MANAGER_ONLY = "manager"
 
 URLS = [
+    ("/", READ),
+    ("/digest/", READ),
+    ("/digest/?team=sales&since=2026-01-01", READ),
+    ("/coverage/", MANAGER_ONLY),
+    ("/coverage/?format=csv", MANAGER_ONLY),
+    ("/coverage/people/sales/", MANAGER_ONLY),
+    ("/history/", MANAGER_ONLY),
+    ("/history/?format=csv", MANAGER_ONLY),
     ("/docs/", READ),
     ("/docs/PRC-0001/", READ),
     ("/docs/prc-0001/", READ),
@@ -39,7 +47,10 @@ def people(document, sales_staff, owner, manager):
     return {"staff": sales_staff, "owner": owner, "manager": manager}
 
 
-@pytest.mark.parametrize(("url", "kind"), URLS)
+POST_ONLY = ["/docs/PRC-0001/acknowledge/", "/digest/acknowledge/"]
+
+
+@pytest.mark.parametrize(("url", "kind"), URLS + [(url, READ) for url in POST_ONLY])
 def test_anonymous_is_sent_to_sign_in(client, people, url, kind):
     for method in (client.get, client.post):
         response = method(url)

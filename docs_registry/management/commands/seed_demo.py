@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from docs_registry import demo_data, services
+from docs_registry import demo_data, permissions, services
 from docs_registry.models import Category, Document, User, Version
 
 # Every demo account signs in with this password. It is deliberately weak and set
@@ -136,7 +136,7 @@ def seed_documents(
         )
     }
     documents = versions = 0
-    for spec in demo_data.DOCUMENTS:
+    for index, spec in enumerate(demo_data.DOCUMENTS):
         if (spec["category"], spec["title"]) in existing:
             continue
         document = create_document(
@@ -145,6 +145,7 @@ def seed_documents(
             owner=users[spec["owner"]],
             category=categories[spec["category"]],
         )
+        seed_reading(document, readers=[users["sales"], users["support"]], turn=index)
         documents += 1
         versions += document.versions.count()
     return documents, versions
@@ -177,6 +178,20 @@ def create_document(
             base_number=number,
         ).number
     return document
+
+
+def seed_reading(document: Document, *, readers: list[User], turn: int) -> None:
+    """Leave the demo readers with something to see: of every three documents
+    addressed to them, one read at its current version, one read at v1 only
+    ("changed since you acknowledged v1"), one not read at all."""
+    for reader in readers:
+        if not permissions.can_acknowledge(reader, document):
+            continue
+        number = (document.current_version.number, 1, None)[turn % 3]
+        if number is not None:
+            services.acknowledgment_record(
+                user=reader, document=document, number=number
+            )
 
 
 def apply_edits(body: str, edits: tuple[tuple[str, str], ...], *, where: str) -> str:

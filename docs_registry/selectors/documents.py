@@ -1,4 +1,4 @@
-"""Every non-trivial read: one queryset per page, related rows joined."""
+"""Reads of documents, their versions and their history."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Audience, Document, Draft, User, Version
+from ..models import Audience, ChangeKind, Document, Draft, User, Version
 
 SORTS = {
     "id": ("doc_id",),
@@ -100,54 +100,48 @@ class HistoryEntry:
     """One line of a document's history: a publish or a metadata change."""
 
     when: datetime
-    kind: str  # "publish" or a metadata change: "created", "changed", "retired"
+    kind: str  # "publish" or a ChangeKind value
     who: User | None
     summary: str
     version: Version | None = None
     changes: tuple[tuple[str, str, str], ...] = ()
 
+    @property
+    def kind_label(self) -> str:
+        return "Publish" if self.kind == "publish" else ChangeKind(self.kind).label
 
-_HISTORY_FIELDS = {
-    "title": "title",
-    "category": "category",
-    "audience": "audience",
-    "owner": "owner",
-    "status": "status",
-}
+
+HISTORY_FIELDS = ("title", "category", "audience", "owner", "status")
+
+
+def field_changes(previous, record) -> tuple[tuple[str, str, str], ...]:
+    """(field, before, after) for each tracked field that differs between two
+    consecutive history records of one document."""
+    delta = record.diff_against(previous, included_fields=list(HISTORY_FIELDS))
+    changed = {change.field for change in delta.changes}
+    return tuple(
+        (name, _display(previous, name), _display(record, name))
+        for name in HISTORY_FIELDS
+        if name in changed
+    )
 
 
 def _metadata_entries(document: Document) -> list[HistoryEntry]:
     """Metadata changes, each paired with the record before it in Python (one query,
     rather than `prev_record` per row)."""
-    records = list(
-        document.history.select_related("history_user", "owner", "category").order_by(
-            "history_date", "history_id"
-        )
-    )
+    records = document.history.select_related(
+        "history_user", "owner", "category"
+    ).order_by("history_date", "history_id")
     entries = []
     previous = None
     for record in records:
-        changes: tuple[tuple[str, str, str], ...] = ()
-        kind = "created" if record.history_type == "+" else "changed"
-        if previous is not None:
-            delta = record.diff_against(previous, included_fields=list(_HISTORY_FIELDS))
-            changes = tuple(
-                (
-                    change.field,
-                    _display(previous, change.field),
-                    _display(record, change.field),
-                )
-                for change in delta.changes
-            )
-            if record.status == Document.Status.RETIRED != previous.status:
-                kind = "retired"
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                kind=kind,
+                kind=record.change_kind or ChangeKind.DETAILS,
                 who=record.history_user,
                 summary=record.history_change_reason or "",
-                changes=changes,
+                changes=field_changes(previous, record) if previous else (),
             )
         )
         previous = record
@@ -155,13 +149,12 @@ def _metadata_entries(document: Document) -> list[HistoryEntry]:
 
 
 def _display(record, field: str) -> str:
-    if field in ("owner", "category"):
-        return str(getattr(record, field))
+    value = getattr(record, field)
     if field == "audience":
-        return Audience(record.audience).label
+        return Audience(value).label
     if field == "status":
-        return Document.Status(record.status).label
-    return str(getattr(record, field))
+        return Document.Status(value).label
+    return str(value)
 
 
 def document_history(document: Document) -> list[HistoryEntry]:

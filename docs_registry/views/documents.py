@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, selectors, services
-from .diffing import diff_markdown
-from .forms import (
+from .. import permissions, selectors, services
+from ..diffing import diff_markdown
+from ..forms import (
     BrowseForm,
     DetailsForm,
     DocumentCreateForm,
@@ -17,8 +17,10 @@ from .forms import (
     ReasonForm,
     TransferForm,
 )
-from .models import Document, Draft, Version
-from .rendering import RenderingError, render_markdown
+from ..models import Document, Draft, Version
+from ..rendering import RenderingError, render_markdown
+from ..selectors.coverage import document_coverage
+from ..selectors.digest import last_acknowledged_number
 
 BROWSE_PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 50
@@ -68,11 +70,12 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _readable_document(request, doc_id)
-    return render(
-        request,
-        "docs_registry/document.html",
-        _document_context(request, document, version=document.current_version),
-    )
+    context = _document_context(request, document, version=document.current_version)
+    if permissions.can_acknowledge(request.user, document):
+        context["acknowledged"] = last_acknowledged_number(request.user, document)
+    if permissions.can_see_coverage(request.user, document):
+        context["coverage"], context["missing"] = document_coverage(document)
+    return render(request, "docs_registry/document.html", context)
 
 
 def version_detail(request: HttpRequest, doc_id: str, number: int) -> HttpResponse:

@@ -1,5 +1,4 @@
-"""Every write to the registry. Views, the admin and management commands call these,
-so the rules hold whichever door a change comes through."""
+"""Writes to documents, their versions and drafts."""
 
 from __future__ import annotations
 
@@ -7,55 +6,40 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Audience,
     Category,
+    ChangeKind,
     Document,
     Draft,
     User,
     Version,
 )
-from .rendering import check_markdown, render_markdown
+from ..rendering import check_markdown, render_markdown
+from .acknowledgments import record_acknowledgment
+from .errors import ServiceError, StaleDraftError
 
 CREATED_SUMMARY = "Created"
 
 
-class ServiceError(Exception):
-    """A rule refused the change; `message` is written for the person who tried."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-class StaleDraftError(ServiceError):
-    """The document gained a version after the draft was started from `base_number`."""
-
-    def __init__(self, *, base_number: int, current_number: int):
-        super().__init__(
-            f"This draft was started from v{base_number}, but the document is now "
-            f"at v{current_number}. Compare the versions, then rebase your draft "
-            "on the current version before publishing. Your draft is kept.",
-            code="stale_draft",
-        )
-        self.base_number = base_number
-        self.current_number = current_number
-
-
-def _save_with_history(instance, *, actor: User, reason: str) -> None:
-    """Save and record who and why in simple-history. The library never clears these
-    attributes, so a later save would silently reuse the old reason: clear them."""
-    instance._history_user = actor
-    instance._change_reason = reason
+def _save_with_history(
+    document: Document, *, actor: User, reason: str, kind: str
+) -> None:
+    """Save and record who, why and what kind of change in simple-history. The
+    library never clears these attributes, so a later save would silently reuse the
+    old reason: clear them."""
+    document._history_user = actor
+    document._change_reason = reason
+    document._change_kind = kind
     try:
-        instance.save()
+        document.save()
     finally:
-        del instance._history_user
-        del instance._change_reason
+        del document._history_user
+        del document._change_reason
+        del document._change_kind
 
 
 def _require_text(value: str, *, field: str, max_length: int) -> str:
@@ -119,7 +103,9 @@ def document_create(
         audience=audience,
         owner=owner,
     )
-    _save_with_history(document, actor=actor, reason=CREATED_SUMMARY)
+    _save_with_history(
+        document, actor=actor, reason=CREATED_SUMMARY, kind=ChangeKind.CREATED
+    )
     version = Version.objects.create(
         document=document,
         number=1,
@@ -136,10 +122,20 @@ def document_create(
 
 
 def _point_to_current(document: Document, version: Version) -> None:
-    # The pointer is derived from the Version table, which is itself the record of
-    # every publish; an update keeps it out of the metadata history.
-    Document.objects.filter(pk=document.pk).update(current_version=version)
-    document.current_version = version
+    """Point the document at its new version; the publisher has read what they
+    published, so it is acknowledged for them (when they are in its audience)."""
+    fields = {"current_version": version}
+    if version.is_major:
+        fields["latest_major_number"] = version.number
+    # Both are derived from the Version table, which is itself the record of every
+    # publish; an update keeps them out of the metadata history.
+    Document.objects.filter(pk=document.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(document, name, value)
+    if permissions.can_acknowledge(version.published_by, document):
+        record_acknowledgment(
+            user=version.published_by, document=document, number=version.number
+        )
 
 
 @transaction.atomic
@@ -199,7 +195,10 @@ def document_publish(
     if title != locked.title:
         locked.title = title
         _save_with_history(
-            locked, actor=actor, reason=f"Title changed in v{version.number}"
+            locked,
+            actor=actor,
+            reason=f"Title changed in v{version.number}",
+            kind=ChangeKind.DETAILS,
         )
     # The draft this version was published from is done; a different draft (written
     # elsewhere, now stale) is kept so nothing the owner wrote is lost.
@@ -285,7 +284,7 @@ def ownership_transfer(
         reason += "was discarded)"
         draft.delete()
     locked.owner = new_owner
-    _save_with_history(locked, actor=actor, reason=reason)
+    _save_with_history(locked, actor=actor, reason=reason, kind=ChangeKind.TRANSFER)
     return locked
 
 
@@ -306,7 +305,7 @@ def document_retire(*, document: Document, actor: User, reason: str) -> Document
     locked.retired_by = actor
     locked.retirement_reason = reason
     Draft.objects.filter(document=locked).delete()
-    _save_with_history(locked, actor=actor, reason=reason)
+    _save_with_history(locked, actor=actor, reason=reason, kind=ChangeKind.RETIRED)
     return locked
 
 
@@ -343,5 +342,5 @@ def document_update_details(
     note = f"Changed {', '.join(changed)}"
     if reason.strip():
         note += f": {reason.strip()}"
-    _save_with_history(locked, actor=actor, reason=note)
+    _save_with_history(locked, actor=actor, reason=note, kind=ChangeKind.DETAILS)
     return locked

@@ -1,0 +1,25 @@
+"""Every non-trivial read: one queryset per page, related rows joined."""
+
+from .documents import (
+    SORTS,
+    HistoryEntry,
+    document_get,
+    document_history,
+    document_list,
+    draft_for,
+    owner_choices,
+    version_get,
+    versions_for_compare,
+)
+
+__all__ = [
+    "SORTS",
+    "HistoryEntry",
+    "document_get",
+    "document_history",
+    "document_list",
+    "draft_for",
+    "owner_choices",
+    "version_get",
+    "versions_for_compare",
+]

@@ -1,0 +1,182 @@
+"""The "what changed" digest: per person (what they have not yet acknowledged or
+seen) and per team over a period (the page for the sales-and-support meeting).
+
+Both are built from the same stored versions, so a change addressed to both teams
+reads the same, word for word, in either digest."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db.models import (
+    DateTimeField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from ..diffing import DiffStats, diff_markdown
+from ..models import Acknowledgment, Audience, DigestState, Document, User, Version
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def audiences_for_teams(teams: list[str]) -> list[str]:
+    """The audience values addressed to any of `teams`."""
+    return [*teams, Audience.BOTH] if teams else []
+
+
+def user_teams(user: User) -> list[str]:
+    return [team for team in ("sales", "support") if getattr(user, f"in_{team}")]
+
+
+def _last_acknowledged(user: User, document_ref: str = "document"):
+    newest = (
+        Acknowledgment.objects.filter(user=user, document=OuterRef(document_ref))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return Coalesce(Subquery(newest, output_field=IntegerField()), Value(0))
+
+
+def pending_versions(user: User) -> QuerySet[Version]:
+    """Versions addressed to the user's teams that they have not acknowledged
+    (major) or not yet been shown (minor), in one query."""
+    seen_at = DigestState.objects.filter(user=user).values("seen_at")[:1]
+    return (
+        Version.objects.filter(
+            document__status=Document.Status.ACTIVE,
+            document__audience__in=audiences_for_teams(user_teams(user)),
+        )
+        .annotate(acknowledged=_last_acknowledged(user))
+        .filter(number__gt=F("acknowledged"))
+        .filter(
+            Q(significance=Version.Significance.MAJOR)
+            | Q(
+                published_at__gt=Coalesce(
+                    Subquery(seen_at, output_field=DateTimeField()),
+                    Value(_EPOCH, output_field=DateTimeField()),
+                )
+            )
+        )
+    )
+
+
+def pending_count(user: User) -> int:
+    return pending_versions(user).count()
+
+
+@dataclass
+class DigestEntry:
+    """One document in a digest: the versions since `baseline` and the change from
+    the baseline to the current version."""
+
+    document: Document
+    baseline: int  # the last version the reader already knew; 0 for none
+    versions: list[Version] = field(default_factory=list)
+    diff: str = ""
+    stats: DiffStats | None = None
+
+    @property
+    def needs_acknowledgment(self) -> bool:
+        return any(version.is_major for version in self.versions)
+
+    @property
+    def current_number(self) -> int:
+        return self.document.current_version.number
+
+
+def _documents_with_baseline(documents: QuerySet[Document], baseline) -> QuerySet:
+    return (
+        documents.select_related("owner", "category", "current_version")
+        .defer("current_version__body", "current_version__body_html")
+        .annotate(baseline=baseline)
+        .order_by("-current_version__published_at", "doc_id")
+    )
+
+
+def user_digest_documents(user: User) -> QuerySet[Document]:
+    """Documents with something pending for the user, most recently changed first."""
+    pending = pending_versions(user).values("document_id")
+    return _documents_with_baseline(
+        Document.objects.filter(pk__in=pending), _last_acknowledged(user, "pk")
+    )
+
+
+def team_digest_documents(team: str, since: datetime) -> QuerySet[Document]:
+    """Documents addressed to `team` with versions published since `since`; the
+    baseline is the last version published before then."""
+    before = (
+        Version.objects.filter(document=OuterRef("pk"), published_at__lt=since)
+        .values("document")
+        .annotate(newest=Max("number"))
+        .values("newest")
+    )
+    changed = Version.objects.filter(published_at__gte=since).values("document_id")
+    documents = Document.objects.filter(
+        pk__in=changed,
+        status=Document.Status.ACTIVE,
+        audience__in=audiences_for_teams([team]),
+    )
+    return _documents_with_baseline(
+        documents, Coalesce(Subquery(before, output_field=IntegerField()), Value(0))
+    )
+
+
+def digest_entries(documents: list[Document]) -> list[DigestEntry]:
+    """Fill in versions and changes for one page of documents, in two queries
+    whatever the page holds."""
+    if not documents:
+        return []
+    entries = {
+        document.pk: DigestEntry(document, document.baseline) for document in documents
+    }
+    wanted = Q()
+    for entry in entries.values():
+        wanted |= Q(document_id=entry.document.pk, number__gt=entry.baseline)
+    summaries = (
+        Version.objects.filter(wanted)
+        .select_related("published_by")
+        .defer("body", "body_html")
+        .order_by("-number")
+    )
+    for version in summaries:
+        entries[version.document_id].versions.append(version)
+    _add_changes(entries.values())
+    return list(entries.values())
+
+
+def _add_changes(entries) -> None:
+    """The comparison from each baseline to the current version."""
+    wanted = Q(pk__in=[])
+    for entry in entries:
+        numbers = [entry.current_number] + ([entry.baseline] if entry.baseline else [])
+        wanted |= Q(document_id=entry.document.pk, number__in=numbers)
+    bodies: dict[int, dict[int, str]] = defaultdict(dict)
+    for document_id, number, body in Version.objects.filter(wanted).values_list(
+        "document_id", "number", "body"
+    ):
+        bodies[document_id][number] = body
+    for entry in entries:
+        texts = bodies[entry.document.pk]
+        entry.diff, entry.stats = diff_markdown(
+            texts.get(entry.baseline, ""), texts[entry.current_number]
+        )
+
+
+def last_acknowledged_number(user: User, document: Document) -> int:
+    newest = (
+        Acknowledgment.objects.filter(user=user, document=document)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return newest or 0

@@ -1,0 +1,39 @@
+"""Every write to the registry. Views, the admin and management commands call these,
+so the rules hold whichever door a change comes through."""
+
+from .acknowledgments import (
+    acknowledgment_record,
+    acknowledgments_record,
+    digest_mark_seen,
+)
+from .digests import digests_send
+from .documents import (
+    CREATED_SUMMARY,
+    document_create,
+    document_publish,
+    document_retire,
+    document_update_details,
+    draft_discard,
+    draft_rebase,
+    draft_save,
+    ownership_transfer,
+)
+from .errors import ServiceError, StaleDraftError
+
+__all__ = [
+    "acknowledgment_record",
+    "acknowledgments_record",
+    "digest_mark_seen",
+    "digests_send",
+    "CREATED_SUMMARY",
+    "ServiceError",
+    "StaleDraftError",
+    "document_create",
+    "document_publish",
+    "document_retire",
+    "document_update_details",
+    "draft_discard",
+    "draft_rebase",
+    "draft_save",
+    "ownership_transfer",
+]

@@ -1,0 +1,114 @@
+"""The email digest: each person's unacknowledged changes since their last one."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from ..models import DigestState, User, Version
+from ..selectors.digest import pending_versions
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class DigestRun:
+    sent: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _new_changes(user: User, since) -> list[Version]:
+    versions = pending_versions(user)
+    if since is not None:
+        versions = versions.filter(published_at__gt=since)
+    return list(
+        versions.select_related("document__owner", "published_by")
+        .defer("body", "body_html")
+        .order_by("document__doc_id", "-number")
+    )
+
+
+def digest_email(user: User, changes: list[Version]) -> EmailMultiAlternatives:
+    groups = [
+        {"document": document, "versions": list(versions)}
+        for document, versions in groupby(changes, key=lambda version: version.document)
+    ]
+    context = {
+        "user": user,
+        "groups": groups,
+        "count": len(changes),
+        "base_url": settings.SAMEPAGE_BASE_URL.rstrip("/"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Samepage: {len(changes)} change{'s' if len(changes) != 1 else ''} "
+        "to read",
+        body=render_to_string("docs_registry/email/digest.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("docs_registry/email/digest.html", context), "text/html"
+    )
+    return message
+
+
+def digests_send(
+    *, dry_run: bool = False, report: Callable[[str], None] = logger.info
+) -> DigestRun:
+    """Email each active person with an address the changes they have not yet
+    acknowledged, published since their last digest; nothing to anyone with
+    nothing new.
+
+    Each person is handled in a transaction of their own holding their digest-state
+    row locked (skipped if another run holds it), so two runs at once send each
+    email once; a failed send rolls back that person only, who is retried next run.
+    """
+    recipients = list(
+        User.objects.filter(is_active=True).exclude(email="").order_by("username")
+    )
+    if not dry_run:
+        # Rows to lock; a concurrent run creating the same ones is harmless.
+        DigestState.objects.bulk_create(
+            [DigestState(user=user) for user in recipients], ignore_conflicts=True
+        )
+    run = DigestRun()
+    for user in recipients:
+        try:
+            _send_one(user, dry_run=dry_run, report=report, run=run)
+        except Exception as error:  # one failure must not stop the others
+            run.failed.append((user.username, str(error)))
+            report(f"FAILED {user.username} <{user.email}>: {error}")
+    return run
+
+
+def _send_one(user: User, *, dry_run: bool, report, run: DigestRun) -> None:
+    if dry_run:
+        state = DigestState.objects.filter(user=user).first()
+        changes = _new_changes(user, state.emailed_through if state else None)
+        if changes:
+            message = digest_email(user, changes)
+            report(f"Would send to {user.email}: {message.subject}\n{message.body}")
+            run.sent.append(user.username)
+        return
+    with transaction.atomic():
+        state = (
+            DigestState.objects.select_for_update(skip_locked=True)
+            .filter(user=user)
+            .first()
+        )
+        if state is None:
+            return  # another run is sending this person's digest right now
+        changes = _new_changes(user, state.emailed_through)
+        if not changes:
+            return
+        digest_email(user, changes).send()
+        state.emailed_through = max(version.published_at for version in changes)
+        state.save(update_fields=["emailed_through"])
+    run.sent.append(user.username)
+    report(f"Sent {len(changes)} change(s) to {user.email}")

@@ -1,0 +1,120 @@
+"""The digest, acknowledgments and the home page."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..forms import TeamDigestForm
+from ..models import Document
+from ..selectors import digest as digest_selectors
+
+DIGEST_PAGE_SIZE = 25
+PRESET_DAYS = (7, 30)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    recent = selectors.document_list(sort="changed")[:10]
+    return render(request, "docs_registry/home.html", {"recent": recent})
+
+
+def digest(request: HttpRequest) -> HttpResponse:
+    if "team" in request.GET or "since" in request.GET:
+        return _team_digest(request)
+    shown_at = timezone.now()
+    documents = digest_selectors.user_digest_documents(request.user)
+    page = Paginator(documents, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = digest_selectors.digest_entries(list(page.object_list))
+    # Minor changes need no acknowledgment: having been shown them is enough.
+    services.digest_mark_seen(user=request.user, at=shown_at)
+    return render(
+        request,
+        "docs_registry/digest.html",
+        {"page": page, "entries": entries, "presets": _presets(), "personal": True},
+    )
+
+
+def _presets() -> list[tuple[int, str]]:
+    today = timezone.localdate()
+    return [(days, (today - timedelta(days)).isoformat()) for days in PRESET_DAYS]
+
+
+def _team_digest(request: HttpRequest) -> HttpResponse:
+    form = TeamDigestForm(request.GET)
+    context = {"form": form, "presets": _presets(), "personal": False}
+    if not form.is_valid():
+        return render(request, "docs_registry/digest.html", context, status=400)
+    team, since = form.cleaned_data["team"], form.cleaned_data["since"]
+    documents = digest_selectors.team_digest_documents(
+        team, timezone.make_aware(datetime.combine(since, time.min))
+    )
+    page = Paginator(documents, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context |= {
+        "page": page,
+        "entries": digest_selectors.digest_entries(list(page.object_list)),
+        "team": team,
+        "since": since,
+        "query_string": f"team={team}&since={since.isoformat()}&",
+    }
+    return render(request, "docs_registry/digest.html", context)
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@require_POST
+def acknowledge(request: HttpRequest, doc_id: str) -> HttpResponse:
+    document = selectors.document_get(doc_id)
+    try:
+        number = int(request.POST.get("number", ""))
+        created = services.acknowledgment_record(
+            user=request.user, document=document, number=number
+        )
+    except ValueError:
+        messages.error(request, "Say which version you have read.")
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        done = "Recorded" if created else "Already recorded"
+        messages.success(request, f"{done}: you have read {document.doc_id} v{number}.")
+    return _back(request, document.get_absolute_url())
+
+
+@require_POST
+def acknowledge_all(request: HttpRequest) -> HttpResponse:
+    """Acknowledge every document that was shown, each at the version shown."""
+    wanted = {}
+    for item in request.POST.getlist("shown"):
+        doc_id, _, number = item.rpartition(":v")
+        if number.isdigit():
+            wanted[doc_id.upper()] = int(number)
+    documents = Document.objects.select_related("current_version").in_bulk(
+        list(wanted), field_name="doc_id"
+    )
+    if len(documents) != len(wanted) or not wanted:
+        messages.error(
+            request, "Some of those documents do not exist; nothing was recorded."
+        )
+        return redirect("docs_registry:digest")
+    try:
+        count = services.acknowledgments_record(
+            user=request.user,
+            versions=[(documents[doc_id], number) for doc_id, number in wanted.items()],
+        )
+    except services.ServiceError as error:
+        messages.error(request, f"{error.message} Nothing was recorded.")
+    else:
+        messages.success(
+            request, f"Recorded {count} acknowledgment{'s' if count != 1 else ''}."
+        )
+    return redirect("docs_registry:digest")

@@ -1,0 +1,169 @@
+"""Managers' reports: acknowledgment coverage and the change history of everything."""
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from .. import permissions
+from ..forms import ChangeHistoryForm, CoverageFilterForm
+from ..models import User
+from ..selectors import changes as change_selectors
+from ..selectors import coverage as coverage_selectors
+
+COVERAGE_PAGE_SIZE = 50
+CHANGES_PAGE_SIZE = 100
+CSV_BATCH = 500
+
+
+def _require_manager(request: HttpRequest) -> None:
+    permissions.require(
+        permissions.is_manager(request.user), "Only managers see this report."
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow(row) for row in _with_header(header, rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _with_header(header, rows):
+    yield header
+    yield from rows
+
+
+def coverage(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = CoverageFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(
+            request, "docs_registry/coverage.html", {"form": form}, status=400
+        )
+    data = form.cleaned_data if form.is_bound else {}
+    category = data.get("category")
+    report = coverage_selectors.coverage_report(
+        team=data.get("team", ""), category_id=category.pk if category else None
+    )
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            f"coverage-{timezone.localdate().isoformat()}.csv",
+            [
+                "document",
+                "title",
+                "owner",
+                "audience",
+                "version",
+                "acknowledged",
+                "audience size",
+                "percent",
+            ],
+            (
+                [
+                    row.document.doc_id,
+                    row.document.title,
+                    row.document.owner.username,
+                    row.document.audience,
+                    row.required_number,
+                    row.acknowledged,
+                    row.audience_size,
+                    row.percent,
+                ]
+                for row in report
+            ),
+        )
+    page = Paginator(report, COVERAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "docs_registry/coverage.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": query.urlencode() + "&" if query else "",
+        },
+    )
+
+
+def person_coverage(request: HttpRequest, username: str) -> HttpResponse:
+    _require_manager(request)
+    person = get_object_or_404(User, username=username)
+    documents = coverage_selectors.unacknowledged_documents(person)
+    page = Paginator(documents, COVERAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "docs_registry/person_coverage.html",
+        {"person": person, "page": page, "query_string": ""},
+    )
+
+
+def change_history(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = ChangeHistoryForm(request.GET)
+    if not form.is_valid():
+        return render(request, "docs_registry/changes.html", {"form": form}, status=400)
+    rows = change_selectors.change_rows(form.filters())
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            f"changes-{timezone.localdate().isoformat()}.csv",
+            [
+                "when",
+                "kind",
+                "document",
+                "title",
+                "who",
+                "version",
+                "summary or reason",
+                "fields changed",
+            ],
+            _change_csv_rows(rows),
+        )
+    page = Paginator(rows, CHANGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "docs_registry/changes.html",
+        {
+            "form": form,
+            "page": page,
+            "changes": change_selectors.hydrate(list(page.object_list)),
+            "query_string": query.urlencode() + "&" if query else "",
+            "csv_query": query.urlencode(),
+        },
+    )
+
+
+def _change_csv_rows(rows):
+    """Stream in batches: each batch is hydrated in a fixed number of queries."""
+    batch = []
+    for row in rows.iterator(chunk_size=CSV_BATCH):
+        batch.append(row)
+        if len(batch) == CSV_BATCH:
+            yield from _csv_lines(batch)
+            batch = []
+    yield from _csv_lines(batch)
+
+
+def _csv_lines(batch):
+    for change in change_selectors.hydrate(batch):
+        yield [
+            change.when.isoformat(),
+            change.kind_label,
+            change.document.doc_id,
+            change.document.title,
+            change.who.username if change.who else "",
+            change.version_number or "",
+            change.summary,
+            "; ".join(f"{field}: {old} -> {new}" for field, old, new in change.changes),
+        ]

@@ -1,0 +1,171 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from docs_registry import services
+from docs_registry.models import Document
+
+from .factories import make_category, make_document, make_user, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story(owner, manager, category):
+    """PRC-0001: created, v2, transferred, retired. POL-0001: created, details."""
+    policy = make_category(name="Policy", prefix="POL")
+    pricing = make_document(
+        owner=owner, manager=manager, category=category, audience="sales"
+    )
+    publish(pricing, body="v2", summary="Raised the limit")
+    helper = make_user("support-lead", in_support=True)
+    services.ownership_transfer(
+        document=pricing, actor=manager, new_owner=helper, reason="On leave"
+    )
+    services.document_retire(document=pricing, actor=manager, reason="Merged")
+    refunds = make_document(
+        owner=owner,
+        manager=manager,
+        category=policy,
+        title="Refunds",
+        audience="support",
+    )
+    services.document_update_details(
+        document=refunds,
+        actor=manager,
+        title="Refund policy",
+        category=policy,
+        audience="both",
+        reason="Both teams",
+    )
+    return {"pricing": pricing, "refunds": refunds, "helper": helper, "policy": policy}
+
+
+def kinds(client, query=""):
+    response = client.get("/history/" + query)
+    assert response.status_code == 200, response.content
+    return [(c.document.doc_id, c.kind) for c in response.context["changes"]]
+
+
+def test_everything_newest_first(client, story, manager):
+    client.force_login(manager)
+    assert kinds(client) == [
+        ("POL-0001", "details"),
+        ("POL-0001", "created"),
+        ("PRC-0001", "retired"),
+        ("PRC-0001", "transfer"),
+        ("PRC-0001", "publish"),
+        ("PRC-0001", "created"),
+    ]
+    html = client.get("/history/").content.decode()
+    for text in (
+        "On leave",
+        "Merged",
+        "Raised the limit",
+        "Both teams",
+        "Published v2",
+        "Sales Lead",
+        "Support Lead",
+        "Ownership transfer",
+    ):
+        assert text in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?document=prc-0001", ["retired", "transfer", "publish", "created"]),
+        ("?kind=publish", ["publish"]),
+        ("?kind=transfer", ["transfer"]),
+        ("?kind=retired", ["retired"]),
+        ("?kind=details", ["details"]),
+        ("?kind=created", ["created", "created"]),
+        ("?audience=both", ["details", "created"]),
+    ],
+)
+def test_filters(client, story, manager, query, expected):
+    client.force_login(manager)
+    assert [kind for _, kind in kinds(client, query)] == expected
+
+
+def test_filter_by_who_owner_and_category(client, story, manager, owner):
+    client.force_login(manager)
+    assert [k for _, k in kinds(client, f"?who={owner.pk}")] == ["publish"]
+    helper = story["helper"]
+    assert {d for d, _ in kinds(client, f"?owner={helper.pk}")} == {"PRC-0001"}
+    assert {d for d, _ in kinds(client, f"?category={story['policy'].pk}")} == {
+        "POL-0001"
+    }
+
+
+def test_filter_by_date_range(client, story, manager):
+    Document.history.filter(doc_id="POL-0001").update(
+        history_date=timezone.now() - timedelta(days=20)
+    )  # test set-up: move one document's records into the past
+    client.force_login(manager)
+    old = (timezone.localdate() - timedelta(days=25)).isoformat()
+    mid = (timezone.localdate() - timedelta(days=10)).isoformat()
+    assert {d for d, _ in kinds(client, f"?since={old}&until={mid}")} == {"POL-0001"}
+    assert "POL-0001" not in {d for d, _ in kinds(client, f"?since={mid}")}
+
+
+def test_field_changes_are_shown(client, story, manager):
+    client.force_login(manager)
+    changes = client.get("/history/?kind=details").context["changes"]
+    assert changes[0].changes == (
+        ("title", "Refunds", "Refund policy"),
+        ("audience", "Support", "Sales and Support"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?since=2999-01-01", "That date is in the future."),
+        ("?since=soon", "Give the date as YYYY-MM-DD."),
+        (
+            "?since=2026-02-01&until=2026-01-01",
+            "The end date is before the start date.",
+        ),
+        ("?document=XYZ-0404", "No document has the ID XYZ-0404."),
+        ("?kind=explosion", "Select a valid choice."),
+    ],
+)
+def test_bad_filters_get_a_message(client, story, manager, query, message):
+    client.force_login(manager)
+    response = client.get("/history/" + query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_csv_export_uses_the_same_filters(client, story, manager):
+    client.force_login(manager)
+    response = client.get("/history/?document=PRC-0001&format=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["when", "kind", "document"]
+    assert [row[1] for row in rows[1:]] == [
+        "Retired",
+        "Ownership transfer",
+        "Publish",
+        "Created",
+    ]
+    assert rows[2][-1] == "owner: Sales Lead -> Support Lead"
+
+
+def test_history_is_for_managers_only(client, story, owner, sales_staff):
+    for user in (owner, sales_staff):
+        client.force_login(user)
+        assert client.get("/history/").status_code == 403
+        assert client.get("/history/?format=csv").status_code == 403
+
+
+def test_history_pages_100_at_a_time(client, owner, manager, category):
+    document = make_document(owner=owner, manager=manager, category=category)
+    for n in range(2, 103):
+        publish(document, body=f"v{n}")
+    client.force_login(manager)
+    assert len(client.get("/history/").context["changes"]) == 100
+    assert len(client.get("/history/?page=2").context["changes"]) == 2

@@ -1,0 +1,195 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from docs_registry import services
+from docs_registry.models import Version
+
+from .factories import make_category, make_document, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def documents(owner, manager, category):
+    """One document per audience, each at v2 with a major change."""
+    made = {}
+    for audience in ("sales", "support", "both"):
+        document = make_document(
+            owner=owner,
+            manager=manager,
+            category=category,
+            title=f"For {audience}",
+            audience=audience,
+            body=f"Rules for {audience}: 10 days.",
+        )
+        publish(
+            document,
+            body=f"Rules for {audience}: 14 days.",
+            summary=f"Extended the {audience} window to 14 days.",
+        )
+        made[audience] = document
+    return made
+
+
+def digest_ids(client):
+    response = client.get("/digest/")
+    assert response.status_code == 200
+    return [entry.document.doc_id for entry in response.context["entries"]]
+
+
+def test_each_person_sees_the_changes_for_their_teams(
+    client, documents, sales_staff, support_staff
+):
+    client.force_login(sales_staff)
+    assert sorted(digest_ids(client)) == ["PRC-0001", "PRC-0003"]
+    client.force_login(support_staff)
+    assert sorted(digest_ids(client)) == ["PRC-0002", "PRC-0003"]
+
+
+def test_both_teams_read_the_same_words(client, documents, sales_staff, support_staff):
+    def entry_html(user):
+        client.force_login(user)
+        html = client.get("/digest/").content.decode()
+        match = re.search(
+            r'<article class="digest-entry" id="PRC-0003">.*?</article>', html, re.S
+        )
+        # Only the form plumbing differs (CSRF token); the words must not.
+        return re.sub(r"<form.*?</form>", "", match.group(0), flags=re.S)
+
+    assert entry_html(sales_staff) == entry_html(support_staff)
+    assert "Extended the both window to 14 days." in entry_html(sales_staff)
+
+
+def test_the_digest_shows_versions_since_the_last_acknowledgment(
+    client, documents, sales_staff
+):
+    document = documents["sales"]
+    services.acknowledgment_record(user=sales_staff, document=document, number=1)
+    publish(document, body="Rules for sales: 21 days.", summary="Now 21 days.")
+    client.force_login(sales_staff)
+    entry = next(
+        e
+        for e in client.get("/digest/").context["entries"]
+        if e.document.doc_id == "PRC-0001"
+    )
+    assert [v.number for v in entry.versions] == [3, 2]
+    assert entry.baseline == 1
+    assert "<del>10</del><ins>21</ins>" in entry.diff
+
+
+def test_acknowledged_documents_leave_the_digest(client, documents, sales_staff):
+    client.force_login(sales_staff)
+    response = client.post(
+        "/digest/acknowledge/",
+        {"shown": ["PRC-0001:v2", "PRC-0003:v2"]},
+        follow=True,
+    )
+    assert "Recorded 2 acknowledgments." in response.content.decode()
+    assert digest_ids(client) == []
+    assert "Nothing waits for you" in client.get("/digest/").content.decode()
+
+
+def test_minor_changes_are_shown_once_and_need_no_acknowledgment(
+    client, documents, sales_staff
+):
+    client.force_login(sales_staff)
+    client.post("/digest/acknowledge/", {"shown": ["PRC-0001:v2", "PRC-0003:v2"]})
+    publish(
+        documents["sales"],
+        body="Rules for sales: 14 days!",
+        summary="Typo",
+        significance="minor",
+    )
+    first = client.get("/digest/").context["entries"]
+    assert [e.document.doc_id for e in first] == ["PRC-0001"]
+    assert not first[0].needs_acknowledgment
+    assert digest_ids(client) == []  # seen now
+
+
+def test_home_and_navigation_count_what_waits(client, documents, sales_staff):
+    client.force_login(sales_staff)
+    html = client.get("/").content.decode()
+    assert "4 changes wait for you" in html  # v1 and v2 of two documents
+    assert 'title="changes waiting for you">4<' in html
+
+
+def test_retired_documents_leave_the_digest(client, documents, sales_staff, manager):
+    services.document_retire(document=documents["sales"], actor=manager, reason="Old")
+    client.force_login(sales_staff)
+    assert digest_ids(client) == ["PRC-0003"]
+
+
+def test_digest_paginates(client, owner, manager, category, sales_staff):
+    for n in range(27):
+        make_document(owner=owner, manager=manager, category=category, title=f"D{n}")
+    client.force_login(sales_staff)
+    assert len(digest_ids(client)) == 25
+    assert len(client.get("/digest/?page=2").context["entries"]) == 2
+
+
+# Team digest -----------------------------------------------------------------------
+
+
+def test_team_digest_for_a_period(client, documents, manager):
+    Version.objects.filter(document=documents["support"]).update(
+        published_at=timezone.now() - timedelta(days=40)
+    )  # test set-up: an old document, outside the period
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    client.force_login(manager)
+    response = client.get(f"/digest/?team=support&since={since}")
+    assert response.status_code == 200
+    assert [e.document.doc_id for e in response.context["entries"]] == ["PRC-0003"]
+    sales = client.get(f"/digest/?team=sales&since={since}")
+    assert sorted(e.document.doc_id for e in sales.context["entries"]) == [
+        "PRC-0001",
+        "PRC-0003",
+    ]
+    assert "Sales, last 7 days" in sales.content.decode()
+
+
+def test_team_digest_baseline_is_the_version_before_the_period(
+    client, documents, manager
+):
+    document = documents["both"]
+    Version.objects.filter(document=document, number=1).update(
+        published_at=timezone.now() - timedelta(days=10)
+    )
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    client.force_login(manager)
+    entries = client.get(f"/digest/?team=sales&since={since}").context["entries"]
+    entry = next(e for e in entries if e.document == document)
+    assert entry.baseline == 1 and [v.number for v in entry.versions] == [2]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("team=marketing&since=2026-01-01", "Unknown team"),
+        ("team=sales&since=yesterday", "Give the date as YYYY-MM-DD."),
+        ("team=sales&since=2999-01-01", "That date is in the future."),
+        ("team=sales", "This field is required."),
+    ],
+)
+def test_team_digest_bad_input(client, documents, manager, query, message):
+    client.force_login(manager)
+    response = client.get(f"/digest/?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_acknowledge_all_with_an_unknown_document(client, documents, sales_staff):
+    client.force_login(sales_staff)
+    response = client.post(
+        "/digest/acknowledge/", {"shown": ["PRC-0001:v2", "NOPE-0001:v1"]}, follow=True
+    )
+    assert "do not exist; nothing was recorded" in response.content.decode()
+
+
+def test_the_same_change_for_two_categories(client, owner, manager, sales_staff):
+    policy = make_category(name="Policy", prefix="POL")
+    make_document(owner=owner, manager=manager, category=policy, audience="sales")
+    client.force_login(sales_staff)
+    assert digest_ids(client) == ["POL-0001"]

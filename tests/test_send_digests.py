@@ -1,0 +1,139 @@
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from docs_registry import services
+from docs_registry.models import DigestState
+
+from .factories import make_user, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def locmem(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SAMEPAGE_BASE_URL = "https://kb.example.com"
+
+
+@pytest.fixture
+def document(document, owner):
+    # The owner has read the v1 the manager created for them: only others get mail.
+    services.acknowledgment_record(user=owner, document=document, number=1)
+    return document
+
+
+def run(*args):
+    call_command("send_digests", *args)
+
+
+def test_each_person_gets_one_email_with_their_changes(
+    document, sales_staff, support_staff, owner, manager
+):
+    publish(document, body="v2", summary="Raised the limit to 15%.")
+    run()
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    # The owner read what they published; the manager is on no team.
+    assert recipients == ["sales@example.com", "support@example.com"]
+    message = next(m for m in mail.outbox if m.to == ["sales@example.com"])
+    assert "Raised the limit to 15%." in message.body
+    assert "https://kb.example.com/docs/PRC-0001/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and "Raised the limit to 15%." in html
+
+
+def test_second_run_sends_nothing_until_something_new(document, sales_staff):
+    run()
+    assert len(mail.outbox) == 1
+    run()
+    assert len(mail.outbox) == 1
+    publish(document, body="v3", summary="Third")
+    run()
+    assert len(mail.outbox) == 2
+    assert "Third" in mail.outbox[1].body
+    compare = "https://kb.example.com/docs/PRC-0001/compare/?from=1&to=2"
+    assert compare in mail.outbox[1].body
+    assert "Created" not in mail.outbox[1].body  # only what is new since the last
+
+
+def test_acknowledged_changes_are_not_emailed(document, sales_staff):
+    services.acknowledgment_record(user=sales_staff, document=document, number=1)
+    run()
+    assert mail.outbox == []
+
+
+def test_people_without_email_or_inactive_get_nothing(document):
+    make_user("noemail", in_sales=True, email="")
+    make_user("left", in_sales=True, is_active=False)
+    run()
+    assert mail.outbox == []
+
+
+def test_a_failure_does_not_stop_the_others_and_is_retried(
+    document, sales_staff, support_staff, monkeypatch, capsys
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    original = EmailMultiAlternatives.send
+
+    def flaky(self, *args, **kwargs):
+        if self.to == ["sales@example.com"]:
+            raise OSError("mail server said no")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", flaky)
+    with pytest.raises(CommandError, match="1 digest"):
+        run()
+    assert [m.to for m in mail.outbox] == [["support@example.com"]]
+    assert "FAILED sales" in capsys.readouterr().out
+    assert DigestState.objects.get(user=sales_staff).emailed_through is None
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", original)
+    run()
+    assert [m.to for m in mail.outbox] == [
+        ["support@example.com"],
+        ["sales@example.com"],
+    ]
+
+
+def test_dry_run_prints_and_sends_nothing(document, sales_staff, capsys):
+    run("--dry-run")
+    out = capsys.readouterr().out
+    assert "Would send to sales@example.com" in out and "PRC-0001" in out
+    assert mail.outbox == []
+    assert not DigestState.objects.exists()
+    run()
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_send_each_email_once(owner, manager, category):
+    from threading import Barrier, Thread
+
+    from django.db import connection, connections
+
+    from .factories import make_document
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks); CI runs it there")
+    for n in range(30):
+        make_user(f"reader{n}", in_sales=True)
+    for _ in range(3):
+        make_document(owner=owner, manager=manager, category=category)
+    start = Barrier(2)
+
+    def one_server():
+        start.wait()
+        try:
+            services.digests_send()
+        finally:
+            connections.close_all()
+
+    servers = [Thread(target=one_server) for _ in range(2)]
+    for server in servers:
+        server.start()
+    for server in servers:
+        server.join()
+    recipients = [message.to[0] for message in mail.outbox]
+    assert len(recipients) == 31  # 30 readers and the owner
+    assert len(set(recipients)) == len(recipients)
