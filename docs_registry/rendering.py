@@ -169,8 +169,11 @@ _NS_INLINE = 0.75
 _NS_BRACKET_STEP = 190.0
 # Headings, rules and link definitions each split a block and re-scan the rest.
 _NS_BLOCK_SPLIT = 20.0
-# An unclosed code fence is searched for up to the end of the text.
-_NS_FENCE = 0.2
+# Python-Markdown copies the whole text for every fenced code block, and reads
+# from each opening fence to its closing one (or to the end); check_markdown()
+# reads that far too, to leave fenced code out of the other estimates.
+_NS_FENCE_COPY = 0.2
+_NS_FENCE_SCAN = 50.0
 # The raw-HTML scanner (html.parser) reads an unfinished tag up to its ">",
 # then starts again one character further on.
 _NS_HTML_SCAN = 40.0
@@ -220,7 +223,7 @@ _PLACEHOLDERS = re.compile(r"[`\\]")
 _BRACKETS = re.compile(r"[\[\]()]")
 _BLOCK_SPLITTER = re.compile(r"^ {0,3}(?:#|\[[^\]\n]*\]:|[-=*_ ]+$)", re.MULTILINE)
 _TEXT_LINE = re.compile(r"^ *[^ \n]", re.MULTILINE)
-_FENCE = re.compile(r"^(?:`{3,}|~{3,})", re.MULTILINE)
+_FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$", re.MULTILINE)
 _TAG_START = re.compile(r"<([a-zA-Z/!?])")
 _TAG_END = re.compile(">")
 _VALUE_OPENER = re.compile(r"=\s*(['\"])")
@@ -414,6 +417,22 @@ class _HtmlScan:
         return scanned
 
 
+def _fence_costs(source: str) -> float:
+    """A line starting with ``` or ~~~ may open a block that runs to the next line
+    holding the same fence and nothing else, or to the end."""
+    fences = list(_FENCE.finditer(source))
+    closers: dict[str, list[int]] = {}
+    for fence in fences:
+        if not fence.group(2).strip(" "):
+            closers.setdefault(fence.group(1), []).append(fence.start())
+    scanned = 0
+    for fence in fences:
+        after = closers.get(fence.group(1), [])
+        index = bisect_right(after, fence.start())
+        scanned += (after[index] if index < len(after) else len(source)) - fence.start()
+    return len(fences) * len(source) * _NS_FENCE_COPY + scanned * _NS_FENCE_SCAN
+
+
 def _output_tokens(source: str, blocks: int, depth: int) -> int:
     """An upper bound on the tags and entities Python-Markdown will write, with
     each block and line counted for the work Python-Markdown does on it."""
@@ -433,7 +452,7 @@ def _output_tokens(source: str, blocks: int, depth: int) -> int:
 
 
 def _estimate(source: str) -> dict[str, float]:
-    fences = len(_FENCE.findall(source)) * len(source) * _NS_FENCE
+    fences = _fence_costs(source)
     if fences > _BUDGET_NS:
         # Finding the fenced code blocks would itself take too long.
         return {"fences": fences}

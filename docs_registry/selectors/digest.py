@@ -47,25 +47,48 @@ def _last_acknowledged(user: User, document_ref: str = "document"):
     return Coalesce(Subquery(newest, output_field=IntegerField()), Value(0))
 
 
-def pending_versions(user: User) -> QuerySet[Version]:
-    """Versions addressed to the user's teams that they have not acknowledged
-    (major) or not yet been shown (minor), in one query."""
+def _seen_at(user: User):
     seen_at = DigestState.objects.filter(user=user).values("seen_at")[:1]
+    return Coalesce(
+        Subquery(seen_at, output_field=DateTimeField()),
+        Value(_EPOCH, output_field=DateTimeField()),
+    )
+
+
+def _pending_documents(user: User) -> QuerySet[Document]:
+    """Documents with a version the user has not acknowledged (major) or not been
+    shown (minor), decided on the document row alone: a major one is pending when
+    the latest major version is past the user's acknowledgment; a minor one when
+    the current version is, and was published after the user last looked (versions
+    are published in order, so the current one is the newest)."""
+    seen_at = _seen_at(user)
     return (
-        Version.objects.filter(
-            document__status=Document.Status.ACTIVE,
-            document__audience__in=audiences_for_teams(user_teams(user)),
+        Document.objects.filter(
+            status=Document.Status.ACTIVE,
+            audience__in=audiences_for_teams(user_teams(user)),
         )
+        .annotate(acknowledged=_last_acknowledged(user, "pk"))
+        .filter(
+            Q(latest_major_number__gt=F("acknowledged"))
+            | Q(
+                current_version__number__gt=F("acknowledged"),
+                current_version__published_at__gt=seen_at,
+            )
+        )
+    )
+
+
+def pending_versions(user: User) -> QuerySet[Version]:
+    """The versions themselves: those past the user's acknowledgment that are
+    major, or minor and not yet shown. Only versions of pending documents are
+    looked at, so the cost follows what is pending, not the whole archive."""
+    return (
+        Version.objects.filter(document__in=_pending_documents(user).values("pk"))
         .annotate(acknowledged=_last_acknowledged(user))
         .filter(number__gt=F("acknowledged"))
         .filter(
             Q(significance=Version.Significance.MAJOR)
-            | Q(
-                published_at__gt=Coalesce(
-                    Subquery(seen_at, output_field=DateTimeField()),
-                    Value(_EPOCH, output_field=DateTimeField()),
-                )
-            )
+            | Q(published_at__gt=_seen_at(user))
         )
     )
 
@@ -104,11 +127,9 @@ def _documents_with_baseline(documents: QuerySet[Document], baseline) -> QuerySe
 
 
 def user_digest_documents(user: User) -> QuerySet[Document]:
-    """Documents with something pending for the user, most recently changed first."""
-    pending = pending_versions(user).values("document_id")
-    return _documents_with_baseline(
-        Document.objects.filter(pk__in=pending), _last_acknowledged(user, "pk")
-    )
+    """Documents with something pending for the user, most recently changed first;
+    the baseline is the last version they acknowledged."""
+    return _documents_with_baseline(_pending_documents(user), F("acknowledged"))
 
 
 def team_digest_documents(team: str, since: datetime) -> QuerySet[Document]:

@@ -10,7 +10,10 @@ from itertools import groupby
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
 from ..models import DigestState, User, Version
 from ..selectors.digest import pending_versions
@@ -29,26 +32,71 @@ def _new_changes(user: User, since) -> list[Version]:
     if since is not None:
         versions = versions.filter(published_at__gt=since)
     return list(
-        versions.select_related("document__owner", "published_by")
-        .defer("body", "body_html")
+        versions.select_related("document__owner")
+        .only(
+            "number",
+            "significance",
+            "published_at",
+            "summary",
+            "document__doc_id",
+            "document__title",
+            "document__owner__username",
+            "document__owner__first_name",
+            "document__owner__last_name",
+        )
         .order_by("document__doc_id", "-number")
     )
 
 
+def _email_groups(changes: list[Version], base_url: str) -> list[dict]:
+    """Changes grouped by document, with addresses and dates worked out once here:
+    a digest can list hundreds of versions, and per-version template lookups were
+    most of the time spent sending."""
+    groups = []
+    for document, versions in groupby(changes, key=lambda version: version.document):
+        versions = list(versions)
+        oldest = versions[-1].number
+        url = base_url + document.get_absolute_url()
+        compare = reverse("docs_registry:compare", args=[document.doc_id])
+        groups.append(
+            {
+                "document": document,
+                "url": url,
+                "compare_url": (
+                    f"{base_url}{compare}?from={oldest - 1}&to={versions[0].number}"
+                    if oldest > 1
+                    else ""
+                ),
+                "versions": [
+                    {
+                        "number": version.number,
+                        "significance": version.significance,
+                        "date": _day(version.published_at),
+                        "summary": version.summary,
+                    }
+                    for version in versions
+                ],
+            }
+        )
+    return groups
+
+
+def _day(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y}"  # "5 Nov 2026", as the pages show it
+
+
 def digest_email(user: User, changes: list[Version]) -> EmailMultiAlternatives:
-    groups = [
-        {"document": document, "versions": list(versions)}
-        for document, versions in groupby(changes, key=lambda version: version.document)
-    ]
+    base_url = settings.SAMEPAGE_BASE_URL.rstrip("/")
     context = {
         "user": user,
-        "groups": groups,
+        "groups": _email_groups(changes, base_url),
         "count": len(changes),
-        "base_url": settings.SAMEPAGE_BASE_URL.rstrip("/"),
+        "digest_url": base_url + reverse("docs_registry:digest"),
     }
+    subject = f"Samepage: {len(changes)} change{pluralize(len(changes))} to read"
     message = EmailMultiAlternatives(
-        subject=f"Samepage: {len(changes)} change{'s' if len(changes) != 1 else ''} "
-        "to read",
+        subject=subject,
         body=render_to_string("docs_registry/email/digest.txt", context),
         to=[user.email],
     )
