@@ -1,6 +1,12 @@
 """Plain `make_*` helpers. Documents and versions are made through the services
 themselves, so tests exercise the same rules as the product."""
 
+from contextlib import contextmanager
+from datetime import timedelta
+from unittest import mock
+
+from django.utils import timezone
+
 from docs_registry import services
 from docs_registry.models import Audience, Category, User
 
@@ -55,3 +61,12 @@ def publish(
         significance=significance,
         base_number=document.current_version.number,
     )
+
+
+@contextmanager
+def days_ago(days: int):
+    """What is done inside happens `days` ago. The permanent record (versions,
+    history) cannot be back-dated afterwards, so set-up travels in time instead."""
+    moment = timezone.now() - timedelta(days=days)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield

@@ -5,9 +5,8 @@ import pytest
 from django.utils import timezone
 
 from docs_registry import services
-from docs_registry.models import Version
 
-from .factories import make_category, make_document, publish
+from .factories import days_ago, make_category, make_document, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +132,17 @@ def test_digest_paginates(client, owner, manager, category, sales_staff):
 # Team digest -----------------------------------------------------------------------
 
 
-def test_team_digest_for_a_period(client, documents, manager):
-    Version.objects.filter(document=documents["support"]).update(
-        published_at=timezone.now() - timedelta(days=40)
-    )  # test set-up: an old document, outside the period
+def test_team_digest_for_a_period(client, owner, manager, category):
+    with days_ago(40):  # outside the period
+        make_document(
+            owner=owner,
+            manager=manager,
+            category=category,
+            title="Old support rules",
+            audience="support",
+        )
+    make_document(owner=owner, manager=manager, category=category, audience="sales")
+    make_document(owner=owner, manager=manager, category=category, audience="both")
     since = (timezone.localdate() - timedelta(days=7)).isoformat()
     client.force_login(manager)
     response = client.get(f"/digest/?team=support&since={since}")
@@ -144,24 +150,23 @@ def test_team_digest_for_a_period(client, documents, manager):
     assert [e.document.doc_id for e in response.context["entries"]] == ["PRC-0003"]
     sales = client.get(f"/digest/?team=sales&since={since}")
     assert sorted(e.document.doc_id for e in sales.context["entries"]) == [
-        "PRC-0001",
+        "PRC-0002",
         "PRC-0003",
     ]
     assert "Sales, last 7 days" in sales.content.decode()
 
 
 def test_team_digest_baseline_is_the_version_before_the_period(
-    client, documents, manager
+    client, owner, manager, category
 ):
-    document = documents["both"]
-    Version.objects.filter(document=document, number=1).update(
-        published_at=timezone.now() - timedelta(days=10)
-    )
+    with days_ago(10):
+        document = make_document(owner=owner, manager=manager, category=category)
+    publish(document, body="Up to 15%.", summary="Raised to 15%.")
     since = (timezone.localdate() - timedelta(days=7)).isoformat()
     client.force_login(manager)
-    entries = client.get(f"/digest/?team=sales&since={since}").context["entries"]
-    entry = next(e for e in entries if e.document == document)
+    [entry] = client.get(f"/digest/?team=sales&since={since}").context["entries"]
     assert entry.baseline == 1 and [v.number for v in entry.versions] == [2]
+    assert "<ins>15%.</ins>" in entry.diff
 
 
 @pytest.mark.parametrize(
