@@ -160,13 +160,11 @@ def document_publish(
     Raises PermissionDenied unless the actor owns the (active) document,
     ServiceError for bad input, RenderingError for a body the renderer refuses.
     """
-    # Lock the document row only: PostgreSQL refuses FOR UPDATE on the nullable
-    # side of the join to the current version.
-    locked = (
-        Document.objects.select_for_update(of=("self",))
-        .select_related("current_version")
-        .get(pk=document.pk)
-    )
+    # Lock the row alone, then read the current version in a statement of its own:
+    # a publish that committed while we waited is visible only to a new statement
+    # (READ COMMITTED), and a join locked in one statement would show its old row.
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked.current_version = Version.objects.get(pk=locked.current_version_id)
     permissions.require(
         permissions.can_publish(actor, locked),
         "Only the document's owner publishes it.",
