@@ -219,4 +219,6 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
+    # Lockouts are warnings; every successful sign-in need not be logged.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -72,7 +72,7 @@ def test_refused_roles_are_refused_on_post_too(client, people, role, url, kind):
         return
     client.force_login(people[role])
     response = client.post(url, {"action": "publish", "reason": "x", "title": "x"})
-    assert response.status_code == 403
+    assert response.status_code in (403, 405)  # 405: a report page takes no POST
     assert people["owner"].owned_documents.get().versions.count() == 2
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .. import selectors, services
 from ..forms import TeamDigestForm
@@ -19,11 +19,13 @@ DIGEST_PAGE_SIZE = 25
 PRESET_DAYS = (7, 30)
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     recent = selectors.document_list(sort="changed")[:10]
     return render(request, "docs_registry/home.html", {"recent": recent})
 
 
+@require_safe
 def digest(request: HttpRequest) -> HttpResponse:
     if "team" in request.GET or "since" in request.GET:
         return _team_digest(request)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions, selectors, services
 from ..diffing import diff_markdown
@@ -49,6 +49,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return params.urlencode() + "&" if params else ""
 
 
+@require_safe
 def browse(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET or None)
     filters = form.filters()
@@ -68,6 +69,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _readable_document(request, doc_id)
     context = _document_context(request, document, version=document.current_version)
@@ -78,6 +80,7 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     return render(request, "docs_registry/document.html", context)
 
 
+@require_safe
 def version_detail(request: HttpRequest, doc_id: str, number: int) -> HttpResponse:
     document = _readable_document(request, doc_id)
     version = selectors.version_get(document, number)
@@ -88,6 +91,7 @@ def version_detail(request: HttpRequest, doc_id: str, number: int) -> HttpRespon
     )
 
 
+@require_safe
 def history(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _readable_document(request, doc_id)
     entries = selectors.document_history(document)
@@ -99,6 +103,7 @@ def history(request: HttpRequest, doc_id: str) -> HttpResponse:
     )
 
 
+@require_safe
 def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _readable_document(request, doc_id)
     current = document.current_version.number

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from .. import permissions
 from ..forms import ChangeHistoryForm, CoverageFilterForm
@@ -42,6 +43,7 @@ def _with_header(header, rows):
     yield from rows
 
 
+@require_safe
 def coverage(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     form = CoverageFilterForm(request.GET or None)
@@ -95,6 +97,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def person_coverage(request: HttpRequest, username: str) -> HttpResponse:
     _require_manager(request)
     person = get_object_or_404(User, username=username)
@@ -107,6 +110,7 @@ def person_coverage(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
+@require_safe
 def change_history(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     form = ChangeHistoryForm(request.GET)
