@@ -21,6 +21,7 @@ from ..models import Document, Draft, Version
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
 from ..selectors.digest import last_acknowledged_number
+from .common import query_without
 
 BROWSE_PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 50
@@ -41,14 +42,6 @@ def _document_context(request: HttpRequest, document: Document, **extra) -> dict
     } | extra
 
 
-def _query_without(request: HttpRequest, *names: str) -> str:
-    """The current query string minus `names`, ready to take one more parameter."""
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode() + "&" if params else ""
-
-
 @require_safe
 def browse(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET or None)
@@ -63,8 +56,8 @@ def browse(request: HttpRequest) -> HttpResponse:
             "page": page,
             "is_manager": permissions.is_manager(request.user),
             "sort": filters.get("sort", "id"),
-            "filter_query": _query_without(request, "sort", "page"),
-            "page_query": _query_without(request, "page"),
+            "filter_query": query_without(request, "sort", "page"),
+            "page_query": query_without(request, "page"),
         },
     )
 

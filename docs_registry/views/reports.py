@@ -13,6 +13,7 @@ from ..forms import ChangeHistoryForm, CoverageFilterForm
 from ..models import User
 from ..selectors import changes as change_selectors
 from ..selectors import coverage as coverage_selectors
+from .common import query_without
 
 COVERAGE_PAGE_SIZE = 50
 CHANGES_PAGE_SIZE = 100
@@ -84,16 +85,10 @@ def coverage(request: HttpRequest) -> HttpResponse:
             ),
         )
     page = Paginator(report, COVERAGE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "docs_registry/coverage.html",
-        {
-            "form": form,
-            "page": page,
-            "query_string": query.urlencode() + "&" if query else "",
-        },
+        {"form": form, "page": page, "query_string": query_without(request, "page")},
     )
 
 
@@ -133,8 +128,6 @@ def change_history(request: HttpRequest) -> HttpResponse:
             _change_csv_rows(rows),
         )
     page = Paginator(rows, CHANGES_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "docs_registry/changes.html",
@@ -142,8 +135,7 @@ def change_history(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "changes": change_selectors.hydrate(list(page.object_list)),
-            "query_string": query.urlencode() + "&" if query else "",
-            "csv_query": query.urlencode(),
+            "query_string": query_without(request, "page"),
         },
     )
 
