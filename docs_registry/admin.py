@@ -108,6 +108,7 @@ class VersionAdmin(ReadOnly, ManagerAccess, admin.ModelAdmin):
     list_filter = ("significance",)
     list_select_related = ("document", "published_by")
     search_fields = ("document__doc_id", "title", "summary")
+    readonly_fields = ("content_hash", "chain_hash")
 
 
 @admin.register(User)
@@ -130,6 +131,10 @@ class TeamUserAdmin(ManagerAccess, UserAdmin):
         *UserAdmin.add_fieldsets,
         ("Teams and role", {"fields": ("in_sales", "in_support", "is_manager")}),
     )
+
+    def has_delete_permission(self, request, obj=None):
+        # People are deactivated, never deleted: they are named in the history.
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:

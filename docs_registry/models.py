@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -203,6 +205,10 @@ class Version(models.Model):
     significance = models.CharField(max_length=5, choices=Significance.choices)
     published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField()
+    # SHA-256 hex digests set once at publish (see integrity.py): the content, and
+    # a chain through every earlier version of the document.
+    content_hash = models.CharField(max_length=64, editable=False)
+    chain_hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["document", "-number"]
@@ -212,6 +218,13 @@ class Version(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(number__gte=1), name="version_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("content_hash"), 64),
+                name="version_content_hashed",
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("chain_hash"), 64), name="version_chained"
             ),
         ]
 

@@ -1,7 +1,11 @@
 """Role fixtures: the people every test talks about."""
 
-import pytest
+from unittest import mock
 
+import pytest
+from django.db import connection
+
+from docs_registry import integrity
 from docs_registry.models import Category, User
 
 from .factories import make_category, make_document, make_user
@@ -41,3 +45,41 @@ def category(db) -> Category:
 @pytest.fixture
 def document(owner, manager, category):
     return make_document(owner=owner, manager=manager, category=category)
+
+
+def _trigger_ddl(ops) -> tuple[list[str], list[str]]:
+    """DROP and CREATE statements for the append-only triggers as installed."""
+    vendor = ops.connection.vendor
+    names = [name for _, name in integrity.append_only_triggers(vendor)]
+    with ops.connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname, tgrelid::regclass::text, pg_get_triggerdef(oid) "
+                "FROM pg_trigger WHERE tgname = ANY(%s)",
+                [names],
+            )
+            found = cursor.fetchall()
+            return [f"DROP TRIGGER {n} ON {t}" for n, t, _ in found], [
+                ddl for *_, ddl in found
+            ]
+        cursor.execute(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+        )
+        found = [row for row in cursor.fetchall() if row[0] in names]
+        return [f"DROP TRIGGER {n}" for n, *_ in found], [ddl for *_, ddl in found]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_keeps_the_append_only_triggers():
+    """Transactional tests (live_server, threads) end with `flush`, which the
+    append-only triggers refuse. In tests, flush lifts them and puts them back in
+    its own transaction."""
+    ops_class = type(connection.ops)
+    original = ops_class.sql_flush
+
+    def sql_flush(ops, style, tables, **kwargs):
+        drop, create = _trigger_ddl(ops)
+        return [*drop, *original(ops, style, tables, **kwargs), *create]
+
+    with mock.patch.object(ops_class, "sql_flush", sql_flush):
+        yield

@@ -15,7 +15,12 @@ GARBAGE = [
     {"owner": "abc", "category": "x", "audience": "nobody", "new_owner": "-1"},
     {"base_number": "x", "number": "1e99", "significance": ["a", "b"]},
     {"base_number": "99999999999999999999999", "number": "-1", "page": "0"},
-    {"title": "\x00", "body": "\x00" * 10, "summary": "\u202e\ufeff", "action": "publish"},
+    {
+        "title": "\x00",
+        "body": "\x00" * 10,
+        "summary": "\u202e\ufeff",
+        "action": "publish",
+    },
     {"action": "explode", "shown": ["PRC-0001:vx", ":v1", "PRC-0001"]},
 ]
 

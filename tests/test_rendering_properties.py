@@ -10,7 +10,9 @@ from docs_registry.rendering import RenderingError, render_markdown
 
 from .test_rendering import assert_inert
 
-BOUND_SECONDS = 2.0
+# Looser than the 2 s that tests/test_rendering.py holds single inputs to: here
+# hypothesis explores widely, and a busy CI machine must not turn it red.
+BOUND_SECONDS = 5.0
 MARKDOWN_SPECIALS = "[]()<>!*_`#>-+=|\\&;:\"' \n\t\x00/"
 
 markdownish = st.lists(

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .. import permissions
+from .. import integrity, permissions
 from ..models import (
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -106,7 +106,7 @@ def document_create(
     _save_with_history(
         document, actor=actor, reason=CREATED_SUMMARY, kind=ChangeKind.CREATED
     )
-    version = Version.objects.create(
+    version = Version(
         document=document,
         number=1,
         title=title,
@@ -117,6 +117,8 @@ def document_create(
         published_by=actor,
         published_at=timezone.now(),
     )
+    integrity.seal(version, doc_id=document.doc_id, previous_chain="")
+    version.save(force_insert=True)
     _point_to_current(document, version)
     return document
 
@@ -178,7 +180,7 @@ def document_publish(
         raise StaleDraftError(base_number=base_number, current_number=current_number)
     body_html = render_markdown(body)
 
-    version = Version.objects.create(
+    version = Version(
         document=locked,
         number=current_number + 1,
         title=title,
@@ -189,6 +191,14 @@ def document_publish(
         published_by=actor,
         published_at=timezone.now(),
     )
+    # The chain continues from the current version, read under the row lock, so
+    # two publishes cannot both extend the same link.
+    integrity.seal(
+        version,
+        doc_id=locked.doc_id,
+        previous_chain=locked.current_version.chain_hash,
+    )
+    version.save(force_insert=True)
     _point_to_current(locked, version)
     if title != locked.title:
         locked.title = title
