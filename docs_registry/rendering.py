@@ -5,15 +5,17 @@ early), so the XSS tests in tests/test_rendering.py certify the whole pipeline i
 one place, and a replacement for bleach, which is no longer maintained (nh3, say),
 can be swapped in and certified here without touching anything else.
 
-Three things this module adds to the libraries, each closing a known hole:
+What this module adds to the two libraries, each closing a known hole:
 
 * bleach keeps `href="javascript:123"` (its URL parser reads `scheme:digits` as a
   path; bleach issue 611, won't fix), so an attribute filter re-checks every URL
   scheme the way a browser reads it.
-* Python-Markdown is quadratic on some inputs (8,000 `[` in a row take seconds)
-  and recurses on deep nesting, and bleach's tree walker is quadratic in the
-  number of siblings. `check_markdown()` refuses such text before any work is
-  done, from a cheap, conservative estimate of what rendering it would cost.
+* Python-Markdown takes quadratic time on some inputs (8,000 `[` in a row take
+  seconds) and recurses on deep nesting, and the HTML parser in bleach takes
+  quadratic time on tags left open. `check_markdown()` refuses such text before
+  any work is done, from a cheap, conservative estimate of the rendering time.
+* bleach's tree walker is quadratic in the number of siblings (a long table),
+  so the cleaner gets a linear one.
 * bleach's Cleaner is not thread-safe, so each call builds its own.
 """
 
@@ -123,6 +125,7 @@ class _TreeWalker(html5lib_shim.getTreeWalker("etree")):
         self._positions: dict[int, dict[int, int]] = {}
 
     def getParentNode(self, node: Any) -> Any:
+        # A node is (element, its index among its siblings, its ancestors, flag).
         if not isinstance(node, tuple) or node[3] == "text" or len(node[2]) < 2:
             return super().getParentNode(node)
         parents = node[2]
@@ -144,6 +147,7 @@ def _sanitize(dirty: str) -> str:
         strip_comments=True,
         filters=[_LinkRelFilter],
     )
+    # clean() walks the parsed tree with whatever class this attribute holds.
     cleaner.walker = _TreeWalker
     return cleaner.clean(dirty)
 
@@ -166,7 +170,7 @@ _BUDGET_NS = 800_000_000
 _NS_INLINE = 0.75
 # Its link patterns look for the closing ] and ) character by character in
 # Python, several times over.
-_NS_BRACKET_STEP = 190.0
+_NS_BRACKET_STEP = 300.0
 # Headings, rules and link definitions each split a block and re-scan the rest.
 _NS_BLOCK_SPLIT = 20.0
 # Python-Markdown copies the whole text for every fenced code block, and reads
@@ -230,6 +234,13 @@ _VALUE_OPENER = re.compile(r"=\s*(['\"])")
 _NESTING_MARKER = re.compile(r" *(?:>|(?:[-*+]|\d{1,9}[.)])(?: +|$))")
 # Only Python code can produce these, and no database can store them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The HTML parser in bleach stops at each of these (control characters and
+# non-characters) to report it.
+_INVALID_CODEPOINT = re.compile(
+    "[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
+    + "]"
+)
 # Python-Markdown writes every character of an e-mail autolink as an entity.
 _AUTOMAIL = re.compile(r"<[^<> !]+@[^@<> ]+>")
 _RAW_TAG = re.compile(r"</?[a-zA-Z]")
@@ -439,15 +450,18 @@ def _output_tokens(source: str, blocks: int, depth: int) -> int:
     automail = sum(len(m.group()) for m in _AUTOMAIL.finditer(source))
     return (
         2 * len(_INLINE_START.findall(source))
-        # Links and table cells each cost Python-Markdown a pass of its own.
+        # Links, table cells and headings each cost Python-Markdown a pass of
+        # their own.
         + 2 * source.count("[")
         + 3 * source.count("|")
+        + 2 * len(_BLOCK_SPLITTER.findall(source))
         + source.count(">")
         + source.count('"')
         + 2 * blocks
         + 2 * len(_TEXT_LINE.findall(source))
         + 4 * depth
         + 3 * automail
+        + len(_INVALID_CODEPOINT.findall(source))
     )
 
 

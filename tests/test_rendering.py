@@ -11,6 +11,7 @@ import os
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -279,6 +280,13 @@ def test_rendering_is_deterministic() -> None:
     assert render_markdown(text) == render_markdown(text)
 
 
+def test_concurrent_renders_do_not_interfere() -> None:
+    texts = [f"# Doc {n}\n\n[link {n}](/docs/PRC-{n:04d}/) *{n}*" for n in range(40)]
+    expected = [render_markdown(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(render_markdown, texts)) == expected
+
+
 # --- Pathological input ------------------------------------------------------
 
 PATHOLOGICAL: dict[str, Callable[[], str]] = {
@@ -301,7 +309,7 @@ PATHOLOGICAL: dict[str, Callable[[], str]] = {
     "100000 \\": lambda: "\\" * 100_000,
     "50000 &#": lambda: "&#" * 50_000,
     "50000 [a": lambda: "[a" * 50_000,
-    "30000 [a](b)": lambda: "[a](b) " * 29_000,
+    "29000 [a](b)": lambda: "[a](b) " * 29_000,
     "50000 [`]`": lambda: "[`]`" * 50_000,
     "100000 *a": lambda: "*a" * 100_000,
     "100000 `a": lambda: "`a" * 100_000,
@@ -320,6 +328,16 @@ PATHOLOGICAL: dict[str, Callable[[], str]] = {
     "50000 list items": lambda: "- x\n" * 50_000,
     "65000 paragraphs": lambda: "a\n\n" * 65_000,
     "3800 quotes 49 deep": lambda: (">" * 49 + " x\n\n") * 3800,
+    "30000 links": lambda: "[a]()" * 30_000,
+    "100 tables of 100 columns": (
+        lambda: ("|" + "a|" * 100 + "\n|" + "-|" * 100 + "\n\n") * 100
+    ),
+    "2000 unclosed tags across paragraphs": (
+        lambda: "".join(f"<b title={i}>a\n\n" for i in range(2000))
+    ),
+    "2000 misnested tags": lambda: "<p><b title=x>" * 2000,
+    "links left open by </p>": lambda: "[x</p>y](u)\n\n" * 10_000,
+    "190000 control characters": lambda: "\x08" * 190_000,
     "200 KB of spaces": lambda: " " * 204_799 + "x",
 }
 
@@ -362,7 +380,16 @@ def test_lists_nested_50_deep_render() -> None:
     assert output.count("<ul>") == 50
 
 
-def test_recursion_in_the_renderer_becomes_a_refusal(monkeypatch) -> None:
+def test_html_samples_in_code_blocks_are_not_counted_as_tags() -> None:
+    sample = "```xml\n" + '<setting name="plan" value="annual"/>\n' * 40 + "```\n\n"
+    copies = MAX_BODY_BYTES // 2 // len(sample)
+    output = render_markdown(sample * copies)
+    assert output.count("&lt;setting name=") == 40 * copies
+
+
+def test_recursion_in_the_renderer_becomes_a_refusal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def recurse(*args: object, **kwargs: object) -> str:
         raise RecursionError
 
