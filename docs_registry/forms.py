@@ -242,3 +242,28 @@ class ChangeHistoryForm(forms.Form):
 
     def filters(self) -> ChangeFilters:
         return ChangeFilters(**self.cleaned_data)
+
+
+class GlossaryTermForm(forms.Form):
+    term = forms.CharField(
+        max_length=100, error_messages={"required": "A term is required."}
+    )
+    definition = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "A definition is required."},
+    )
+    audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.BOTH)
+    avoid = forms.CharField(
+        label="Words to avoid",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One word or phrase a line. List plurals as words of their own.",
+    )
+    owner = UserChoiceField(
+        owner_choices(), required=False, empty_label="Managers only"
+    )
+    reason = forms.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        required=False,
+        help_text="Optional: why, for the history.",
+    )

@@ -39,6 +39,9 @@ APPEND_ONLY_TABLES = {
     "docs_registry_acknowledgment": "acknowledgments are never changed or deleted",
     "docs_registry_historicaldocument": "history records are never changed or deleted",
     "docs_registry_historicalcategory": "history records are never changed or deleted",
+    "docs_registry_historicalglossaryterm": (
+        "history records are never changed or deleted"
+    ),
 }
 
 

@@ -28,7 +28,7 @@ class Finding:
     preferred: str
 
 
-def _words(text: str) -> tuple[str, ...]:
+def words_of(text: str) -> tuple[str, ...]:
     return tuple(match.group().casefold() for match in WORD.finditer(text))
 
 
@@ -38,7 +38,7 @@ class Linter:
     def __init__(self, rules: Iterable[tuple[str, str]]):
         self._phrases: dict[tuple[str, ...], str] = {}
         for avoided, preferred in rules:
-            words = _words(avoided)
+            words = words_of(avoided)
             if words:
                 self._phrases.setdefault(words, preferred)
         self._lengths = sorted({len(words) for words in self._phrases}, reverse=True)

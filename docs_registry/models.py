@@ -4,10 +4,11 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -300,3 +301,47 @@ class DigestState(models.Model):
 
     def __str__(self) -> str:
         return f"Digest state of {self.user}"
+
+
+class GlossaryTerm(models.Model):
+    """A standard term both teams use, and the wording to avoid instead of it."""
+
+    term = models.CharField(max_length=100)
+    definition = models.TextField()
+    audience = models.CharField(
+        max_length=10, choices=Audience.choices, default=Audience.BOTH
+    )
+    avoid = models.TextField(
+        "words to avoid",
+        blank=True,
+        help_text="One word or phrase a line, e.g. “Gold plan”. Plurals are listed "
+        "as words of their own.",
+    )
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="glossary_terms",
+        help_text="Besides managers, the owner may change this term.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [Lower("term")]
+        constraints = [
+            models.UniqueConstraint(Lower("term"), name="glossary_term_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+    @property
+    def avoided(self) -> list[str]:
+        return [line.strip() for line in self.avoid.splitlines() if line.strip()]
+
+    @property
+    def anchor(self) -> str:
+        return "term-" + slugify(self.term, allow_unicode=True)

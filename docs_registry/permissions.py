@@ -50,3 +50,10 @@ def require(allowed: bool, message: str = "You are not allowed to do that.") -> 
 def can_see_coverage(user: User, document: Document) -> bool:
     """Who has read a document: its owner and managers."""
     return document.owner_id == user.pk or is_manager(user)
+
+
+def can_edit_term(user: User, term) -> bool:
+    """Glossary terms: managers, and a term's own owner."""
+    return is_manager(user) or (
+        term is not None and user.is_active and term.owner_id == user.pk
+    )

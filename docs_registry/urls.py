@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import digest, reports
+from .views import digest, glossary, reports
 from .views import documents as views
 
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("digest/", digest.digest, name="digest"),
     path("digest/acknowledge/", digest.acknowledge_all, name="acknowledge_all"),
     path("history/", reports.change_history, name="changes"),
+    path("glossary/", glossary.glossary, name="glossary"),
+    path("glossary/new/", glossary.term_edit, name="term_new"),
+    path("glossary/<int:pk>/edit/", glossary.term_edit, name="term_edit"),
     path("coverage/", reports.coverage, name="coverage"),
     path("coverage/people/<str:username>/", reports.person_coverage, name="person"),
     path("docs/", views.browse, name="browse"),

@@ -171,6 +171,9 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "samepage@localhost")
+# Words the glossary says to avoid: publishing needs "publish anyway" (off) or is
+# refused outright (on).
+SAMEPAGE_LINT_BLOCKS_PUBLISH = env_bool("SAMEPAGE_LINT_BLOCKS_PUBLISH")
 # Links in emails point here.
 SAMEPAGE_BASE_URL = os.environ.get("SAMEPAGE_BASE_URL", "http://127.0.0.1:8000")
 

@@ -20,6 +20,8 @@ URLS = [
     ("/coverage/people/sales/", MANAGER_ONLY),
     ("/history/", MANAGER_ONLY),
     ("/history/?format=csv", MANAGER_ONLY),
+    ("/glossary/", READ),
+    ("/glossary/new/", MANAGER_ONLY),
     ("/docs/", READ),
     ("/docs/PRC-0001/", READ),
     ("/docs/prc-0001/", READ),

@@ -25,16 +25,33 @@ PROTECTED = {
     "docs_registry_acknowledgment": ("id", "number"),
     "docs_registry_historicaldocument": ("history_id", "title"),
     "docs_registry_historicalcategory": ("history_id", "name"),
+    "docs_registry_historicalglossaryterm": ("history_id", "term"),
 }
-NEW_VALUE = {"body": "Rewritten", "number": 99, "title": "Rewritten", "name": "X"}
+NEW_VALUE = {
+    "body": "Rewritten",
+    "number": 99,
+    "title": "Rewritten",
+    "name": "X",
+    "term": "X",
+}
 
 
 @pytest.fixture
-def record(document, sales_staff):
-    """A document at v3, read by sales at v2: a row in every protected table."""
+def record(document, sales_staff, manager):
+    """A document at v3, read by sales at v2, and a glossary term: a row in every
+    protected table."""
     publish(document, body="Up to 15%.")
     publish(document, body="Up to 20%.")
     services.acknowledgment_record(user=sales_staff, document=document, number=2)
+    services.glossary_term_save(
+        actor=manager,
+        term=None,
+        wording="case",
+        definition="A customer's request to support.",
+        audience="both",
+        avoid="ticket",
+        owner=None,
+    )
     document.refresh_from_db()
     return document
 

@@ -18,7 +18,8 @@ from .documents import (
     draft_save,
     ownership_transfer,
 )
-from .errors import ServiceError, StaleDraftError
+from .errors import LintFindingsError, ServiceError, StaleDraftError
+from .glossary import glossary_term_save
 
 __all__ = [
     "acknowledgment_record",
@@ -26,6 +27,7 @@ __all__ = [
     "digest_mark_seen",
     "digests_send",
     "CREATED_SUMMARY",
+    "LintFindingsError",
     "ServiceError",
     "StaleDraftError",
     "document_create",
@@ -35,5 +37,6 @@ __all__ = [
     "draft_discard",
     "draft_rebase",
     "draft_save",
+    "glossary_term_save",
     "ownership_transfer",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,8 +20,9 @@ from ..models import (
     Version,
 )
 from ..rendering import check_markdown, render_markdown
+from ..selectors.glossary import glossary_linter
 from .acknowledgments import record_acknowledgment
-from .errors import ServiceError, StaleDraftError
+from .errors import LintFindingsError, ServiceError, StaleDraftError
 
 CREATED_SUMMARY = "Created"
 
@@ -150,6 +152,7 @@ def document_publish(
     summary: str,
     significance: str,
     base_number: int,
+    publish_anyway: bool = False,
 ) -> Version:
     """Publish the next version (current + 1) of a document from a draft based on
     `base_number`.
@@ -158,6 +161,9 @@ def document_publish(
     draft whose base is no longer the current version is refused (StaleDraftError)
     rather than overwriting what was published since. The draft is removed only
     when this publish succeeds and published exactly its text.
+
+    Words the glossary says to avoid stop the publish (LintFindingsError) unless
+    the owner publishes anyway; with SAMEPAGE_LINT_BLOCKS_PUBLISH they always do.
 
     Raises PermissionDenied unless the actor owns the (active) document,
     ServiceError for bad input, RenderingError for a body the renderer refuses.
@@ -178,6 +184,10 @@ def document_publish(
     current_number = locked.current_version.number
     if base_number != current_number:
         raise StaleDraftError(base_number=base_number, current_number=current_number)
+    findings = glossary_linter().lint(body)
+    blocking = settings.SAMEPAGE_LINT_BLOCKS_PUBLISH
+    if findings and (blocking or not publish_anyway):
+        raise LintFindingsError(findings, blocking=blocking)
     body_html = render_markdown(body)
 
     version = Version(

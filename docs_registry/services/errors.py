@@ -22,3 +22,22 @@ class StaleDraftError(ServiceError):
         )
         self.base_number = base_number
         self.current_number = current_number
+
+
+class LintFindingsError(ServiceError):
+    """The text uses words the glossary says to avoid."""
+
+    def __init__(self, findings: list, *, blocking: bool):
+        count = len(findings)
+        advice = (
+            "Replace them before publishing."
+            if blocking
+            else "Replace them, or confirm that you want to publish anyway."
+        )
+        super().__init__(
+            f"The text uses {count} word{'s' if count != 1 else ''} the glossary "
+            f"says to avoid. {advice}",
+            code="avoided_words",
+        )
+        self.findings = findings
+        self.blocking = blocking

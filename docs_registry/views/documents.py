@@ -21,6 +21,7 @@ from ..models import Document, Draft, Version
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
 from ..selectors.digest import last_acknowledged_number
+from ..selectors.glossary import glossary_linter
 from .common import query_without
 
 BROWSE_PAGE_SIZE = 50
@@ -165,8 +166,15 @@ def edit(request: HttpRequest, doc_id: str) -> HttpResponse:
         messages.success(request, "Draft saved. Only you can see it.")
         return redirect("docs_registry:edit", doc_id=document.doc_id)
     if action == "preview":
-        preview = render_markdown(form.cleaned_data["body"])
-        return _render_edit(request, document, form, draft, preview=preview)
+        body = form.cleaned_data["body"]
+        return _render_edit(
+            request,
+            document,
+            form,
+            draft,
+            preview=render_markdown(body),
+            findings=glossary_linter().lint(body),
+        )
     return _publish(request, document, form, draft)
 
 
@@ -175,7 +183,21 @@ def _publish(request, document, form, draft) -> HttpResponse:
         return _render_edit(request, document, form, draft, status=400)
     try:
         version = services.document_publish(
-            document=document, actor=request.user, **form.cleaned_data
+            document=document,
+            actor=request.user,
+            publish_anyway=request.POST.get("publish_anyway") == "yes",
+            **form.cleaned_data,
+        )
+    except services.LintFindingsError as error:
+        form.add_error(None, error.message)
+        return _render_edit(
+            request,
+            document,
+            form,
+            draft,
+            status=400,
+            findings=error.findings,
+            offer_anyway=not error.blocking,
         )
     except (services.ServiceError, RenderingError) as error:
         form.add_error(None, error.message)
@@ -211,7 +233,7 @@ def _stale_base(form: EditForm, document: Document) -> int | None:
     return base if base != document.current_version.number else None
 
 
-def _render_edit(request, document, form, draft, *, preview=None, status=200):
+def _render_edit(request, document, form, draft, *, status=200, **extra):
     return render(
         request,
         "docs_registry/edit.html",
@@ -219,9 +241,9 @@ def _render_edit(request, document, form, draft, *, preview=None, status=200):
             "document": document,
             "form": form,
             "draft": draft,
-            "preview": preview,
             "stale_base": _stale_base(form, document),
-        },
+        }
+        | extra,
         status=status,
     )
 

@@ -1,0 +1,168 @@
+import pytest
+
+from docs_registry import services
+from docs_registry.models import GlossaryTerm
+
+from .factories import make_user
+from .test_queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def add_term(actor, wording="Premium Support", avoid="Gold plan\nVIP support", **extra):
+    return services.glossary_term_save(
+        actor=actor,
+        term=None,
+        wording=wording,
+        definition=extra.pop("definition", "Our paid support add-on."),
+        audience=extra.pop("audience", "both"),
+        avoid=avoid,
+        owner=extra.pop("owner", None),
+        reason=extra.pop("reason", ""),
+    )
+
+
+def post_term(client, url="/glossary/new/", **fields):
+    data = {
+        "term": "Premium Support",
+        "definition": "Our paid support add-on.",
+        "audience": "both",
+        "avoid": "Gold plan\nVIP support",
+        "owner": "",
+        "reason": "",
+    } | fields
+    return client.post(url, data)
+
+
+def test_manager_adds_a_term_shown_at_its_anchor(client, manager, sales_staff):
+    client.force_login(manager)
+    response = post_term(client, reason="Sales said Gold, support said VIP")
+    assert response.status_code == 302
+    assert response["Location"] == "/glossary/#term-premium-support"
+    term = GlossaryTerm.objects.get()
+    record = term.history.get()
+    assert (record.history_user, record.history_change_reason) == (
+        manager,
+        "Sales said Gold, support said VIP",
+    )
+    client.force_login(sales_staff)
+    html = client.get("/glossary/").content.decode()
+    assert 'id="term-premium-support"' in html
+    assert "“Gold plan”" in html and "Our paid support add-on." in html
+
+
+def test_glossary_is_a_to_z_and_searchable(client, manager, sales_staff):
+    add_term(manager, "ticket", avoid="")
+    add_term(manager, "Case", avoid="")
+    add_term(manager, "credit", avoid="store credit note", definition="Money back")
+    client.force_login(sales_staff)
+    terms = [t.term for t in client.get("/glossary/").context["terms"]]
+    assert terms == ["Case", "credit", "ticket"]
+    found = [t.term for t in client.get("/glossary/?q=money").context["terms"]]
+    assert found == ["credit"]
+    assert client.get("/glossary/?q=%25_'\"").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"term": ""}, "A term is required."),
+        ({"definition": ""}, "A definition is required."),
+        ({"term": "premium support"}, "is already in the glossary"),
+        ({"term": "Case", "avoid": "Case"}, "is a preferred term"),
+        ({"term": "Case", "avoid": "premium   SUPPORT"}, "is a preferred term"),
+        ({"term": "Gold plan", "avoid": ""}, "listed as a word to avoid"),
+    ],
+)
+def test_bad_terms_are_refused_and_what_was_typed_is_kept(
+    client, manager, fields, message
+):
+    add_term(manager)
+    client.force_login(manager)
+    response = post_term(client, **({"definition": "Typed with care"} | fields))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "Typed with care" in html or fields.get("definition") == ""
+    assert GlossaryTerm.objects.count() == 1
+
+
+def test_only_managers_and_the_terms_owner_change_it(client, manager, sales_staff):
+    owned = add_term(manager, owner=sales_staff)
+    other = add_term(manager, "Case", avoid="ticket")
+    client.force_login(sales_staff)
+    assert client.get("/glossary/new/").status_code == 403
+    assert client.get(f"/glossary/{other.pk}/edit/").status_code == 403
+    response = post_term(
+        client,
+        url=f"/glossary/{owned.pk}/edit/",
+        definition="Paid add-on: faster answers.",
+        owner=sales_staff.pk,
+    )
+    assert response.status_code == 302
+    owned.refresh_from_db()
+    assert owned.definition == "Paid add-on: faster answers."
+    assert owned.history.count() == 2
+
+
+def test_publishing_with_avoided_words_needs_confirmation(
+    client, document, owner, manager
+):
+    add_term(manager)
+    add_term(manager, "case", avoid="ticket\ntickets")
+    client.force_login(owner)
+    data = {
+        "title": document.title,
+        "body": "Customers on the Gold plan\nopen a `ticket` or a Ticket.",
+        "summary": "Support wording",
+        "significance": "major",
+        "base_number": 1,
+    }
+    preview = client.post("/docs/PRC-0001/edit/", data | {"action": "preview"})
+    html = preview.content.decode()
+    assert "Line 1: “Gold plan” — say “Premium Support”" in html
+    assert "Line 2: “Ticket” — say “case”" in html
+    refused = client.post("/docs/PRC-0001/edit/", data | {"action": "publish"})
+    assert refused.status_code == 400
+    assert "Publish anyway" in refused.content.decode()
+    assert document.versions.count() == 1
+    published = client.post(
+        "/docs/PRC-0001/edit/",
+        data | {"action": "publish", "publish_anyway": "yes"},
+    )
+    assert published.status_code == 302
+    assert document.versions.count() == 2
+
+
+def test_a_setting_makes_avoided_words_a_hard_stop(
+    client, document, owner, manager, settings
+):
+    settings.SAMEPAGE_LINT_BLOCKS_PUBLISH = True
+    add_term(manager)
+    client.force_login(owner)
+    response = client.post(
+        "/docs/PRC-0001/edit/",
+        {
+            "title": document.title,
+            "body": "The VIP support line.",
+            "summary": "x",
+            "significance": "major",
+            "base_number": 1,
+            "action": "publish",
+            "publish_anyway": "yes",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Replace them before publishing." in html
+    assert "Publish anyway" not in html
+    assert document.versions.count() == 1
+
+
+def test_glossary_page_queries_do_not_grow(client, manager, sales_staff):
+    client.force_login(sales_staff)
+    add_term(manager, owner=make_user("term-owner"))
+    few = count_queries(client, "/glossary/")
+    for n in range(30):
+        add_term(manager, f"Term {n}", avoid=f"avoid {n}", owner=manager)
+    assert count_queries(client, "/glossary/") == few
