@@ -78,8 +78,15 @@ class Category(models.Model):
     # The last number handed out under this prefix. Only ever incremented, so an
     # ID is never reused, not even after a document is retired.
     last_number = models.PositiveIntegerField(default=0, editable=False)
+    review_interval_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How often its documents are confirmed accurate; 90 days when empty.",
+    )
 
-    history = HistoricalRecords(excluded_fields=["last_number"])
+    # Kept out of the history table: altering it would need its append-only
+    # triggers reinstalled (SQLite rebuilds altered tables).
+    history = HistoricalRecords(excluded_fields=["last_number", "review_interval_days"])
 
     class Meta:
         ordering = ["name"]
@@ -97,6 +104,7 @@ class ChangeKind(models.TextChoices):
     TRANSFER = "transfer", "Ownership transfer"
     RETIRED = "retired", "Retired"
     DETAILS = "details", "Details changed"
+    REVIEWED = "reviewed", "Confirmed accurate"
 
 
 class RecordsChangeKind(models.Model):
@@ -154,10 +162,21 @@ class Document(models.Model):
     # The newest version everyone in the audience must acknowledge (minor versions
     # need none). Kept with current_version at publish; coverage reads it.
     latest_major_number = models.PositiveIntegerField(default=1, editable=False)
+    review_interval_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: the category's interval."
+    )
+    # When the owner last confirmed the document accurate (a publish counts).
+    last_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    # Metadata only: publishes are recorded in the Version table.
+    # Metadata only: publishes are recorded in the Version table, reviews as history
+    # records of their own kind.
     history = HistoricalRecords(
-        excluded_fields=["current_version", "latest_major_number"],
+        excluded_fields=[
+            "current_version",
+            "latest_major_number",
+            "review_interval_days",
+            "last_reviewed_at",
+        ],
         bases=[RecordsChangeKind],
     )
 
@@ -345,3 +364,49 @@ class GlossaryTerm(models.Model):
     @property
     def anchor(self) -> str:
         return "term-" + slugify(self.term, allow_unicode=True)
+
+
+class Question(models.Model):
+    """A question, or a report that something is missing or wrong, on a document:
+    routed to its owner, answered by the owner, shown to everyone once answered.
+    Closed, never deleted."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", "Question"
+        REPORT = "report", "Something is missing or wrong"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed"
+
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="questions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUESTION)
+    text = models.TextField()
+    quote = models.TextField(
+        blank=True, help_text="Optional: the passage the question is about."
+    )
+    asked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default="open")
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_in = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version that resolved it, if any."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+        indexes = [
+            models.Index(fields=["document", "status"]),
+            models.Index(fields=["status", "asked_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.document.doc_id}: {self.text[:40]}"
