@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -138,14 +138,67 @@ class _TreeWalker(html5lib_shim.getTreeWalker("etree")):
         return parent, positions[id(parent)], parents, None
 
 
-def _sanitize(dirty: str) -> str:
+class _GlossaryFilter(html5lib_shim.Filter):
+    """Mark the first use of each glossary term with <abbr title="definition">, so
+    its definition shows without JavaScript. Works on the sanitized token stream:
+    the serializer escapes the definition, and code, links and existing <abbr>
+    elements are left as they are."""
+
+    definitions: Mapping[str, str] = MappingProxyType({})
+    _SKIP = frozenset({"a", "abbr", "code", "pre"})
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        pattern = _term_pattern(self.definitions)
+        unused = {term.casefold(): term for term in self.definitions}
+        inside = 0
+        for token in super().__iter__():
+            kind = token["type"]
+            if kind == "StartTag" and token["name"] in self._SKIP:
+                inside += 1
+            elif kind == "EndTag" and token["name"] in self._SKIP:
+                inside = max(inside - 1, 0)
+            elif kind == "Characters" and not inside and unused and pattern:
+                yield from self._mark(token, pattern, unused)
+                continue
+            yield token
+
+    def _mark(self, token, pattern, unused) -> Iterator[dict[str, Any]]:
+        text, position = token["data"], 0
+        for match in pattern.finditer(text):
+            term = unused.pop(" ".join(match.group().casefold().split()), None)
+            if term is None:
+                continue
+            yield {"type": "Characters", "data": text[position : match.start()]}
+            title = {(None, "title"): self.definitions[term]}
+            yield {"type": "StartTag", "name": "abbr", "namespace": None, "data": title}
+            yield {"type": "Characters", "data": match.group()}
+            yield {"type": "EndTag", "name": "abbr", "namespace": None}
+            position = match.end()
+        yield {"type": "Characters", "data": text[position:]}
+
+
+def _term_pattern(definitions: Mapping[str, str]) -> re.Pattern[str] | None:
+    if not definitions:
+        return None
+    # Longest first, so "Premium Support plan" wins over "Premium Support".
+    terms = sorted(definitions, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, t.split())) for t in terms)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _sanitize(dirty: str, glossary: Mapping[str, str] | None = None) -> str:
+    filters: list[type[html5lib_shim.Filter]] = [_LinkRelFilter]
+    if glossary:
+        filters.append(
+            type("_Glossary", (_GlossaryFilter,), {"definitions": dict(glossary)})
+        )
     cleaner = bleach.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=_allow_attribute,
         protocols=LINK_SCHEMES,
         strip=True,
         strip_comments=True,
-        filters=[_LinkRelFilter],
+        filters=filters,
     )
     # clean() walks the parsed tree with whatever class this attribute holds.
     cleaner.walker = _TreeWalker
@@ -517,8 +570,11 @@ def check_markdown(text: str) -> None:
         )
 
 
-def render_markdown(text: str) -> str:
-    """Markdown -> sanitized HTML. Calls check_markdown first. Deterministic."""
+def render_markdown(text: str, *, glossary: Mapping[str, str] | None = None) -> str:
+    """Markdown -> sanitized HTML. Calls check_markdown first. Deterministic.
+
+    `glossary` maps terms to definitions: the first use of each is marked with
+    <abbr title="definition">."""
     check_markdown(text)
     try:
         dirty = markdown.markdown(
@@ -528,7 +584,7 @@ def render_markdown(text: str) -> str:
             extension_configs={"tables": {"use_align_attribute": True}},
             output_format="html",
         )
-        return _sanitize(dirty)
+        return _sanitize(dirty, glossary)
     except RecursionError as error:
         # check_markdown keeps nesting far below the recursion limit; this is
         # the backstop should some construct still nest deeper.

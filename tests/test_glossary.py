@@ -166,3 +166,48 @@ def test_glossary_page_queries_do_not_grow(client, manager, sales_staff):
     for n in range(30):
         add_term(manager, f"Term {n}", avoid=f"avoid {n}", owner=manager)
     assert count_queries(client, "/glossary/") == few
+
+
+def test_first_use_of_each_term_shows_its_definition(client, document, owner, manager):
+    add_term(manager, definition='Paid add-on "24/7" <script>alert(1)</script>')
+    add_term(manager, "case", avoid="ticket", definition="A customer's request.")
+    client.force_login(owner)
+    response = client.post(
+        "/docs/PRC-0001/edit/",
+        {
+            "title": document.title,
+            "body": "Premium Support answers every Case.\n\n"
+            "`Premium Support` in code, [case](https://example.com), "
+            "and a second case.",
+            "summary": "Glossary words",
+            "significance": "minor",
+            "base_number": 1,
+            "action": "publish",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get("/docs/PRC-0001/").content.decode()
+    assert html.count("<abbr") == 2
+    assert '<abbr title="A customer\'s request.">Case</abbr>' in html
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html or "&lt;script>" in html
+    assert "<code>Premium Support</code>" in html
+
+
+def test_preview_marks_terms_too(client, document, owner, manager):
+    add_term(manager, "case", avoid="", definition="A customer's request.")
+    client.force_login(owner)
+    response = client.post(
+        "/docs/PRC-0001/edit/",
+        {
+            "title": document.title,
+            "body": "Open a case.",
+            "summary": "",
+            "significance": "major",
+            "base_number": 1,
+            "action": "preview",
+        },
+    )
+    assert (
+        '<abbr title="A customer\'s request.">case</abbr>' in response.content.decode()
+    )

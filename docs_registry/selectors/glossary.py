@@ -28,3 +28,8 @@ def glossary_linter() -> Linter:
         if avoided.strip()
     ]
     return Linter(rules)
+
+
+def glossary_definitions() -> dict[str, str]:
+    """Term -> definition, for marking first uses in rendered documents."""
+    return dict(GlossaryTerm.objects.values_list("term", "definition"))

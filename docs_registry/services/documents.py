@@ -20,7 +20,7 @@ from ..models import (
     Version,
 )
 from ..rendering import check_markdown, render_markdown
-from ..selectors.glossary import glossary_linter
+from ..selectors.glossary import glossary_definitions, glossary_linter
 from .acknowledgments import record_acknowledgment
 from .errors import LintFindingsError, ServiceError, StaleDraftError
 
@@ -96,7 +96,7 @@ def document_create(
     if audience not in Audience.values:
         raise ServiceError("Choose an audience.", code="invalid_audience")
     _require_active_user(owner, role="owner")
-    body_html = render_markdown(body)
+    body_html = render_markdown(body, glossary=glossary_definitions())
 
     document = Document(
         doc_id=_next_doc_id(category),
@@ -189,7 +189,7 @@ def document_publish(
     blocking = settings.SAMEPAGE_LINT_BLOCKS_PUBLISH
     if findings and (blocking or not publish_anyway):
         raise LintFindingsError(findings, blocking=blocking)
-    body_html = render_markdown(body)
+    body_html = render_markdown(body, glossary=glossary_definitions())
 
     version = Version(
         document=locked,

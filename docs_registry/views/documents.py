@@ -21,7 +21,7 @@ from ..models import Document, Draft, Version
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
 from ..selectors.digest import last_acknowledged_number
-from ..selectors.glossary import glossary_linter
+from ..selectors.glossary import glossary_definitions, glossary_linter
 from .common import query_without
 
 BROWSE_PAGE_SIZE = 50
@@ -172,7 +172,7 @@ def edit(request: HttpRequest, doc_id: str) -> HttpResponse:
             document,
             form,
             draft,
-            preview=render_markdown(body),
+            preview=render_markdown(body, glossary=glossary_definitions()),
             findings=glossary_linter().lint(body),
         )
     return _publish(request, document, form, draft)
