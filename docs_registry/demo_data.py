@@ -1956,3 +1956,98 @@ DOCUMENTS = (
     ROADMAP,  # FAQ-0005
     SECURITY,  # FAQ-0006
 )
+
+
+# The words sales and support really confuse, and what to say instead. Several
+# demo documents still use an avoided word ("account manager", "CSM", "churn"),
+# so the lint and the publish-anyway step have something to show.
+GLOSSARY = (
+    {
+        "term": "Premium Support",
+        "definition": "The paid support add-on: 1-hour first response for "
+        "Severity 1, a named support engineer, phone support.",
+        "audience": "both",
+        "avoid": ("Gold plan", "Gold support", "VIP support"),
+    },
+    {
+        "term": "Customer Success Manager",
+        "definition": "The person at Northdesk who owns a Business or Enterprise "
+        "customer's adoption and renewal after the sale.",
+        "audience": "both",
+        "avoid": ("account manager", "CSM"),
+    },
+    {
+        "term": "service credit",
+        "definition": "Money off a future invoice, given when we miss an SLA. "
+        "It is not paid out.",
+        "audience": "both",
+        "avoid": ("voucher", "refund credit"),
+    },
+    {
+        "term": "refund",
+        "definition": "Money paid back to the customer's card or account, under "
+        "the refund policy only.",
+        "audience": "both",
+        "avoid": ("chargeback", "money back"),
+    },
+    {
+        "term": "seat",
+        "definition": "One named agent licence, billed per month or per year.",
+        "audience": "both",
+        "avoid": ("license", "licence", "user license"),
+    },
+    {
+        "term": "agent",
+        "definition": "A person at the customer who answers tickets in Northdesk; "
+        "each agent takes one seat.",
+        "audience": "both",
+        "avoid": ("operator", "rep"),
+    },
+    {
+        "term": "Severity 1",
+        "definition": "Northdesk is down or unusable for most agents, with no "
+        "workaround.",
+        "audience": "support",
+        "avoid": ("P1", "Priority 1", "critical ticket"),
+    },
+    {
+        "term": "cancellation",
+        "definition": "The customer ends the subscription at the end of the paid term.",
+        "audience": "both",
+        "avoid": ("churn", "termination"),
+    },
+    {
+        "term": "downgrade",
+        "definition": "A move to a smaller plan or fewer seats, effective at the "
+        "next renewal.",
+        "audience": "both",
+        "avoid": ("plan reduction",),
+    },
+    {
+        "term": "uptime commitment",
+        "definition": "The monthly availability we commit to in the SLA (99.9%); "
+        "missing it earns a service credit.",
+        "audience": "both",
+        "avoid": ("uptime guarantee", "guaranteed uptime"),
+    },
+    {
+        "term": "Account Executive",
+        "definition": "The salesperson who owns a deal until the contract is signed.",
+        "audience": "sales",
+        "avoid": ("sales rep", "salesman"),
+    },
+    {
+        "term": "feature request",
+        "definition": "A customer's suggestion, logged for product; we never "
+        "promise a date for it.",
+        "audience": "both",
+        "avoid": ("wishlist item", "enhancement ticket"),
+    },
+    {
+        "term": "data export",
+        "definition": "A complete copy of a customer's tickets and settings, "
+        "self-service from the admin console.",
+        "audience": "both",
+        "avoid": ("data dump",),
+    },
+)

@@ -84,6 +84,7 @@ def test_reports_what_it_created_and_the_accounts(seeded):
     versions = sum(1 + len(spec["revisions"]) for spec in demo_data.DOCUMENTS)
     assert (
         f"Created 5 accounts, {len(demo_data.CATEGORIES)} categories, "
+        f"{len(demo_data.GLOSSARY)} glossary terms, "
         f"{len(demo_data.DOCUMENTS)} documents ({versions} versions)."
     ) in seeded
     for username in ACCOUNT_ROLES:
@@ -163,7 +164,7 @@ def test_existing_accounts_are_left_untouched(debug):
 def test_an_existing_account_without_the_role_stops_the_seed(debug):
     User.objects.create_user("manager", password="a-real-password-123")
 
-    with pytest.raises(CommandError, match="Only managers create documents"):
+    with pytest.raises(CommandError, match="Only managers"):
         seed()
 
     assert not Document.objects.exists()
@@ -180,7 +181,7 @@ def test_a_later_run_adds_only_the_missing_documents(debug, monkeypatch):
 
     added = all_documents[-1]
     assert (
-        "Created 0 accounts, 0 categories, 1 document "
+        "Created 0 accounts, 0 categories, 0 glossary terms, 1 document "
         f"({1 + len(added['revisions'])} versions)."
     ) in output
     assert Document.objects.count() == len(all_documents)
@@ -255,3 +256,17 @@ def test_demo_data_is_consistent():
             assert 0 < len(summary) <= 500
             assert significance in {"major", "minor"}
             assert edits
+
+
+def test_glossary_terms_and_documents_that_still_use_avoided_words(seeded):
+    from docs_registry.models import GlossaryTerm
+    from docs_registry.selectors.glossary import glossary_linter
+
+    assert GlossaryTerm.objects.count() >= 12
+    linter = glossary_linter()
+    flagged = [
+        document.doc_id
+        for document in Document.objects.select_related("current_version")
+        if linter.lint(document.current_version.body)
+    ]
+    assert 1 <= len(flagged) < Document.objects.count() / 2

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from docs_registry import demo_data, permissions, services
-from docs_registry.models import Category, Document, User, Version
+from docs_registry.models import Category, Document, GlossaryTerm, User, Version
 
 # Every demo account signs in with this password. It is deliberately weak and set
 # without the password validators; handle() refuses to run unless DEBUG is on, so
@@ -38,15 +38,17 @@ class Command(BaseCommand):
             with transaction.atomic():
                 users, accounts_created = seed_accounts()
                 categories, categories_created = seed_categories(users["manager"])
+                terms_created = seed_glossary(users["manager"])
                 documents_created, versions_created = seed_documents(users, categories)
         except (PermissionDenied, services.ServiceError) as error:
             # E.g. an existing "manager" account that is no longer a manager.
             raise CommandError(f"Nothing was seeded: {error}") from error
-        if accounts_created or categories_created or documents_created:
+        if accounts_created or categories_created or documents_created or terms_created:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Created {plural(accounts_created, 'account')}, "
                     f"{plural(categories_created, 'category', 'categories')}, "
+                    f"{plural(terms_created, 'glossary term')}, "
                     f"{plural(documents_created, 'document')} "
                     f"({plural(versions_created, 'version')})."
                 )
@@ -123,6 +125,29 @@ def create_category(
     return category
 
 
+def seed_glossary(manager: User) -> int:
+    """Create the glossary terms that are missing, matched by term."""
+    existing = {
+        term.lower() for term in GlossaryTerm.objects.values_list("term", flat=True)
+    }
+    created = 0
+    for spec in demo_data.GLOSSARY:
+        if spec["term"].lower() in existing:
+            continue
+        services.glossary_term_save(
+            actor=manager,
+            term=None,
+            wording=spec["term"],
+            definition=spec["definition"],
+            audience=spec["audience"],
+            avoid="\n".join(spec["avoid"]),
+            owner=None,
+            reason="Demo data",
+        )
+        created += 1
+    return created
+
+
 def seed_documents(
     users: dict[str, User], categories: dict[str, Category]
 ) -> tuple[int, int]:
@@ -176,6 +201,8 @@ def create_document(
             summary=summary,
             significance=significance,
             base_number=number,
+            # Some demo documents still use an avoided word, on purpose.
+            publish_anyway=True,
         ).number
     return document
 
