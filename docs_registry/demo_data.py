@@ -2051,3 +2051,49 @@ GLOSSARY = (
         "avoid": ("data dump",),
     },
 )
+
+
+# Questions from the demo readers: (document ID, asker, kind, text, quoted passage,
+# the owner's answer or "" to leave it open, version the answer points to or None).
+QUESTIONS = (
+    (
+        "PRC-0001",
+        "sales",
+        "question",
+        "Can a Team customer on monthly billing keep $35 when they add seats mid-term?",
+        "",
+        "Yes: seats added before the renewal are billed at the price the "
+        "customer already pays. The new price applies from the next renewal.",
+        None,
+    ),
+    (
+        "POL-0001",
+        "support",
+        "report",
+        "The refund window for monthly plans is not stated for add-ons like "
+        "Premium Support.",
+        "",
+        "",
+        None,
+    ),
+    (
+        "PRC-0002",
+        "sales",
+        "question",
+        "Who approves a 25% discount on a two-year Business deal?",
+        "",
+        "",
+        None,
+    ),
+    (
+        "FAQ-0002",
+        "support",
+        "question",
+        "Should we quote the 12-month uptime or the SLA figure when a customer "
+        "asks after an outage?",
+        "",
+        "Quote the SLA commitment (99.9%) first, then the measured figure from "
+        "the status page. Never promise more than the SLA.",
+        None,
+    ),
+)

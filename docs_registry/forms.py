@@ -10,6 +10,7 @@ from .models import (
     Audience,
     Category,
     Document,
+    Question,
     Team,
     User,
     Version,
@@ -17,6 +18,7 @@ from .models import (
 from .rendering import RenderingError, check_markdown
 from .selectors import SORTS, owner_choices
 from .selectors.changes import KINDS, ChangeFilters
+from .services.questions import ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, QUOTE_MAX_LENGTH
 
 
 class MarkdownField(forms.CharField):
@@ -111,6 +113,14 @@ class DetailsForm(forms.Form):
     title = _title_field()
     category = forms.ModelChoiceField(Category.objects.all())
     audience = forms.ChoiceField(choices=Audience.choices)
+    review_interval_days = forms.IntegerField(
+        label="Review interval (days)",
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text="How often the owner confirms it accurate. Empty: the category's "
+        "interval (90 days when it has none).",
+    )
     reason = forms.CharField(
         max_length=SUMMARY_MAX_LENGTH,
         required=False,
@@ -266,4 +276,57 @@ class GlossaryTermForm(forms.Form):
         max_length=SUMMARY_MAX_LENGTH,
         required=False,
         help_text="Optional: why, for the history.",
+    )
+
+
+class ReviewConfirmForm(forms.Form):
+    note = forms.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        required=False,
+        help_text="Optional: what you checked, for the history.",
+    )
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=Question.Kind.choices,
+        initial=Question.Kind.QUESTION,
+        widget=forms.RadioSelect,
+        label="This is",
+    )
+    text = forms.CharField(
+        label="Your question",
+        max_length=QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write your question."},
+    )
+    quote = forms.CharField(
+        label="Passage it is about",
+        max_length=QUOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: paste the sentence you mean.",
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        max_length=ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write an answer."},
+        help_text="Plain text. Everyone sees it under the document.",
+    )
+    answered_in = forms.IntegerField(
+        label="Answered in version",
+        required=False,
+        min_value=1,
+        help_text="Optional: the version that resolved it, e.g. 4 for v4.",
+    )
+
+
+class QuestionReportForm(forms.Form):
+    show = forms.ChoiceField(
+        choices=[("overdue", "Overdue"), ("open", "All open")],
+        required=False,
+        error_messages={"invalid_choice": "Show overdue or all open questions."},
     )

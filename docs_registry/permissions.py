@@ -57,3 +57,27 @@ def can_edit_term(user: User, term) -> bool:
     return is_manager(user) or (
         term is not None and user.is_active and term.owner_id == user.pk
     )
+
+
+def can_see_reviews(user: User) -> bool:
+    """The report of documents overdue for review: managers."""
+    return is_manager(user)
+
+
+def can_ask(user: User, document: Document) -> bool:
+    """Any active signed-in member of staff asks questions on any document."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_answer(user: User, question) -> bool:
+    """The document's current owner answers: questions move with ownership."""
+    return bool(user.is_active and question.document.owner_id == user.pk)
+
+
+def can_close_question(user: User, question) -> bool:
+    """The owner, the person who asked, and managers."""
+    return (
+        can_answer(user, question)
+        or bool(user.is_active and question.asked_by_id == user.pk)
+        or is_manager(user)
+    )

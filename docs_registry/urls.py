@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import digest, glossary, reports
+from .views import digest, glossary, owner, questions, reports
 from .views import documents as views
 
 
@@ -40,4 +40,11 @@ urlpatterns = [
     path("docs/<docid:doc_id>/retire/", views.retire, name="retire"),
     path("docs/<docid:doc_id>/details/", views.details, name="details"),
     path("docs/<docid:doc_id>/acknowledge/", digest.acknowledge, name="acknowledge"),
+    path("docs/<docid:doc_id>/questions/", questions.ask, name="ask"),
+    path("questions/", questions.report, name="questions"),
+    path("questions/<int:pk>/answer/", questions.answer, name="question_answer"),
+    path("questions/<int:pk>/close/", questions.close, name="question_close"),
+    path("docs/<docid:doc_id>/confirm/", owner.confirm_review, name="confirm_review"),
+    path("mine/", owner.mine, name="mine"),
+    path("reviews/", owner.reviews, name="reviews"),
 ]

@@ -174,6 +174,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "samepage@local
 # Words the glossary says to avoid: publishing needs "publish anyway" (off) or is
 # refused outright (on).
 SAMEPAGE_LINT_BLOCKS_PUBLISH = env_bool("SAMEPAGE_LINT_BLOCKS_PUBLISH")
+# Questions open longer than this are listed as overdue on the managers' report.
+SAMEPAGE_QUESTION_OVERDUE_DAYS = int(
+    os.environ.get("SAMEPAGE_QUESTION_OVERDUE_DAYS", "3")
+)
 # Links in emails point here.
 SAMEPAGE_BASE_URL = os.environ.get("SAMEPAGE_BASE_URL", "http://127.0.0.1:8000")
 

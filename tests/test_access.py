@@ -20,6 +20,10 @@ URLS = [
     ("/coverage/people/sales/", MANAGER_ONLY),
     ("/history/", MANAGER_ONLY),
     ("/history/?format=csv", MANAGER_ONLY),
+    ("/mine/", READ),
+    ("/reviews/", MANAGER_ONLY),
+    ("/questions/", MANAGER_ONLY),
+    ("/questions/?show=open", MANAGER_ONLY),
     ("/glossary/", READ),
     ("/glossary/new/", MANAGER_ONLY),
     ("/docs/", READ),
@@ -49,7 +53,12 @@ def people(document, sales_staff, owner, manager):
     return {"staff": sales_staff, "owner": owner, "manager": manager}
 
 
-POST_ONLY = ["/docs/PRC-0001/acknowledge/", "/digest/acknowledge/"]
+POST_ONLY = [
+    "/docs/PRC-0001/acknowledge/",
+    "/docs/PRC-0001/confirm/",
+    "/docs/PRC-0001/questions/",
+    "/digest/acknowledge/",
+]
 
 
 @pytest.mark.parametrize(("url", "kind"), URLS + [(url, READ) for url in POST_ONLY])

@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from docs_registry import services
 from docs_registry.models import GlossaryTerm
 
-from .factories import make_user
+from .factories import days_ago, make_user
 from .test_queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +214,28 @@ def test_preview_marks_terms_too(client, document, owner, manager):
     assert (
         '<abbr title="A customer\'s request.">case</abbr>' in response.content.decode()
     )
+
+
+def test_glossary_changes_reach_the_digest_like_document_changes(
+    client, manager, sales_staff
+):
+    add_term(manager, reason="Sales said Gold, support said VIP")
+    add_term(manager, "Severity 1", avoid="P1", audience="support")
+    client.force_login(sales_staff)
+    html = client.get("/digest/").content.decode()
+    assert "Glossary changes" in html
+    assert "Premium Support" in html and "Sales said Gold, support said VIP" in html
+    assert "Severity 1" not in html  # addressed to support only
+    assert "Glossary changes" not in client.get("/digest/").content.decode()  # seen
+
+
+def test_team_digest_lists_glossary_changes_of_the_period(client, manager):
+    with days_ago(40):
+        add_term(manager, "Old term", avoid="")
+    add_term(manager, "Severity 1", avoid="P1", audience="support")
+    client.force_login(manager)
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    support = client.get(f"/digest/?team=support&since={since}").content.decode()
+    assert "Severity 1" in support and "Old term" not in support
+    sales = client.get(f"/digest/?team=sales&since={since}").content.decode()
+    assert "Severity 1" not in sales

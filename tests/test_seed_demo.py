@@ -270,3 +270,12 @@ def test_glossary_terms_and_documents_that_still_use_avoided_words(seeded):
         if linter.lint(document.current_version.body)
     ]
     assert 1 <= len(flagged) < Document.objects.count() / 2
+
+
+def test_open_and_answered_questions_from_sales_and_support(seeded):
+    from docs_registry.models import Question
+
+    statuses = set(Question.objects.values_list("status", flat=True))
+    askers = set(Question.objects.values_list("asked_by__username", flat=True))
+    assert statuses == {"open", "answered"}
+    assert askers == {"sales", "support"}

@@ -33,3 +33,19 @@ def glossary_linter() -> Linter:
 def glossary_definitions() -> dict[str, str]:
     """Term -> definition, for marking first uses in rendered documents."""
     return dict(GlossaryTerm.objects.values_list("term", "definition"))
+
+
+GLOSSARY_CHANGES_SHOWN = 50
+
+
+def glossary_changes(*, audiences: list[str], since) -> list:
+    """Glossary changes for these audiences since a moment (all of them when
+    `since` is None), newest first: they reach the digest like document changes."""
+    records = (
+        GlossaryTerm.history.filter(audience__in=audiences)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    if since is not None:
+        records = records.filter(history_date__gt=since)
+    return list(records[:GLOSSARY_CHANGES_SHOWN])

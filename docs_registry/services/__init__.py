@@ -20,6 +20,8 @@ from .documents import (
 )
 from .errors import LintFindingsError, ServiceError, StaleDraftError
 from .glossary import glossary_term_save
+from .questions import question_answer, question_ask, question_close
+from .reviews import review_confirm
 
 __all__ = [
     "acknowledgment_record",
@@ -39,4 +41,8 @@ __all__ = [
     "draft_save",
     "glossary_term_save",
     "ownership_transfer",
+    "question_answer",
+    "question_ask",
+    "question_close",
+    "review_confirm",
 ]

@@ -328,6 +328,26 @@ def document_retire(*, document: Document, actor: User, reason: str) -> Document
     return locked
 
 
+# Passed for `review_interval_days` by callers that leave the interval as it is.
+KEEP_REVIEW_INTERVAL = -1
+
+
+def _valid_interval(days: int | None) -> int | None:
+    if days is not None and days < 1:
+        raise ServiceError(
+            "A review interval is at least one day.", code="invalid_interval"
+        )
+    return days
+
+
+def _describe_change(field: str, value) -> str:
+    if field != "review_interval_days":
+        return field.split("_")[0]
+    if value is None:
+        return "review interval to the category's"
+    return f"review interval to {value} days"
+
+
 @transaction.atomic
 def document_update_details(
     *,
@@ -337,10 +357,13 @@ def document_update_details(
     category: Category,
     audience: str,
     reason: str = "",
+    review_interval_days: int | None = KEEP_REVIEW_INTERVAL,
 ) -> Document:
-    """Change a document's title, category or audience. The document ID never
-    changes, even when the category does. Raises PermissionDenied unless the actor
-    is a manager, ServiceError for bad input or when nothing changed."""
+    """Change a document's title, category, audience or review interval (None: the
+    category's; left alone unless given). The document ID never changes, even when
+    the category does. The interval is not a history column, so the recorded reason
+    states its new value. Raises PermissionDenied unless the actor is a manager,
+    ServiceError for bad input or when nothing changed."""
     permissions.require(
         permissions.can_manage(actor), "Only managers change a document's details."
     )
@@ -349,8 +372,10 @@ def document_update_details(
         raise ServiceError("Choose an audience.", code="invalid_audience")
     locked = Document.objects.select_for_update().get(pk=document.pk)
     new_values = {"title": title, "category_id": category.pk, "audience": audience}
+    if review_interval_days != KEEP_REVIEW_INTERVAL:
+        new_values["review_interval_days"] = _valid_interval(review_interval_days)
     changed = [
-        field.split("_")[0]
+        _describe_change(field, value)
         for field, value in new_values.items()
         if getattr(locked, field) != value
     ]

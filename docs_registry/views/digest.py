@@ -14,8 +14,11 @@ from .. import selectors, services
 from ..forms import TeamDigestForm
 from ..models import Document
 from ..selectors import digest as digest_selectors
+from ..selectors import questions as question_selectors
+from ..selectors.glossary import glossary_changes
 
 DIGEST_PAGE_SIZE = 25
+ANSWERS_SHOWN = 50
 PRESET_DAYS = (7, 30)
 
 
@@ -33,12 +36,27 @@ def digest(request: HttpRequest) -> HttpResponse:
     documents = digest_selectors.user_digest_documents(request.user)
     page = Paginator(documents, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
     entries = digest_selectors.digest_entries(list(page.object_list))
+    # Read before this visit is recorded: the answers given since the last one.
+    since = question_selectors.digest_seen_at(request.user)
+    answers = question_selectors.answered_for_asker(request.user, since)
+    answers = list(answers[:ANSWERS_SHOWN])
+    teams = digest_selectors.user_teams(request.user)
+    glossary = glossary_changes(
+        audiences=digest_selectors.audiences_for_teams(teams), since=since
+    )
     # Minor changes need no acknowledgment: having been shown them is enough.
     services.digest_mark_seen(user=request.user, at=shown_at)
     return render(
         request,
         "docs_registry/digest.html",
-        {"page": page, "entries": entries, "presets": _presets(), "personal": True},
+        {
+            "page": page,
+            "entries": entries,
+            "presets": _presets(),
+            "personal": True,
+            "answers": answers,
+            "glossary_changes": glossary,
+        },
     )
 
 
@@ -53,9 +71,8 @@ def _team_digest(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "docs_registry/digest.html", context, status=400)
     team, since = form.cleaned_data["team"], form.cleaned_data["since"]
-    documents = digest_selectors.team_digest_documents(
-        team, timezone.make_aware(datetime.combine(since, time.min))
-    )
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    documents = digest_selectors.team_digest_documents(team, start)
     page = Paginator(documents, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
     context |= {
         "page": page,
@@ -63,6 +80,9 @@ def _team_digest(request: HttpRequest) -> HttpResponse:
         "team": team,
         "since": since,
         "query_string": f"team={team}&since={since.isoformat()}&",
+        "glossary_changes": glossary_changes(
+            audiences=digest_selectors.audiences_for_teams([team]), since=start
+        ),
     }
     return render(request, "docs_registry/digest.html", context)
 

@@ -22,6 +22,7 @@ from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
 from ..selectors.digest import last_acknowledged_number
 from ..selectors.glossary import glossary_definitions, glossary_linter
+from ..selectors.reviews import review_status
 from .common import query_without
 
 BROWSE_PAGE_SIZE = 50
@@ -67,10 +68,14 @@ def browse(request: HttpRequest) -> HttpResponse:
 def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _readable_document(request, doc_id)
     context = _document_context(request, document, version=document.current_version)
+    context["review"] = review_status(document)
     if permissions.can_acknowledge(request.user, document):
         context["acknowledged"] = last_acknowledged_number(request.user, document)
     if permissions.can_see_coverage(request.user, document):
         context["coverage"], context["missing"] = document_coverage(document)
+    from .questions import question_context
+
+    context |= question_context(request, document)
     return render(request, "docs_registry/document.html", context)
 
 
@@ -342,6 +347,7 @@ def details(request: HttpRequest, doc_id: str) -> HttpResponse:
         "title": document.title,
         "category": document.category,
         "audience": document.audience,
+        "review_interval_days": document.review_interval_days,
     }
     form = DetailsForm(request.POST or None, initial=initial)
     if form.is_valid():

@@ -40,6 +40,8 @@ class Command(BaseCommand):
                 categories, categories_created = seed_categories(users["manager"])
                 terms_created = seed_glossary(users["manager"])
                 documents_created, versions_created = seed_documents(users, categories)
+                if documents_created:
+                    seed_questions(users)
         except (PermissionDenied, services.ServiceError) as error:
             # E.g. an existing "manager" account that is no longer a manager.
             raise CommandError(f"Nothing was seeded: {error}") from error
@@ -218,6 +220,28 @@ def seed_reading(document: Document, *, readers: list[User], turn: int) -> None:
         if number is not None:
             services.acknowledgment_record(
                 user=reader, document=document, number=number
+            )
+
+
+def seed_questions(users: dict[str, User]) -> None:
+    """Open and answered questions from the demo readers, asked once: only when the
+    documents were created by this run."""
+    documents = Document.objects.in_bulk(
+        [row[0] for row in demo_data.QUESTIONS], field_name="doc_id"
+    )
+    for doc_id, asker, kind, text, quote, answer, answered_in in demo_data.QUESTIONS:
+        document = documents.get(doc_id)
+        if document is None:
+            continue
+        question = services.question_ask(
+            document=document, actor=users[asker], kind=kind, text=text, quote=quote
+        )
+        if answer:
+            services.question_answer(
+                question=question,
+                actor=document.owner,
+                answer=answer,
+                answered_in=answered_in,
             )
 
 
