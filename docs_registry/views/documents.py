@@ -24,6 +24,7 @@ from ..selectors.digest import last_acknowledged_number
 from ..selectors.glossary import glossary_definitions, glossary_linter
 from ..selectors.reviews import review_status
 from .common import query_without
+from .questions import question_context
 
 BROWSE_PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 50
@@ -73,8 +74,6 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
         context["acknowledged"] = last_acknowledged_number(request.user, document)
     if permissions.can_see_coverage(request.user, document):
         context["coverage"], context["missing"] = document_coverage(document)
-    from .questions import question_context
-
     context |= question_context(request, document)
     return render(request, "docs_registry/document.html", context)
 
