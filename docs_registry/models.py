@@ -410,3 +410,27 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.document.doc_id}: {self.text[:40]}"
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API. Only its SHA-256 is stored: the token
+    itself is shown once, when it is created."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters of the token, so its owner can tell tokens apart.
+    key_prefix = models.CharField(max_length=12, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…) of {self.user}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
