@@ -425,3 +425,15 @@ def test_sign_in_page_and_home(client, sales_staff):
     )
     assert response.redirect_chain[-1][0] == "/"
     assert "You are on the same page" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/docs/PRC-0001/", "/docs/PRC-0001/v1/"])
+def test_printed_versions_say_they_are_uncontrolled(client, document, sales_staff, url):
+    client.force_login(sales_staff)
+    html = client.get(url).content.decode()
+    assert 'class="print-header"' in html
+    assert (
+        "Uncontrolled when printed — the current version is at "
+        "http://testserver/docs/PRC-0001/"
+    ) in html
+    assert "PRC-0001 v1" in html and "Owner Sales Lead" in html

@@ -40,6 +40,8 @@ def _document_context(request: HttpRequest, document: Document, **extra) -> dict
     """What every page about one document needs, its buttons included."""
     return {
         "document": document,
+        # Printed copies name where the current version lives.
+        "current_url": request.build_absolute_uri(document.get_absolute_url()),
         "can_publish": permissions.can_publish(request.user, document),
         "can_manage": permissions.can_manage(request.user),
     } | extra
