@@ -201,3 +201,10 @@ def last_acknowledged_number(user: User, document: Document) -> int:
         .first()
     )
     return newest or 0
+
+
+def digest_seen_at(user: User) -> datetime | None:
+    """When the person last looked at their digest (None: never)."""
+    return (
+        DigestState.objects.filter(user=user).values_list("seen_at", flat=True).first()
+    )

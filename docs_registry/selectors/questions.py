@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from ..models import DigestState, Document, Question, User
+from ..models import Document, Question, User
 
 
 @dataclass
@@ -87,13 +87,6 @@ def open_questions_report(*, overdue: bool) -> QuerySet[Question]:
         questions = questions.filter(asked_at__lt=overdue_cutoff())
     return questions.select_related("document__owner", "asked_by").order_by(
         "asked_at", "pk"
-    )
-
-
-def digest_seen_at(user: User) -> datetime | None:
-    """When the person last looked at their digest (None: never)."""
-    return (
-        DigestState.objects.filter(user=user).values_list("seen_at", flat=True).first()
     )
 
 

@@ -37,7 +37,7 @@ def digest(request: HttpRequest) -> HttpResponse:
     page = Paginator(documents, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
     entries = digest_selectors.digest_entries(list(page.object_list))
     # Read before this visit is recorded: the answers given since the last one.
-    since = question_selectors.digest_seen_at(request.user)
+    since = digest_selectors.digest_seen_at(request.user)
     answers = question_selectors.answered_for_asker(request.user, since)
     answers = list(answers[:ANSWERS_SHOWN])
     teams = digest_selectors.user_teams(request.user)
