@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import digest, glossary, owner, questions, reports
+from .views import digest, glossary, owner, profile, questions, reports, search
 from .views import documents as views
 
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("glossary/<int:pk>/edit/", glossary.term_edit, name="term_edit"),
     path("coverage/", reports.coverage, name="coverage"),
     path("coverage/people/<str:username>/", reports.person_coverage, name="person"),
+    path("search/", search.search, name="search"),
     path("docs/", views.browse, name="browse"),
     path("docs/new/", views.document_create, name="create"),
     path("docs/<docid:doc_id>/", views.document_detail, name="document"),
@@ -46,5 +47,6 @@ urlpatterns = [
     path("questions/<int:pk>/close/", questions.close, name="question_close"),
     path("docs/<docid:doc_id>/confirm/", owner.confirm_review, name="confirm_review"),
     path("mine/", owner.mine, name="mine"),
+    path("profile/", profile.profile, name="profile"),
     path("reviews/", owner.reviews, name="reviews"),
 ]

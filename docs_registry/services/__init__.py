@@ -22,8 +22,12 @@ from .errors import LintFindingsError, ServiceError, StaleDraftError
 from .glossary import glossary_term_save
 from .questions import question_answer, question_ask, question_close
 from .reviews import review_confirm
+from .tokens import api_token_authenticate, api_token_create, api_token_revoke
 
 __all__ = [
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
     "acknowledgment_record",
     "acknowledgments_record",
     "digest_mark_seen",

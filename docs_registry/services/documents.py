@@ -20,6 +20,7 @@ from ..models import (
     Version,
 )
 from ..rendering import check_markdown, render_markdown
+from ..search import search_index_document
 from ..selectors.glossary import glossary_definitions, glossary_linter
 from .acknowledgments import record_acknowledgment
 from .errors import LintFindingsError, ServiceError, StaleDraftError
@@ -122,6 +123,7 @@ def document_create(
     integrity.seal(version, doc_id=document.doc_id, previous_chain="")
     version.save(force_insert=True)
     _point_to_current(document, version)
+    search_index_document(document)
     return document
 
 
@@ -224,6 +226,7 @@ def document_publish(
     Draft.objects.filter(document=locked, title=title, body=body).delete()
     # The caller's instance now describes the document as it is.
     document.current_version, document.title = version, locked.title
+    search_index_document(locked)
     return version
 
 
@@ -304,6 +307,7 @@ def ownership_transfer(
         draft.delete()
     locked.owner = new_owner
     _save_with_history(locked, actor=actor, reason=reason, kind=ChangeKind.TRANSFER)
+    search_index_document(locked)
     return locked
 
 
@@ -325,6 +329,7 @@ def document_retire(*, document: Document, actor: User, reason: str) -> Document
     locked.retirement_reason = reason
     Draft.objects.filter(document=locked).delete()
     _save_with_history(locked, actor=actor, reason=reason, kind=ChangeKind.RETIRED)
+    search_index_document(locked)
     return locked
 
 
@@ -387,4 +392,5 @@ def document_update_details(
     if reason.strip():
         note += f": {reason.strip()}"
     _save_with_history(locked, actor=actor, reason=note, kind=ChangeKind.DETAILS)
+    search_index_document(locked)
     return locked

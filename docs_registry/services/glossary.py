@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from .. import permissions
 from ..linting import words_of
 from ..models import Audience, GlossaryTerm, User
+from ..search import search_index_term
 from .errors import ServiceError
 
 
@@ -76,4 +77,5 @@ def glossary_term_save(
     finally:
         del term._history_user
         del term._change_reason
+    search_index_term(term)
     return term

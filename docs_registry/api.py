@@ -1,0 +1,434 @@
+"""The read-only JSON API under /api/ (django-ninja): the same documents, versions
+and rules as the pages, for integrations. Signed in by the session or by a personal
+token (`Authorization: Bearer sp_…`, made on the profile page)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import wraps
+from html import unescape
+from typing import Literal
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, reverse
+from django.utils.html import strip_tags
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from . import permissions, selectors, services
+from . import search as full_text
+from .models import Document, User, Version
+
+PAGE_SIZE = 50
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        return services.api_token_authenticate(token)
+
+
+class ActiveSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = request.user
+        return user if user.is_authenticated and user.is_active else None
+
+
+api = NinjaAPI(
+    title="Samepage API",
+    version="1",
+    description="Read-only access to Samepage documents and their versions.",
+    # Token first: an integration's token wins over a browser session. No CSRF
+    # check: every endpoint is a GET, and anything else is refused with 405.
+    auth=[BearerToken(), ActiveSession(csrf=False)],
+    # The interactive docs load scripts from a CDN, which our CSP refuses; the
+    # schema itself is at /api/openapi.json.
+    docs_url=None,
+    urls_namespace="api",
+)
+
+
+# --- errors: always {"detail": "..."} -------------------------------------------
+
+
+def _error(status: int, detail: str, **headers: str) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    return _error(
+        401,
+        "Sign in, or send a valid personal API token as "
+        "'Authorization: Bearer <token>'.",
+        **{"WWW-Authenticate": 'Bearer realm="samepage"'},
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(403, str(exc) or "You are not allowed to do that.")
+
+
+@api.exception_handler(ValidationError)
+def _bad_request(request, exc):
+    problems = "; ".join(
+        f"{error['loc'][-1]}: {error['msg']}" for error in exc.errors if error["loc"]
+    )
+    return _error(400, f"Invalid request. {problems}".strip())
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return _error(exc.status_code, exc.message)
+
+
+# --- schemas --------------------------------------------------------------------
+
+
+class PersonOut(Schema):
+    username: str
+    name: str
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    prefix: str
+
+
+class DocumentItemOut(Schema):
+    doc_id: str
+    title: str
+    category: CategoryOut
+    audience: str
+    owner: PersonOut
+    status: str
+    version: int
+    citation: str
+    published_at: datetime
+    url: str
+    api_url: str
+
+
+class DocumentOut(DocumentItemOut):
+    markdown: str
+    html: str
+    summary: str
+    significance: str
+    created_at: datetime
+
+
+class VersionItemOut(Schema):
+    doc_id: str
+    number: int
+    title: str
+    summary: str
+    significance: str
+    publisher: PersonOut
+    published_at: datetime
+    citation: str
+    url: str
+    api_url: str
+
+
+class VersionOut(VersionItemOut):
+    markdown: str
+    html: str
+
+
+class HitOut(Schema):
+    kind: Literal["doc", "term"]
+    doc_id: str
+    title: str
+    title_html: str
+    snippet_html: str
+    retired: bool
+    url: str
+    api_url: str | None
+
+
+class HitPage(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[HitOut]
+
+
+class DocumentPage(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[DocumentItemOut]
+
+
+class VersionPage(Schema):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[VersionItemOut]
+
+
+# --- helpers --------------------------------------------------------------------
+
+
+def _person(user: User) -> dict:
+    return {"username": user.username, "name": user.display_name}
+
+
+def _document_item(request: HttpRequest, document: Document) -> dict:
+    version = document.current_version
+    return {
+        "doc_id": document.doc_id,
+        "title": document.title,
+        "category": document.category,
+        "audience": document.audience,
+        "owner": _person(document.owner),
+        "status": document.status,
+        "version": version.number,
+        "citation": document.citation,
+        "published_at": version.published_at,
+        "url": request.build_absolute_uri(document.get_absolute_url()),
+        "api_url": request.build_absolute_uri(
+            reverse("api:document", args=[document.doc_id])
+        ),
+    }
+
+
+def _version_item(request: HttpRequest, document: Document, version: Version) -> dict:
+    return {
+        "doc_id": document.doc_id,
+        "number": version.number,
+        "title": version.title,
+        "summary": version.summary,
+        "significance": version.significance,
+        "publisher": _person(version.published_by),
+        "published_at": version.published_at,
+        "citation": f"{document.doc_id} v{version.number}",
+        "url": request.build_absolute_uri(
+            reverse("docs_registry:version", args=[document.doc_id, version.number])
+        ),
+        "api_url": request.build_absolute_uri(
+            reverse("api:version", args=[document.doc_id, version.number])
+        ),
+    }
+
+
+def _hit(request: HttpRequest, hit: full_text.Hit) -> dict:
+    is_document = hit.kind == full_text.DOC
+    return {
+        "kind": hit.kind,
+        "doc_id": hit.doc_id,
+        "title": unescape(strip_tags(hit.title)),
+        "title_html": str(hit.title),
+        "snippet_html": str(hit.snippet),
+        "retired": hit.retired,
+        "url": request.build_absolute_uri(hit.url),
+        "api_url": (
+            request.build_absolute_uri(reverse("api:document", args=[hit.doc_id]))
+            if is_document
+            else None
+        ),
+    }
+
+
+def _paginate(request: HttpRequest, queryset, page: int, item) -> dict:
+    """One page of `queryset` as {count, next, previous, results}."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        current = paginator.page(page)
+    except EmptyPage:
+        raise HttpError(
+            400, f"page: there are {paginator.num_pages} page(s); {page} is not one."
+        ) from None
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+    return {
+        "count": paginator.count,
+        "next": link(current.next_page_number()) if current.has_next() else None,
+        "previous": (
+            link(current.previous_page_number()) if current.has_previous() else None
+        ),
+        "results": [item(obj) for obj in current.object_list],
+    }
+
+
+def _readable(request: HttpRequest, doc_id: str) -> Document:
+    document = selectors.document_get(doc_id)
+    permissions.require(permissions.can_read(request.auth, document))
+    return document
+
+
+def _owner_id(username: str | None) -> int | None:
+    if not username:
+        return None
+    owner = User.objects.filter(username=username).values_list("pk", flat=True)
+    if not owner:
+        raise HttpError(400, f"owner: no one has the username {username!r}.")
+    return owner[0]
+
+
+# A `+` sent unencoded in a query string arrives as a space.
+_SPACED_OFFSET = re.compile(r" (\d{2}(:?\d{2})?)$")
+
+
+def _parse_since(value: str) -> datetime:
+    try:
+        since = datetime.fromisoformat(_SPACED_OFFSET.sub(r"+\1", value.strip()))
+    except ValueError:
+        raise HttpError(
+            400,
+            "since: give an ISO 8601 time with its time zone, e.g. "
+            "2026-01-31T09:00:00Z or 2026-01-31T09:00:00%2B01:00.",
+        ) from None
+    if since.tzinfo is None:
+        raise HttpError(400, "since: add a time zone (Z or an offset such as +01:00).")
+    return since
+
+
+# --- endpoints ------------------------------------------------------------------
+
+
+@api.get("/docs/", response=DocumentPage, url_name="documents")
+def document_list(
+    request,
+    q: str = "",
+    audience: Literal["sales", "support", "both", ""] = "",
+    category: int | None = None,
+    owner: str | None = None,
+    include_retired: bool = False,
+    page: int = 1,
+):
+    """Current documents, by ID; filters as on the Documents page. A team's
+    audience (`sales`, `support`) includes documents for both teams."""
+    documents = selectors.document_list(
+        query=q.strip(),
+        audience=audience,
+        category_id=category,
+        owner_id=_owner_id(owner),
+        include_retired=include_retired,
+    )
+    return _paginate(request, documents, page, lambda d: _document_item(request, d))
+
+
+@api.get("/docs/{doc_id}/", response=DocumentOut, url_name="document")
+def document_detail(request, doc_id: str):
+    """The current version of a document, its Markdown and stored HTML."""
+    document = _readable(request, doc_id)
+    version = document.current_version
+    return _document_item(request, document) | {
+        "markdown": version.body,
+        "html": version.body_html,
+        "summary": version.summary,
+        "significance": version.significance,
+        "created_at": document.created_at,
+    }
+
+
+@api.get("/docs/{doc_id}/versions/", response=VersionPage, url_name="versions")
+def version_list(request, doc_id: str, page: int = 1):
+    """Every published version of a document, newest first."""
+    document = _readable(request, doc_id)
+    versions = (
+        Version.objects.filter(document=document)
+        .select_related("published_by")
+        .defer("body", "body_html")
+        .order_by("-number")
+    )
+    return _paginate(
+        request, versions, page, lambda v: _version_item(request, document, v)
+    )
+
+
+@api.get("/docs/{doc_id}/versions/{number}/", response=VersionOut, url_name="version")
+def version_detail(request, doc_id: str, number: int):
+    """One version exactly as it was published."""
+    document = _readable(request, doc_id)
+    version = selectors.version_get(document, number)
+    return _version_item(request, document, version) | {
+        "markdown": version.body,
+        "html": version.body_html,
+    }
+
+
+@api.get("/changes/", response=VersionPage, url_name="changes")
+def changes(request, since: str, page: int = 1):
+    """Versions published after `since`, oldest first: poll with the time of the
+    last change seen."""
+    after = _parse_since(since)
+    versions = (
+        Version.objects.filter(published_at__gt=after)
+        .select_related("document", "published_by")
+        .defer("body", "body_html")
+        .order_by("published_at", "pk")
+    )
+    return _paginate(
+        request, versions, page, lambda v: _version_item(request, v.document, v)
+    )
+
+
+@api.get("/search/", response=HitPage, url_name="search")
+def search(
+    request,
+    q: str,
+    audience: Literal["sales", "support", "both", ""] = "",
+    category: int | None = None,
+    owner: str | None = None,
+    include_retired: bool = False,
+    page: int = 1,
+):
+    """Full-text search over current documents and the glossary, best first;
+    filters as on /api/docs/. Titles and snippets come as HTML with the
+    matching words in <mark>."""
+    if not full_text.words(q):
+        raise HttpError(400, "q: say what to search for (letters or digits).")
+    results = full_text.SearchResults(
+        q,
+        full_text.Filters(
+            audience=audience,
+            category_id=category,
+            owner_id=_owner_id(owner),
+            include_retired=include_retired,
+        ),
+    )
+    return _paginate(request, results, page, lambda hit: _hit(request, hit))
+
+
+# --- URLs -----------------------------------------------------------------------
+
+_READ_METHODS = ("GET",)
+
+
+def _api_view(view):
+    """The API answers for itself: JSON 401 rather than the sign-in redirect of
+    LoginRequiredMiddleware, and a JSON 405 for every method that would write."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in _READ_METHODS:
+            return _error(405, "The API is read-only: use GET.", Allow="GET")
+        return view(request, *args, **kwargs)
+
+    return login_not_required(wrapper)
+
+
+def urls() -> tuple[list, str, str]:
+    patterns, app_name, namespace = api.urls
+    wrapped = [
+        URLPattern(p.pattern, _api_view(p.callback), p.default_args, p.name)
+        if p.name != "openapi-json"
+        else p  # the schema stays behind sign-in, like every page
+        for p in patterns
+    ]
+    return wrapped, app_name, namespace

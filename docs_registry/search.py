@@ -1,0 +1,294 @@
+"""Full-text search over the current version of every document and the glossary.
+
+One table, `docs_registry_search`, holds the searchable text: PostgreSQL full-text
+search with a GIN index, or an FTS5 table on SQLite (migration 0009 creates it).
+A row's key is derived from what it indexes (`_key`), so keeping it in sync is a
+delete and an insert by primary key. Only the text lives there: status, audience,
+category and owner are read by joining the documents table, so filters are never
+stale. Services call `search_index_document` / `search_index_term` after each
+change; `search_rebuild` (`manage.py rebuild_search`) redoes everything.
+
+User input never reaches either query language as such: it is cut into words
+(letters and digits), each quoted, all required, the last one as a prefix.
+Snippets come back with two control characters around the matches; the text is
+HTML-escaped first and only then are the markers turned into <mark>.
+"""
+
+# SQL here is built only from constant fragments; every value is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection as default_connection
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+
+from .models import Audience
+
+TABLE = "docs_registry_search"
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 16
+MIN_PREFIX_LENGTH = 3
+# Enough for any real document; tsvector refuses values over 1 MB.
+MAX_BODY_LENGTH = 200_000
+START, STOP = "\x02", "\x03"
+
+_WORD = re.compile(r"[^\W_]+")
+_DOC_ID = re.compile(r"[A-Za-z]{2,5}-[0-9]{4,}")
+DOC, TERM = "doc", "term"
+
+
+def _key(kind: str, pk: int) -> int:
+    return pk * 2 + (kind == TERM)
+
+
+# --- Keeping the index in sync ----------------------------------------------------
+
+
+def _clean(expression: str) -> str:
+    """SQL for the text without the snippet markers, cut to MAX_BODY_LENGTH."""
+    stripped = f"replace(replace({expression}, '{START}', ''), '{STOP}', '')"
+    return f"substr({stripped}, 1, {MAX_BODY_LENGTH})"
+
+
+_DOC_ROWS = (
+    f"SELECT d.id * 2, '{DOC}', d.id, d.doc_id, {_clean('d.title')}, "
+    f"{_clean('v.body')} FROM docs_registry_document d "
+    "JOIN docs_registry_version v ON v.id = d.current_version_id"
+)
+_TERM_BODY = "g.definition || ' ' || g.avoid"
+_TERM_ROWS = (
+    f"SELECT g.id * 2 + 1, '{TERM}', g.id, '', {_clean('g.term')}, "
+    f"{_clean(_TERM_BODY)} FROM docs_registry_glossaryterm g"
+)
+
+
+def _key_column(connection) -> str:
+    return "rowid" if connection.vendor == "sqlite" else "id"
+
+
+def _insert(connection) -> str:
+    key = _key_column(connection)
+    return f"INSERT INTO {TABLE} ({key}, kind, ref, doc_id, title, body) "
+
+
+def _reindex(kind: str, pk: int, rows: str, where: str, connection) -> None:
+    key = _key_column(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {key} = %s", [_key(kind, pk)])
+        cursor.execute(_insert(connection) + rows + f" WHERE {where} = %s", [pk])
+
+
+def search_index_document(document, *, connection=default_connection) -> None:
+    """Index the document's ID, title and current body (replacing what was there)."""
+    _reindex(DOC, document.pk, _DOC_ROWS, "d.id", connection)
+
+
+def search_index_term(term, *, connection=default_connection) -> None:
+    """Index a glossary term: its wording as the title, its definition and the
+    words to avoid as the body."""
+    _reindex(TERM, term.pk, _TERM_ROWS, "g.id", connection)
+
+
+def search_rebuild(*, connection=default_connection) -> None:
+    """Index every document and glossary term from scratch."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(_insert(connection) + _DOC_ROWS)
+        cursor.execute(_insert(connection) + _TERM_ROWS)
+
+
+# --- Searching ----------------------------------------------------------------
+
+
+def words(query: str) -> list[str]:
+    """The words of the user's text: letters and digits only, anything else
+    (quotes, operators, punctuation) dropped."""
+    return _WORD.findall(query[:MAX_QUERY_LENGTH])[:MAX_WORDS]
+
+
+def looks_like_doc_id(query: str) -> bool:
+    return bool(_DOC_ID.fullmatch(query.strip()))
+
+
+def _as_prefix(found: list[str]) -> bool:
+    # The last word may be half typed; one or two letters would match too much.
+    return len(found[-1]) >= MIN_PREFIX_LENGTH
+
+
+def _fts5_query(found: list[str]) -> str:
+    # Every word quoted (FTS5 reads nothing inside quotes as an operator), all
+    # required, the last one also as the start of a longer word.
+    quoted = ['"' + word.replace('"', '""') + '"' for word in found]
+    return " ".join(quoted) + ("*" if _as_prefix(found) else "")
+
+
+def _tsquery(found: list[str]) -> str:
+    # The words hold only letters and digits, so quoting them is enough.
+    quoted = [f"'{word}'" for word in found]
+    return " & ".join(quoted) + (":*" if _as_prefix(found) else "")
+
+
+def _marked(text: str | None) -> SafeString:
+    """Escape the text, then turn the match markers into <mark>."""
+    html = escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 -- escaped above; only our tags added
+
+
+@dataclass(frozen=True)
+class Filters:
+    audience: str = ""
+    category_id: int | None = None
+    owner_id: int | None = None
+    include_retired: bool = False
+
+    def sql(self) -> tuple[str, list]:
+        """A WHERE condition on the joined document `d` and glossary term `g`."""
+        documents, params = ["d.id IS NOT NULL"], []
+        if not self.include_retired:
+            documents.append("d.status = 'active'")
+        if self.category_id:
+            documents.append("d.category_id = %s")
+            params.append(self.category_id)
+        if self.owner_id:
+            documents.append("d.owner_id = %s")
+            params.append(self.owner_id)
+        audiences = self.audiences()
+        if audiences:
+            documents.append("d.audience IN (%s, %s)")
+            params += audiences
+        condition = " AND ".join(documents)
+        # Terms have no category or owner: those filters ask for documents.
+        if not (self.category_id or self.owner_id):
+            condition = f"({condition}) OR (g.id IS NOT NULL"
+            if audiences:
+                condition += " AND g.audience IN (%s, %s)"
+                params += audiences
+            condition += ")"
+        return f"({condition})", params
+
+    def audiences(self) -> list[str]:
+        # A team sees what is addressed to it and what is for both teams.
+        if self.audience in (Audience.SALES, Audience.SUPPORT):
+            return [self.audience, Audience.BOTH]
+        if self.audience == Audience.BOTH:
+            return [Audience.BOTH, Audience.BOTH]
+        return []
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    doc_id: str
+    title: SafeString
+    snippet: SafeString
+    retired: bool
+    url: str
+
+
+def _joins(key: str) -> str:
+    # The row's key says what it indexes (see `_key`): reading it needs no look-up
+    # of the stored text, which keeps filtering thousands of matches cheap.
+    return (
+        f"LEFT JOIN docs_registry_document d ON ({TABLE}.{key} & 1) = 0 "
+        f"AND d.id = ({TABLE}.{key} >> 1) "
+        f"LEFT JOIN docs_registry_glossaryterm g ON ({TABLE}.{key} & 1) = 1 "
+        f"AND g.id = ({TABLE}.{key} >> 1)"
+    )
+
+
+_SQLITE_MATCH = f"{TABLE} MATCH %s"
+# Columns: kind, ref, doc_id (weighted 10), title (5), body (1).
+_SQLITE_RANK = f"bm25({TABLE}, 0, 0, 10.0, 5.0, 1.0)"
+_SQLITE_COUNT = f"SELECT count(*) FROM {TABLE} {_joins('rowid')} WHERE {_SQLITE_MATCH}"
+# Rank and filter first; snippets (which read the stored text) for the page only.
+_SQLITE_PAGE = (
+    f"SELECT {TABLE}.kind, {TABLE}.doc_id, "
+    f"highlight({TABLE}, 3, '{START}', '{STOP}'), "
+    f"snippet({TABLE}, 4, '{START}', '{STOP}', '…', 24), page.status, page.term "
+    f"FROM (SELECT {TABLE}.rowid AS hit, {_SQLITE_RANK} AS score, d.status, g.term "
+    f"FROM {TABLE} {_joins('rowid')} WHERE {_SQLITE_MATCH} AND {{}} "
+    f"ORDER BY score, hit LIMIT %s OFFSET %s) page "
+    f"JOIN {TABLE} ON {TABLE}.rowid = page.hit WHERE {_SQLITE_MATCH} "
+    "ORDER BY page.score, page.hit"
+)
+_PG_QUERY = "to_tsquery('english', %s)"
+_PG_COUNT = f"SELECT count(*) FROM {TABLE} {_joins('id')} WHERE tsv @@ {_PG_QUERY}"
+_PG_HEADLINE = f"StartSel={START}, StopSel={STOP}"
+# Headlines are costly, so only the page's rows get them (the inner query ranks).
+_PG_PAGE = (
+    f"SELECT s.kind, s.doc_id, "
+    f"ts_headline('english', s.title, page.q, '{_PG_HEADLINE}, HighlightAll=true'), "
+    f"ts_headline('english', s.body, page.q, "
+    f"'{_PG_HEADLINE}, MaxWords=18, MinWords=8, MaxFragments=2, "
+    'FragmentDelimiter=" … "\'), page.status, page.term '
+    f"FROM (SELECT {TABLE}.id AS hit, q, ts_rank_cd(tsv, q) AS score, d.status, "
+    f"g.term FROM {TABLE} CROSS JOIN {_PG_QUERY} q {_joins('id')} "
+    f"WHERE tsv @@ q AND {{}} ORDER BY score DESC, hit LIMIT %s OFFSET %s) page "
+    f"JOIN {TABLE} s ON s.id = page.hit ORDER BY page.score DESC, page.hit"
+)
+
+
+class SearchResults:
+    """The hits of one search, for Django's Paginator: `count()` and slicing each
+    cost one query, however many documents match."""
+
+    def __init__(self, query: str, filters: Filters, *, connection=default_connection):
+        self.connection = connection
+        self.postgres = connection.vendor == "postgresql"
+        found = words(query)
+        self.match = (
+            (_tsquery if self.postgres else _fts5_query)(found) if found else ""
+        )
+        self.condition, self.params = filters.sql()
+
+    def _fetch(self, sql: str, params: list) -> list[tuple]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def count(self) -> int:
+        if not self.match:
+            return 0
+        sql = (_PG_COUNT if self.postgres else _SQLITE_COUNT) + f" AND {self.condition}"
+        return self._fetch(sql, [self.match, *self.params])[0][0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Hit]:
+        start, stop = window.start or 0, window.stop
+        if not self.match or stop <= start:
+            return []
+        params = [self.match, *self.params, stop - start, start]
+        if self.postgres:
+            rows = self._fetch(_PG_PAGE.format(self.condition), params)
+        else:
+            rows = self._fetch(
+                _SQLITE_PAGE.format(self.condition), [*params, self.match]
+            )
+        return [_hit(*row) for row in rows]
+
+
+def _hit(kind, doc_id, title, snippet, status, term) -> Hit:
+    if kind == DOC:
+        url = reverse("docs_registry:document", args=[doc_id])
+    else:
+        url = (
+            reverse("docs_registry:glossary")
+            + "#term-"
+            + slugify(term, allow_unicode=True)
+        )
+    return Hit(
+        kind=kind,
+        doc_id=doc_id,
+        title=_marked(title),
+        snippet=_marked(snippet),
+        retired=status == "retired",
+        url=url,
+    )

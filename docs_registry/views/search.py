@@ -1,0 +1,44 @@
+"""`/search/?q=…`: full-text search over documents and the glossary."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from ..forms import BrowseForm
+from ..models import Document
+from ..search import Filters, SearchResults, looks_like_doc_id
+from .common import query_without
+
+SEARCH_PAGE_SIZE = 20
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = BrowseForm(request.GET or None)
+    filters = form.filters()
+    query = filters.pop("query", "")
+    if looks_like_doc_id(query):
+        document = Document.objects.filter(doc_id=query.upper()).first()
+        if document is not None:
+            return redirect(document)
+    results = SearchResults(
+        query,
+        Filters(
+            audience=filters.get("audience", ""),
+            category_id=filters.get("category_id"),
+            owner_id=filters.get("owner_id"),
+            include_retired=filters.get("include_retired", False),
+        ),
+    )
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "docs_registry/search.html",
+        {
+            "form": form,
+            "query": query,
+            "page": page,
+            "page_query": query_without(request, "page"),
+        },
+    )
