@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, JsonResponse
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, re_path, reverse
 from django.utils.html import strip_tags
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -423,6 +423,10 @@ def _api_view(view):
     return login_not_required(wrapper)
 
 
+def _no_such_endpoint(request: HttpRequest) -> JsonResponse:
+    return _error(404, "No such API endpoint.")
+
+
 def urls() -> tuple[list, str, str]:
     patterns, app_name, namespace = api.urls
     wrapped = [
@@ -431,4 +435,6 @@ def urls() -> tuple[list, str, str]:
         else p  # the schema stays behind sign-in, like every page
         for p in patterns
     ]
+    # Last: any other address under /api/ answers in JSON too, not with a page.
+    wrapped.append(re_path(r"", _api_view(_no_such_endpoint)))
     return wrapped, app_name, namespace

@@ -342,3 +342,13 @@ def test_the_openapi_schema_is_for_signed_in_people(client, sales_staff):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/docs/{doc_id}/versions/{number}/" in paths
     assert set(paths["/api/changes/"]) == {"get"}
+
+
+@pytest.mark.parametrize("path", ["/api/nothing/", "/api/docs/PRC-0001/extra/"])
+def test_unknown_api_addresses_answer_in_json(client, document, sales_staff, path):
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(sales_staff)
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No such API endpoint."}
