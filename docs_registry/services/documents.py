@@ -24,25 +24,9 @@ from ..search import search_index_document
 from ..selectors.glossary import glossary_definitions, glossary_linter
 from .acknowledgments import record_acknowledgment
 from .errors import LintFindingsError, ServiceError, StaleDraftError
+from .history import save_with_history
 
 CREATED_SUMMARY = "Created"
-
-
-def _save_with_history(
-    document: Document, *, actor: User, reason: str, kind: str
-) -> None:
-    """Save and record who, why and what kind of change in simple-history. The
-    library never clears these attributes, so a later save would silently reuse the
-    old reason: clear them."""
-    document._history_user = actor
-    document._change_reason = reason
-    document._change_kind = kind
-    try:
-        document.save()
-    finally:
-        del document._history_user
-        del document._change_reason
-        del document._change_kind
 
 
 def _require_text(value: str, *, field: str, max_length: int) -> str:
@@ -106,7 +90,7 @@ def document_create(
         audience=audience,
         owner=owner,
     )
-    _save_with_history(
+    save_with_history(
         document, actor=actor, reason=CREATED_SUMMARY, kind=ChangeKind.CREATED
     )
     version = Version(
@@ -215,7 +199,7 @@ def document_publish(
     _point_to_current(locked, version)
     if title != locked.title:
         locked.title = title
-        _save_with_history(
+        save_with_history(
             locked,
             actor=actor,
             reason=f"Title changed in v{version.number}",
@@ -306,7 +290,7 @@ def ownership_transfer(
         reason += "was discarded)"
         draft.delete()
     locked.owner = new_owner
-    _save_with_history(locked, actor=actor, reason=reason, kind=ChangeKind.TRANSFER)
+    save_with_history(locked, actor=actor, reason=reason, kind=ChangeKind.TRANSFER)
     search_index_document(locked)
     return locked
 
@@ -328,7 +312,7 @@ def document_retire(*, document: Document, actor: User, reason: str) -> Document
     locked.retired_by = actor
     locked.retirement_reason = reason
     Draft.objects.filter(document=locked).delete()
-    _save_with_history(locked, actor=actor, reason=reason, kind=ChangeKind.RETIRED)
+    save_with_history(locked, actor=actor, reason=reason, kind=ChangeKind.RETIRED)
     search_index_document(locked)
     return locked
 
@@ -391,6 +375,6 @@ def document_update_details(
     note = f"Changed {', '.join(changed)}"
     if reason.strip():
         note += f": {reason.strip()}"
-    _save_with_history(locked, actor=actor, reason=note, kind=ChangeKind.DETAILS)
+    save_with_history(locked, actor=actor, reason=note, kind=ChangeKind.DETAILS)
     search_index_document(locked)
     return locked

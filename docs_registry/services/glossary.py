@@ -10,6 +10,7 @@ from ..linting import words_of
 from ..models import Audience, GlossaryTerm, User
 from ..search import search_index_term
 from .errors import ServiceError
+from .history import save_with_history
 
 
 def _check_wording(term: str, avoided: list[str], *, exclude_pk: int | None) -> None:
@@ -70,12 +71,10 @@ def glossary_term_save(
     term.audience = audience
     term.avoid = "\n".join(avoided)
     term.owner = owner
-    term._history_user = actor
-    term._change_reason = reason.strip() or ("Added" if term.pk is None else "Changed")
-    try:
-        term.save()
-    finally:
-        del term._history_user
-        del term._change_reason
+    save_with_history(
+        term,
+        actor=actor,
+        reason=reason.strip() or ("Added" if term.pk is None else "Changed"),
+    )
     search_index_term(term)
     return term

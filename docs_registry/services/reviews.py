@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from .. import permissions
 from ..models import SUMMARY_MAX_LENGTH, ChangeKind, Document, User
-from .documents import _save_with_history
 from .errors import ServiceError
+from .history import save_with_history
 
 CONFIRMED_REASON = "Confirmed accurate"
 
@@ -35,6 +35,6 @@ def review_confirm(*, document: Document, actor: User, note: str = "") -> Docume
         )
     locked.last_reviewed_at = timezone.now()
     reason = f"{CONFIRMED_REASON}: {note}" if note else CONFIRMED_REASON
-    _save_with_history(locked, actor=actor, reason=reason, kind=ChangeKind.REVIEWED)
+    save_with_history(locked, actor=actor, reason=reason, kind=ChangeKind.REVIEWED)
     document.last_reviewed_at = locked.last_reviewed_at
     return locked

@@ -21,6 +21,7 @@ from ..models import (
 )
 from ..rendering import RenderingError, check_markdown, render_markdown
 from ..selectors.glossary import glossary_definitions
+from ..services.history import save_with_history
 from .checking import check_export, user_fields
 from .layout import DOC_ID, TransferError
 from .reading import DocumentRecord, Record, read_export, read_text
@@ -78,9 +79,7 @@ def _create_categories(
             last_number=record.data["last_number"],
             review_interval_days=record.get("review_interval_days", int, optional=True),
         )
-        category._change_reason = IMPORTED_REASON
-        category.save()
-        del category._change_reason
+        save_with_history(category, actor=None, reason=IMPORTED_REASON)
         categories[category.prefix] = category
     # New IDs continue after the imported ones, whatever the counters said.
     for record in documents:

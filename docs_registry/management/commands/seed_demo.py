@@ -14,6 +14,7 @@ from django.db import transaction
 
 from docs_registry import demo_data, permissions, services
 from docs_registry.models import Category, Document, GlossaryTerm, User, Version
+from docs_registry.services.history import save_with_history
 
 # Every demo account signs in with this password. It is deliberately weak and set
 # without the password validators; handle() refuses to run unless DEBUG is on, so
@@ -114,16 +115,8 @@ def create_category(
     except ValidationError as error:
         # E.g. a category called "Pricing" already exists under another prefix.
         raise CommandError(f"Cannot create category {prefix}: {error}") from error
-    # There is no category service: record who created it the way services.py
-    # records document changes, and clear the attributes, which simple-history
-    # would otherwise reuse on a later save of this instance.
-    category._history_user = actor
-    category._change_reason = "Demo data"
-    try:
-        category.save()
-    finally:
-        del category._history_user
-        del category._change_reason
+    # There is no category service: record who created it as the services do.
+    save_with_history(category, actor=actor, reason="Demo data")
     return category
 
 
