@@ -1,6 +1,15 @@
 from django.urls import path, register_converter
 
-from .views import digest, glossary, owner, profile, questions, reports, search
+from .views import (
+    ceiling,
+    digest,
+    glossary,
+    owner,
+    profile,
+    questions,
+    reports,
+    search,
+)
 from .views import documents as views
 
 
@@ -49,4 +58,5 @@ urlpatterns = [
     path("mine/", owner.mine, name="mine"),
     path("profile/", profile.profile, name="profile"),
     path("reviews/", owner.reviews, name="reviews"),
+    path("ceiling/", ceiling.ceiling, name="ceiling"),
 ]
