@@ -1,13 +1,14 @@
 from functools import cache
 
-from .selectors.digest import pending_count
+from .selectors.digest import waiting_count
 
 
 def waiting_changes(request):
-    """How many changes wait for the signed-in person: the navigation shows it (one
-    query, made only when a template reads it, and once however often it does)."""
+    """How many changes wait for the signed-in person, for the navigation: read
+    only when a template shows it, once however often it does (cached across
+    requests too: see waiting_count)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     # Templates call a callable they find in the context.
-    return {"waiting_changes": cache(lambda: pending_count(user))}
+    return {"waiting_changes": cache(lambda: waiting_count(user))}

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -78,3 +79,22 @@ def diff_markdown(old: str, new: str) -> tuple[SafeString, DiffStats]:
     # Every token above went through escape(); only our own tags are unescaped.
     html = mark_safe("".join(out))  # noqa: S308
     return html, DiffStats(words_added=added, words_removed=removed)
+
+
+# Comparisons larger than this are not kept: the cache lives in each worker's memory.
+CACHED_DIFF_MAX_LENGTH = 64_000
+
+
+def diff_versions(old, new) -> tuple[SafeString, DiffStats]:
+    """`diff_markdown` of two versions' bodies (`old` may be None: an empty text),
+    cached. Published versions never change, so their comparison never does either:
+    it is kept under the two content hashes (equal hashes, equal bodies)."""
+    key = f"diff:{old.content_hash if old else '-'}:{new.content_hash}"
+    cached = cache.get(key)
+    if cached is not None:
+        html, added, removed = cached
+        return mark_safe(html), DiffStats(added, removed)  # noqa: S308 -- ours
+    html, stats = diff_markdown(old.body if old else "", new.body)
+    if len(html) <= CACHED_DIFF_MAX_LENGTH:
+        cache.set(key, (str(html), stats.words_added, stats.words_removed))
+    return html, stats

@@ -302,7 +302,11 @@ class Acknowledgment(models.Model):
                 fields=["user", "document", "number"], name="acknowledgment_unique"
             )
         ]
-        indexes = [models.Index(fields=["document", "number"])]
+        indexes = [
+            models.Index(fields=["document", "number"]),
+            # The person's newest acknowledgment, for the waiting count's cache key.
+            models.Index(fields=["user", "id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} read {self.document.doc_id} v{self.number}"

@@ -103,7 +103,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "docs_registry.User"
@@ -139,6 +138,16 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Signed-in sessions end after this much idle time (activity renews it, at most
 # once a minute: docs_registry.middleware).
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "480"))
+
+# Each worker keeps what never goes stale in its own memory: comparisons of
+# published versions, and waiting counts under keys that change with their inputs.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "docs_registry:home"

@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from docs_registry import integrity
@@ -15,6 +16,15 @@ from .factories import make_category, make_document, make_user
 def fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # A rolled-back test may leave rows with the same ids as the next test's: a
+    # count cached under them must not leak from one test to another.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

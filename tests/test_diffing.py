@@ -1,5 +1,8 @@
 import time
 
+import pytest
+from django.utils.safestring import SafeString
+
 from docs_registry.diffing import diff_markdown
 
 
@@ -37,3 +40,25 @@ def test_two_20kb_versions_compare_quickly():
     _, stats = diff_markdown(old, new)
     assert time.perf_counter() - started < 2.0  # generous bound; figure in the notes
     assert stats.words_added == 70
+
+
+@pytest.mark.django_db
+def test_comparisons_of_versions_are_kept_under_their_content_hashes(
+    document, monkeypatch
+):
+    from docs_registry import diffing
+
+    from .factories import publish
+
+    publish(document, body="Refunds within 30 days, in full.")
+    first, second = document.versions.order_by("number")
+    expected = diffing.diff_markdown(first.body, second.body)
+    assert diffing.diff_versions(first, second) == expected
+    assert diffing.diff_versions(None, second) == diffing.diff_markdown("", second.body)
+
+    def no_second_diff(old, new):
+        raise AssertionError("compared again")
+
+    monkeypatch.setattr(diffing, "diff_markdown", no_second_diff)
+    html, stats = diffing.diff_versions(first, second)
+    assert (html, stats) == expected and isinstance(html, SafeString)

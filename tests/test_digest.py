@@ -198,3 +198,37 @@ def test_the_same_change_for_two_categories(client, owner, manager, sales_staff)
     make_document(owner=owner, manager=manager, category=policy, audience="sales")
     client.force_login(sales_staff)
     assert digest_ids(client) == ["POL-0001"]
+
+
+def test_the_waiting_count_is_cached_and_never_stale(documents, sales_staff, manager):
+    """Cached under a key of everything the count depends on: each kind of change
+    below must show at once, and an unchanged state costs one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_registry.selectors.digest import pending_count, waiting_count
+
+    def check():
+        assert waiting_count(sales_staff) == pending_count(sales_staff)
+        return waiting_count(sales_staff)
+
+    assert check() == 4
+    with CaptureQueriesContext(connection) as queries:
+        waiting_count(sales_staff)
+    assert len(queries) == 1  # the key; the count comes from the cache
+
+    publish(documents["sales"], body="Rules for sales: 21 days.")
+    assert check() == 5
+    services.acknowledgment_record(
+        user=sales_staff, document=documents["sales"], number=3
+    )
+    assert check() == 2
+    services.document_retire(document=documents["both"], actor=manager, reason="Old")
+    assert check() == 0
+    publish(documents["sales"], body="Rules for sales: 22 days.", significance="minor")
+    assert check() == 1
+    services.digest_mark_seen(user=sales_staff, at=timezone.now())
+    assert check() == 0
+    sales_staff.in_support = True
+    sales_staff.save()
+    assert check() == 2  # the support document's v1 and v2

@@ -6,10 +6,13 @@ reads the same, word for word, in either digest."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     DateTimeField,
     F,
@@ -23,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from ..diffing import DiffStats, diff_markdown
+from ..diffing import DiffStats, diff_versions
 from ..models import Acknowledgment, Audience, DigestState, Document, User, Version
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -95,6 +98,34 @@ def pending_versions(user: User) -> QuerySet[Version]:
 
 def pending_count(user: User) -> int:
     return pending_versions(user).count()
+
+
+_WAITING_INPUTS = (
+    "SELECT (SELECT MAX(id) FROM docs_registry_version), "
+    "(SELECT MAX(history_id) FROM docs_registry_historicaldocument), "
+    "(SELECT MAX(id) FROM docs_registry_acknowledgment WHERE user_id = %s), "
+    "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s)"
+)
+
+
+def waiting_count(user: User) -> int:
+    """`pending_count`, cached. Every page shows it, and counting looks at every
+    document addressed to the person (30 ms with 10,000). The cache key is made of
+    all the count depends on — the newest version (publishes), the newest metadata
+    record (retirement, audience, transfer), the person's newest acknowledgment,
+    when they last saw their digest and their teams — read in one indexed query:
+    versions, records and acknowledgments are only ever added, so a count is never
+    served stale and nothing needs invalidating."""
+    with connection.cursor() as cursor:
+        cursor.execute(_WAITING_INPUTS, [user.pk, user.pk])
+        inputs = cursor.fetchone()
+    state = repr((user.pk, user_teams(user), *inputs)).encode()
+    key = "waiting:" + hashlib.sha256(state).hexdigest()
+    count = cache.get(key)
+    if count is None:
+        count = pending_count(user)
+        cache.set(key, count)
+    return count
 
 
 @dataclass
@@ -181,15 +212,15 @@ def _add_changes(entries) -> None:
     for entry in entries:
         numbers = [entry.current_number] + ([entry.baseline] if entry.baseline else [])
         wanted |= Q(document_id=entry.document.pk, number__in=numbers)
-    bodies: dict[int, dict[int, str]] = defaultdict(dict)
-    for document_id, number, body in Version.objects.filter(wanted).values_list(
-        "document_id", "number", "body"
+    versions: dict[int, dict[int, Version]] = defaultdict(dict)
+    for version in Version.objects.filter(wanted).only(
+        "document_id", "number", "body", "content_hash"
     ):
-        bodies[document_id][number] = body
+        versions[version.document_id][version.number] = version
     for entry in entries:
-        texts = bodies[entry.document.pk]
-        entry.diff, entry.stats = diff_markdown(
-            texts.get(entry.baseline, ""), texts[entry.current_number]
+        found = versions[entry.document.pk]
+        entry.diff, entry.stats = diff_versions(
+            found.get(entry.baseline), found[entry.current_number]
         )
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions, selectors, services
-from ..diffing import diff_markdown
+from ..diffing import diff_versions
 from ..forms import (
     BrowseForm,
     DetailsForm,
@@ -110,7 +110,7 @@ def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
     first = _version_number(request.GET.get("from"), default=max(current - 1, 1))
     second = _version_number(request.GET.get("to"), default=current)
     old, new = selectors.versions_for_compare(document, first, second)
-    diff, stats = diff_markdown(old.body, new.body)
+    diff, stats = diff_versions(old, new)
     return render(
         request,
         "docs_registry/compare.html",
