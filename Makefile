@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # Local development runs with debugging on (demo data and a development secret key).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format clean
+.PHONY: run test bench lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The benchmark (README, "Speed"): seeds its own database once (bench.sqlite3, or
+# DATABASE_URL's), then serves it with gunicorn and measures each page.
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench.sqlite3
+bench: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
+bench: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_bench
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -31,4 +40,4 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* bench.sqlite3 bench.sqlite3-* staticfiles

@@ -1,0 +1,482 @@
+"""`make bench`: the product served as in production, measured page by page.
+
+Run (after `manage.py migrate` and `manage.py seed_bench`, which `make bench` does):
+
+    .venv/bin/python bench/run.py [--duration 5] [--repeats 3] [--connections 8]
+        [--workers N] [--threads 1] [--loadgen auto|wrk|python] [--output FILE]
+
+What is measured, and how:
+
+1. The server. gunicorn serves `kb.wsgi` on 127.0.0.1 at a free port, configured as
+   in production: DEBUG off, a random secret key for each run, static files
+   collected (`collectstatic`, done here first) and served by WhiteNoise, warnings
+   only in the logs. Only HTTPS is left out: the SSL redirect is off, since the
+   load comes over loopback. 2 × CPU cores + 1 sync workers unless `--workers`
+   says otherwise (`--threads` above 1 makes them gthread workers). The database is
+   DATABASE_URL's, else db.sqlite3 in the project root.
+2. Who reads what. Every page is read as `bench-reader` (both teams; the seeder
+   leaves ~500 changes waiting in their digest), with a real session stored in the
+   database: this process signs in with Django's test client, sharing the server's
+   settings and secret key, and hands the session cookie to the load generator. The
+   API is read with the reader's personal token instead (`Authorization: Bearer`,
+   no cookie). The document is the first active one by ID (~20 versions). Pages:
+   the document, its version 1, its history, the comparison v1 → current, browse,
+   the reader's digest (first page), search (`--query`) and the API's document.
+3. The ceiling. `/ceiling/` (served only with SAMEPAGE_BENCH_CEILING=1) renders a
+   tiny template for the signed-in user: session, user, middleware and nothing
+   else, the most any signed-in page can do with this server on this machine. A
+   page's "ratio to ceiling" is its req/s over the ceiling's; it depends less on
+   the machine than req/s does.
+4. Load. wrk when it is installed, else a Python generator (one thread and one
+   keep-alive connection each, every latency recorded, exact percentiles):
+   `--connections` connections, each sending its next GET as soon as the previous
+   answer has arrived, for `--duration` seconds. First every page must answer one
+   GET with 200, then each gets a short warm-up run (every worker compiles its
+   templates and opens its database connection). Then `--repeats` rounds, each
+   round running every page once, so that drift in the machine spreads over all
+   pages alike. Reported: the median over the rounds of req/s, p50 and p99.
+   Latency is from sending a request to having read the whole answer. The load
+   generator shares the machine's cores with the server, so compare pages and
+   ratios within a report rather than req/s across machines.
+5. Memory. After the last run, the peak resident set (VmHWM, /proc/PID/status) of
+   each gunicorn worker and of the master: the most each process held at once.
+   MB and GB here are 2**20 and 2**30 bytes.
+6. SQL queries. In this process, Django's test client GETs each page once to warm
+   up, then once more while CaptureQueriesContext counts; reading the session and
+   its user counts too, as on the server (the ceiling's count is that floor).
+7. Targets. ⚠ marks a page under half the ceiling's req/s, a p99 of 100 ms or
+   more, or a worker at 150 MB or more. Missing a target still exits 0: this is a
+   measurement. Errors (a page not answering 200, gunicorn not starting) exit 1.
+
+Left behind: staticfiles/ (collected, ignored by git), and the reader's session is
+deleted and the "bench" token revoked at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, Python puts bench/ first on the path; the project root is needed
+# to import `bench` and `kb`.
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from bench import loadgen, report, server  # noqa: E402
+
+DEFAULT_READER = "bench-reader"
+DEFAULT_QUERY = "refund policy"
+WARMUP_S = 1.0
+BODY_SHOWN = 300
+
+
+class BenchError(RuntimeError):
+    """The benchmark cannot run as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    # The API is read with the reader's token and no cookie, as an integration does.
+    by_token: bool = False
+
+
+@dataclass(frozen=True)
+class Credentials:
+    client: object  # django.test.Client, signed in as the reader
+    cookie_name: str
+    session_key: str
+    raw_token: str
+    token: object  # docs_registry.models.ApiToken
+
+    def headers_for(self, page: Page) -> dict[str, str]:
+        if page.by_token:
+            return {"Authorization": f"Bearer {self.raw_token}"}
+        return {"Cookie": f"{self.cookie_name}={self.session_key}"}
+
+
+# --- arguments and settings ---------------------------------------------------------
+
+
+def default_workers() -> int:
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Measure every page as served in production (see the module's "
+        "docstring for the method) and print one Markdown table."
+    )
+    add = parser.add_argument
+    add("--duration", type=float, default=5.0, help="seconds per run (default 5)")
+    add("--repeats", type=int, default=3, help="runs per page (default 3)")
+    add("--connections", type=int, default=8, help="concurrent connections (8)")
+    add("--workers", type=int, default=default_workers(), help="2 × cores + 1")
+    add("--threads", type=int, default=1, help="threads per worker (default 1)")
+    add("--loadgen", choices=["auto", "wrk", "python"], default="auto")
+    add("--reader", default=DEFAULT_READER, help="username the pages are read as")
+    add("--query", default=DEFAULT_QUERY, help="words searched for")
+    add("--ceiling-url", help="path to use as the ceiling instead of /ceiling/")
+    add("--output", type=Path, help="also write the report to this file")
+    args = parser.parse_args(argv)
+    if min(args.duration, args.repeats, args.connections, args.workers) <= 0:
+        parser.error("--duration, --repeats, --connections and --workers must be > 0")
+    return args
+
+
+def production_env() -> dict[str, str]:
+    """The environment of both the server and this process (which signs in and
+    counts queries with the same settings). DATABASE_URL passes through as is."""
+    return {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        # testserver: Django's test client, for the query counts.
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "SAMEPAGE_BENCH_CEILING": "1",
+    }
+
+
+def setup_django() -> None:
+    os.environ.update(production_env())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    # Production serves hashed, compressed static files from WhiteNoise's manifest;
+    # without it every page with a stylesheet fails.
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+# --- what is read, and as whom --------------------------------------------------------
+
+
+def find_reader(username: str):
+    from django.db import DatabaseError
+
+    from docs_registry.models import User
+
+    try:
+        reader = User.objects.filter(username=username, is_active=True).first()
+    except DatabaseError as error:
+        raise BenchError(
+            f"Cannot read the database ({error}): run `manage.py migrate` and "
+            "`manage.py seed_bench` first."
+        ) from error
+    if reader is None:
+        raise BenchError(
+            f"No active user {username!r}: run `manage.py seed_bench` first "
+            "(or name another user with --reader)."
+        )
+    return reader
+
+
+def find_document():
+    from docs_registry.models import Document
+
+    document = (
+        Document.objects.filter(status="active", current_version__isnull=False)
+        .select_related("current_version")
+        .order_by("doc_id")
+        .first()
+    )
+    if document is None:
+        raise BenchError("No active document: run `manage.py seed_bench` first.")
+    return document
+
+
+def ceiling_page(override: str | None) -> Page:
+    from django.urls import NoReverseMatch, reverse
+
+    if override:
+        return Page(f"ceiling: {override}", override)
+    try:
+        return Page("ceiling", reverse("docs_registry:ceiling"))
+    except NoReverseMatch:
+        raise BenchError(
+            "This version of the product has no ceiling page (URL name "
+            "docs_registry:ceiling, /ceiling/, served with SAMEPAGE_BENCH_CEILING=1); "
+            "give another page with --ceiling-url PATH to compare against."
+        ) from None
+
+
+def bench_pages(document, query: str, ceiling: Page) -> list[Page]:
+    """The ceiling first, then the pages people read most."""
+    from django.urls import reverse
+
+    doc_id, current = document.doc_id, document.current_version.number
+
+    def url(name: str, *args: object) -> str:
+        return reverse(f"docs_registry:{name}", args=args)
+
+    compare = urlencode({"from": 1, "to": current})
+    return [
+        ceiling,
+        Page("document", url("document", doc_id)),
+        Page("archived version v1", url("version", doc_id, 1)),
+        Page("history", url("history", doc_id)),
+        Page(f"compare v1→v{current}", f"{url('compare', doc_id)}?{compare}"),
+        Page("browse", url("browse")),
+        Page("digest", url("digest")),
+        Page("search", f"{url('search')}?{urlencode({'q': query})}"),
+        Page("API document", reverse("api:document", args=[doc_id]), by_token=True),
+    ]
+
+
+def sign_in(reader) -> Credentials:
+    """A session in the database (the server accepts it: same secret key) and a
+    personal API token, both the reader's."""
+    from django.conf import settings
+    from django.test import Client
+
+    from docs_registry.services.tokens import api_token_create
+
+    client = Client()
+    client.force_login(reader)
+    token, raw = api_token_create(user=reader, name="bench")
+    name = settings.SESSION_COOKIE_NAME
+    return Credentials(client, name, client.cookies[name].value, raw, token)
+
+
+def sign_out(credentials: Credentials, reader) -> None:
+    from docs_registry.services.tokens import api_token_revoke
+
+    credentials.client.logout()
+    api_token_revoke(token=credentials.token, actor=reader)
+
+
+# --- SQL queries, in this process -----------------------------------------------------
+
+
+def _fail_unless_ok(page: Page, status: int, body: bytes, where: str) -> None:
+    if status != 200:
+        shown = body[:BODY_SHOWN].decode(errors="replace")
+        raise BenchError(
+            f"{page.name} ({page.path}) answered {status} {where}, not 200:\n{shown}"
+        )
+
+
+def count_queries(pages: list[Page], credentials: Credentials) -> dict[str, int]:
+    """Queries per page, after one warm-up GET (caches, the token's last use)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for page in pages:
+        client = Client() if page.by_token else credentials.client
+        headers = credentials.headers_for(page) if page.by_token else {}
+        client.get(page.path, headers=headers)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page.path, headers=headers)
+        _fail_unless_ok(page, response.status_code, response.content, "in process")
+        counts[page.name] = len(queries)
+    return counts
+
+
+# --- load, over HTTP -----------------------------------------------------------------
+
+
+def check_pages(base_url: str, pages: list[Page], credentials: Credentials) -> None:
+    for page in pages:
+        headers = credentials.headers_for(page)
+        status, body = loadgen.get_once(base_url + page.path, headers)
+        _fail_unless_ok(page, status, body, "over HTTP")
+
+
+def measure(
+    base_url: str,
+    pages: list[Page],
+    credentials: Credentials,
+    args: argparse.Namespace,
+) -> dict[str, list[loadgen.LoadResult]]:
+    """A warm-up run per page, then `repeats` rounds, each over every page."""
+    generate = loadgen.GENERATORS[args.loadgen]
+
+    def load(page: Page, seconds: float) -> loadgen.LoadResult:
+        url = base_url + page.path
+        return generate(url, credentials.headers_for(page), args.connections, seconds)
+
+    for page in pages:
+        progress(f"warming up: {page.name}")
+        load(page, WARMUP_S)
+    runs: dict[str, list[loadgen.LoadResult]] = {page.name: [] for page in pages}
+    for round_number in range(1, args.repeats + 1):
+        for page in pages:
+            progress(f"round {round_number}/{args.repeats}: {page.name}")
+            runs[page.name].append(load(page, args.duration))
+    return runs
+
+
+def serve_and_measure(
+    pages: list[Page], credentials: Credentials, args: argparse.Namespace
+) -> tuple[dict[str, list[loadgen.LoadResult]], list[int], int | None]:
+    """The runs of every page, the workers' peak memory and the master's."""
+    port = server.free_port()
+    base_url = f"http://{server.HOST}:{port}"
+    progress(f"starting gunicorn on {base_url} with {args.workers} workers")
+    with server.serving(
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ),
+        port=port,
+        workers=args.workers,
+        threads=args.threads,
+        ready_url=base_url + pages[0].path,
+        ready_headers=credentials.headers_for(pages[0]),
+    ) as gunicorn:
+        check_pages(base_url, pages, credentials)
+        runs = measure(base_url, pages, credentials, args)
+        return (
+            runs,
+            server.worker_peaks_kb(gunicorn.pid),
+            server.peak_rss_kb(gunicorn.pid),
+        )
+
+
+def progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+# --- the report -------------------------------------------------------------------
+
+
+def parse_meminfo_total_kb(meminfo_text: str) -> int | None:
+    """`MemTotal:  24684092 kB` from /proc/meminfo."""
+    for line in meminfo_text.splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1])
+    return None
+
+
+def parse_cpu_model(cpuinfo_text: str) -> str | None:
+    for line in cpuinfo_text.splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def machine_note() -> str:
+    import django
+
+    total_kb = parse_meminfo_total_kb(_read("/proc/meminfo"))
+    ram = "RAM unknown" if total_kb is None else f"{total_kb / 2**20:.1f} GB RAM"
+    model = parse_cpu_model(_read("/proc/cpuinfo")) or platform.machine()
+    return (
+        f"- Machine: {os.cpu_count()} CPUs ({model}), {ram}; "
+        f"Python {platform.python_version()}, Django {django.get_version()}"
+    )
+
+
+def database_note() -> str:
+    from django.db import connection
+
+    from docs_registry.models import Acknowledgment, Document, User, Version
+
+    version = ".".join(str(part) for part in connection.get_database_version())
+    sizes = ", ".join(
+        f"{model.objects.count():,} {label}"
+        for model, label in (
+            (Document, "documents"),
+            (Version, "versions"),
+            (User, "users"),
+            (Acknowledgment, "acknowledgments"),
+        )
+    )
+    return f"- Database: {connection.display_name} {version}; {sizes}"
+
+
+def conditions_notes(args: argparse.Namespace, document, reader) -> list[str]:
+    import gunicorn
+
+    worker_class = "gthread" if args.threads > 1 else "sync"
+    generator = {
+        "wrk": "wrk",
+        "python": "Python (http.client, a thread per connection)",
+    }[args.loadgen]
+    return [
+        f"- Load generator: {generator}; {args.connections} connections, "
+        f"{args.duration:g} s × {args.repeats} runs per page (medians shown), "
+        f"{WARMUP_S:g} s warm-up",
+        f"- Server: gunicorn {gunicorn.__version__}, {args.workers} {worker_class} "
+        f"workers × {args.threads} thread(s), DEBUG off, plain HTTP on loopback",
+        f"- Read as {reader.username}; document {document.doc_id} "
+        f"(v{document.current_version.number}); search for “{args.query}”; "
+        "the API with a personal token, no cookie",
+        database_note(),
+        machine_note(),
+    ]
+
+
+def build_report(
+    pages: list[Page],
+    runs: dict[str, list[loadgen.LoadResult]],
+    queries: dict[str, int],
+    memory: tuple[list[int], int | None],
+    notes: list[str],
+) -> str:
+    rows = [
+        report.PageResult(
+            page.name, report.median_result(runs[page.name]), queries.get(page.name)
+        )
+        for page in pages
+    ]
+    return report.format_report(rows, [report.format_memory(*memory), *notes])
+
+
+# --- the whole run -------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> str:
+    args.loadgen = loadgen.choose(args.loadgen)
+    setup_django()
+    from django.db import connections
+
+    reader = find_reader(args.reader)
+    document = find_document()
+    pages = bench_pages(document, args.query, ceiling_page(args.ceiling_url))
+    notes = conditions_notes(args, document, reader)
+    credentials = sign_in(reader)
+    try:
+        queries = count_queries(pages, credentials)
+        # Hold no connection (nor SQLite lock) while the server is under load.
+        connections.close_all()
+        runs, workers_kb, master_kb = serve_and_measure(pages, credentials, args)
+    finally:
+        sign_out(credentials, reader)
+    return build_report(pages, runs, queries, (workers_kb, master_kb), notes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        text = run(args)
+    except KeyboardInterrupt:
+        print("bench: interrupted; gunicorn stopped", file=sys.stderr)
+        return 130
+    except (BenchError, loadgen.LoadError, server.ServerError) as error:
+        print(f"bench: error: {error}", file=sys.stderr)
+        return 1
+    print(text, end="")
+    if args.output:
+        args.output.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

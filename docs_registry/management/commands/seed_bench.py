@@ -1,0 +1,435 @@
+"""`manage.py seed_bench`: the benchmark's data set, written in bulk.
+
+10,000 documents × 20 versions of about 3 KB, 500 people across both teams, and
+acknowledgments from half of them (every document addressed to them, at its current
+version), plus `bench-reader` (both teams) with 500 changes waiting in the digest
+and `bench-manager`. Years of history: each document's versions are 50 days apart.
+
+The rows are what the services would have written — creation history records, a
+sealed hash chain per document (`verify_history` passes), the search index — but
+inserted a few thousand at a time instead of one publish at a time. Each version
+rewrites one sentence of the one before (see Corpus); the HTML is composed, not
+rendered 200,000 times, and checked against the renderer on a sample.
+Accounts get no usable password (the benchmark signs in with a session it makes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import time
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries, transaction
+from django.utils import timezone
+
+from docs_registry import integrity
+from docs_registry.models import (
+    Acknowledgment,
+    Audience,
+    Category,
+    ChangeKind,
+    Document,
+    User,
+    Version,
+)
+from docs_registry.rendering import render_markdown
+from docs_registry.search import search_rebuild
+
+READER, MANAGER = "bench-reader", "bench-manager"
+CATEGORIES = [
+    ("Pricing", "PRC"),
+    ("Support policy", "SUP"),
+    ("Product facts", "PRD"),
+    ("Objection handling", "OBJ"),
+    ("Troubleshooting", "TRB"),
+    ("Legal and compliance", "LEG"),
+    ("Onboarding", "ONB"),
+    ("Integrations", "INT"),
+]
+OWNERS = 50
+VERSION_SPACING = timedelta(days=50)
+# The reader acknowledged these documents only up to this version: with 20
+# versions that is 5 pending changes each, 500 for 100 documents.
+READER_BEHIND_DOCUMENTS = 100
+READER_BEHIND_AT = 15
+BATCH = 200  # documents per round of inserts (their versions: BATCH × versions)
+
+WORDS = (
+    "customer account invoice refund policy contract renewal discount price plan "
+    "tier seat licence trial upgrade downgrade billing payment card transfer order "
+    "quote proposal approval manager support ticket priority response time hour "
+    "escalation engineer outage incident status page service level credit uptime "
+    "backup restore export import data privacy security audit compliance region "
+    "integration webhook token access role permission team admin user login single "
+    "sign on password reset mobile desktop browser version release feature roadmap "
+    "request feedback survey onboarding training webinar guide article answer "
+    "question call email chat phone partner reseller channel volume annual monthly "
+    "cancel notice period term renewal promise warranty liability limit storage "
+    "report dashboard analytics alert notification schedule holiday weekend "
+    "hardware device replacement shipping delivery returns damaged faulty"
+).split()
+
+
+SYLLABLES = "ka lo mi ren tas vel dor pin sul bar gen ow ti ra nel fos quin"
+
+
+def _vocabulary(rng: random.Random) -> list[str]:
+    """Common business words, then a long tail of rarer made-up product names,
+    so some words are in nearly every document and most in few."""
+    syllables = SYLLABLES.split()
+    tail = {
+        "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        for _ in range(3000)
+    }
+    return WORDS + sorted(tail)
+
+
+class Corpus:
+    """Titles and bodies for every (document, version), with their HTML.
+
+    A body is six blocks of five sentences (the last block a list); each new
+    version rewrites one sentence, as a real revision does. Sentences come from a
+    fixed pool; their HTML is composed the way Markdown renders plain sentences
+    (only letters, spaces and full stops), which `check` compares with the
+    renderer on a sample."""
+
+    BLOCKS, SENTENCES = 6, 5
+
+    def __init__(self, seed: int):
+        rng = random.Random(seed)  # noqa: S311 -- sample text, not secrets
+        vocabulary = _vocabulary(rng)
+        common = len(WORDS)
+        self.sentences = []
+        for _ in range(5000):
+            words = [
+                rng.choice(vocabulary[:common])
+                if rng.random() < 0.6
+                else rng.choice(vocabulary[common:])
+                for _ in range(rng.randint(8, 16))
+            ]
+            self.sentences.append(" ".join(words).capitalize() + ".")
+
+    def title(self, index: int) -> str:
+        words = [WORDS[(index * 7 + shift * 31) % len(WORDS)] for shift in range(3)]
+        return f"{' '.join(words).capitalize()} ({index + 1})"
+
+    def _sentence(self, index: int, block: int, line: int, revision: int) -> str:
+        key = index * 7919 + block * 613 + line * 97 + revision * 31
+        return self.sentences[key % len(self.sentences)]
+
+    def versions(self, index: int, count: int):
+        """(body, body_html) of versions 1..count of document `index`."""
+        blocks = [
+            [self._sentence(index, block, line, 0) for line in range(self.SENTENCES)]
+            for block in range(self.BLOCKS)
+        ]
+        for number in range(1, count + 1):
+            if number > 1:  # rewrite one sentence, a different one each time
+                edit = number - 2
+                block = edit % self.BLOCKS
+                line = (edit // self.BLOCKS) % self.SENTENCES
+                blocks[block][line] = self._sentence(index, block, line, number)
+            yield _markdown(blocks), _html(blocks)
+
+
+def _is_list(block: int) -> bool:
+    return block == Corpus.BLOCKS - 1
+
+
+def _markdown(blocks: list[list[str]]) -> str:
+    return "\n\n".join(
+        "\n".join(f"- {sentence}" for sentence in sentences)
+        if _is_list(block)
+        else " ".join(sentences)
+        for block, sentences in enumerate(blocks)
+    )
+
+
+def _html(blocks: list[list[str]]) -> str:
+    return "\n".join(
+        "<ul>\n" + "".join(f"<li>{s}</li>\n" for s in sentences) + "</ul>"
+        if _is_list(block)
+        else f"<p>{' '.join(sentences)}</p>"
+        for block, sentences in enumerate(blocks)
+    )
+
+
+def _significance(number: int) -> str:
+    # Mostly major; a typo-level minor version now and then (never the newest).
+    minor = number % 5 == 3
+    return Version.Significance.MINOR if minor else Version.Significance.MAJOR
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty database with the benchmark's data set (10,000 documents × "
+        "20 versions, 500 people, acknowledgments). Does nothing if it is there."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--documents", type=int, default=10_000)
+        parser.add_argument("--versions", type=int, default=20)
+        parser.add_argument("--users", type=int, default=500)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, documents, versions, users, seed, **options):
+        if User.objects.filter(username=READER).exists():
+            self.stdout.write("The benchmark data set is already there.")
+            return
+        if Document.objects.exists():
+            raise CommandError(
+                "seed_bench fills an empty database; this one already holds "
+                "documents. Use another DATABASE_URL (make bench uses bench.sqlite3)."
+            )
+        if versions <= READER_BEHIND_AT or documents < READER_BEHIND_DOCUMENTS:
+            raise CommandError(
+                f"Use at least {READER_BEHIND_AT + 1} versions and "
+                f"{READER_BEHIND_DOCUMENTS} documents."
+            )
+        started = time.monotonic()
+        seeder = Seeder(self.stdout, Corpus(seed), versions=versions)
+        with transaction.atomic():
+            seeder.people(users)
+            seeder.documents(documents)
+            seeder.acknowledgments()
+        seeder.step("search index", search_rebuild)
+        self.stdout.write(f"Seeded in {time.monotonic() - started:.0f} s.")
+
+
+class Seeder:
+    def __init__(self, stdout, corpus: Corpus, *, versions: int):
+        self.stdout = stdout
+        self.corpus = corpus
+        self.versions = versions
+        self.start = timezone.now() - VERSION_SPACING * (versions + 1)
+
+    def step(self, name: str, function, *args):
+        began = time.monotonic()
+        result = function(*args)
+        self.stdout.write(f"  {name}: {time.monotonic() - began:.1f} s")
+        return result
+
+    # --- People ---------------------------------------------------------------
+
+    def people(self, count: int) -> None:
+        unusable = make_password(None)
+        people = [
+            User(
+                username=f"bench-{index:04d}",
+                first_name="Bench",
+                last_name=f"Person {index}",
+                password=unusable,
+                in_sales=index % 3 != 1,
+                in_support=index % 3 != 0,
+            )
+            for index in range(count)
+        ]
+        people += [
+            User(username=READER, password=unusable, in_sales=True, in_support=True),
+            User(
+                username=MANAGER,
+                password=unusable,
+                in_sales=True,
+                in_support=True,
+                is_manager=True,
+            ),
+        ]
+        User.objects.bulk_create(people, batch_size=500)
+        staff = User.objects.filter(username__startswith="bench-").order_by("pk")
+        self.manager = User.objects.get(username=MANAGER)
+        self.reader = User.objects.get(username=READER)
+        self.owners = list(staff.exclude(pk__in=[self.manager.pk, self.reader.pk]))[
+            :OWNERS
+        ]
+        self.acknowledgers = [
+            person
+            for index, person in enumerate(staff.exclude(pk=self.manager.pk))
+            if index % 2 == 0 and person.pk != self.reader.pk
+        ]
+
+    # --- Documents and versions -------------------------------------------------
+
+    def documents(self, count: int) -> None:
+        categories = self.step("categories", self._categories, count)
+        began = time.monotonic()
+        for first in range(0, count, BATCH):
+            indexes = range(first, min(first + BATCH, count))
+            self._document_batch(indexes, categories)
+            reset_queries()  # with DEBUG on, Django keeps every query's text
+        self.stdout.write(
+            f"  {count} documents × {self.versions} versions: "
+            f"{time.monotonic() - began:.1f} s"
+        )
+        self.step("current versions", self._point_to_current)
+
+    def _categories(self, count: int) -> list[Category]:
+        per_category = -(-count // len(CATEGORIES))
+        categories = [
+            Category(name=name, prefix=prefix, last_number=per_category)
+            for name, prefix in CATEGORIES
+        ]
+        Category.objects.bulk_create(categories)
+        categories = list(Category.objects.filter(prefix__in=dict(CATEGORIES).values()))
+        Category.history.bulk_create(
+            [
+                Category.history.model(
+                    **{field: getattr(category, field) for field in ("id", "name")},
+                    prefix=category.prefix,
+                    description=category.description,
+                    history_date=self.start,
+                    history_type="+",
+                    history_user=self.manager,
+                    history_change_reason="Created",
+                )
+                for category in categories
+            ]
+        )
+        return categories
+
+    def _document_batch(self, indexes: range, categories: list[Category]) -> None:
+        documents = []
+        for index in indexes:
+            category = categories[index % len(categories)]
+            documents.append(
+                Document(
+                    doc_id=f"{category.prefix}-{index // len(categories) + 1:04d}",
+                    category=category,
+                    title=self.corpus.title(index),
+                    audience=(Audience.SALES, Audience.SUPPORT, Audience.BOTH)[
+                        index % 3
+                    ],
+                    owner=self.owners[index % len(self.owners)],
+                    latest_major_number=self.versions,
+                )
+            )
+        Document.objects.bulk_create(documents)
+        Document.history.bulk_create(
+            [self._created_record(document) for document in documents]
+        )
+        Version.objects.bulk_create(
+            [
+                version
+                for index, document in zip(indexes, documents, strict=True)
+                for version in self._versions(index, document)
+            ]
+        )
+
+    def _created_record(self, document: Document):
+        return Document.history.model(
+            id=document.pk,
+            doc_id=document.doc_id,
+            category_id=document.category_id,
+            title=document.title,
+            audience=document.audience,
+            owner_id=document.owner_id,
+            status=document.status,
+            created_at=self.start,
+            retirement_reason="",
+            history_date=self.start,
+            history_type="+",
+            history_user=self.manager,
+            history_change_reason="Created",
+            change_kind=ChangeKind.CREATED,
+        )
+
+    def _versions(self, index: int, document: Document) -> list[Version]:
+        versions, previous_chain = [], ""
+        texts = self.corpus.versions(index, self.versions)
+        for number, (body, body_html) in enumerate(texts, start=1):
+            if index % 500 == 0:  # the composed HTML is what the renderer says
+                if render_markdown(body) != body_html:
+                    raise CommandError("Composed HTML differs from the renderer's.")
+            version = Version(
+                document=document,
+                number=number,
+                title=document.title,
+                body=body,
+                body_html=body_html,
+                summary="Created" if number == 1 else f"Revision {number}",
+                significance=_significance(number),
+                published_by=self.manager if number == 1 else document.owner,
+                published_at=self.start
+                + VERSION_SPACING * number
+                + timedelta(seconds=index),
+            )
+            integrity.seal(
+                version, doc_id=document.doc_id, previous_chain=previous_chain
+            )
+            previous_chain = version.chain_hash
+            versions.append(version)
+        return versions
+
+    def _point_to_current(self) -> None:
+        # One statement each: the newest version, and the times that follow from it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE docs_registry_document SET current_version_id = ("
+                "SELECT v.id FROM docs_registry_version v "
+                "WHERE v.document_id = docs_registry_document.id AND v.number = %s)",
+                [self.versions],
+            )
+            cursor.execute(
+                "UPDATE docs_registry_document SET last_reviewed_at = ("
+                "SELECT v.published_at FROM docs_registry_version v "
+                "WHERE v.id = docs_registry_document.current_version_id), "
+                "created_at = %s",
+                [self.start],
+            )
+
+    # --- Acknowledgments ----------------------------------------------------------
+
+    def acknowledgments(self) -> None:
+        self.step("acknowledgments", self._acknowledge)
+
+    def _acknowledge(self) -> None:
+        documents = list(
+            Document.objects.values_list(
+                "pk", "audience", "current_version__published_at"
+            )
+        )
+        behind = {pk for pk, _, _ in documents[:READER_BEHIND_DOCUMENTS]}
+        rows = []
+        for person in [*self.acknowledgers, self.reader]:
+            audiences = {Audience.BOTH}
+            audiences |= {Audience.SALES} if person.in_sales else set()
+            audiences |= {Audience.SUPPORT} if person.in_support else set()
+            for pk, audience, published_at in documents:
+                if audience not in audiences:
+                    continue
+                number = self.versions
+                if person.pk == self.reader.pk and pk in behind:
+                    number = READER_BEHIND_AT
+                rows.append((person.pk, pk, number, published_at + timedelta(hours=2)))
+        _insert_rows(
+            Acknowledgment._meta.db_table,
+            ("user_id", "document_id", "number", "acknowledged_at"),
+            rows,
+        )
+
+
+def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many narrow rows at the database's own bulk speed (COPY on
+    PostgreSQL): two million acknowledgments through the ORM would take minutes.
+    Values are numbers and aware datetimes."""
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(rows)  # datetimes as ISO text with offset
+            buffer.seek(0)
+            copy = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
+            cursor.copy_expert(copy, buffer)
+            return
+        adapt = connection.ops.adapt_datetimefield_value
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 -- constants
+            [
+                [adapt(value) if hasattr(value, "tzinfo") else value for value in row]
+                for row in rows
+            ],
+        )

@@ -1,0 +1,65 @@
+"""The benchmark's data set: written in bulk, yet the same rows the services write."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from docs_registry.models import Acknowledgment, Document, User, Version
+from docs_registry.rendering import render_markdown
+from docs_registry.search import Filters, SearchResults
+from docs_registry.selectors.digest import pending_count
+
+from .factories import make_document
+
+pytestmark = pytest.mark.django_db
+
+SIZE = {"documents": 120, "versions": 17, "users": 30}
+
+
+def seed(**size) -> str:
+    out = StringIO()
+    call_command("seed_bench", stdout=out, **{**SIZE, **size})
+    return out.getvalue()
+
+
+def test_seeds_documents_versions_people_and_acknowledgments():
+    seed()
+    assert Document.objects.count() == 120
+    assert Version.objects.count() == 120 * 17
+    assert User.objects.count() == 30 + 2
+    document = Document.objects.select_related("current_version").first()
+    assert document.current_version.number == 17
+    assert 2_500 < len(document.current_version.body) < 4_000  # about 3 KB
+    assert document.history.filter(history_type="+").count() == 1
+    # Half the people acknowledged what is addressed to them, and the reader
+    # has two versions waiting on each of the 100 documents it is behind on.
+    assert Acknowledgment.objects.values("user").distinct().count() == 15 + 1
+    reader = User.objects.get(username="bench-reader")
+    assert pending_count(reader) == 100 * 2
+
+
+def test_the_bulk_rows_are_sealed_rendered_and_searchable():
+    seed()
+    out = StringIO()
+    call_command("verify_history", stdout=out)
+    assert "OK: 120 documents, 2040 versions verified" in out.getvalue()
+    for version in Version.objects.filter(number__in=[1, 9, 17])[:30]:
+        assert version.body_html == render_markdown(version.body)
+    # Each version rewrites one sentence of the previous one.
+    first, second = Version.objects.filter(document_id=1, number__in=[1, 2])
+    assert first.body != second.body
+    assert first.body.split(". ")[3:] == second.body.split(". ")[3:]
+    assert SearchResults("customer", Filters()).count() > 0
+
+
+def test_a_second_run_changes_nothing():
+    seed()
+    assert "already there" in seed()
+    assert Document.objects.count() == 120
+
+
+def test_refuses_a_database_that_holds_documents(owner, manager, category):
+    make_document(owner=owner, manager=manager, category=category)
+    with pytest.raises(CommandError, match="empty database"):
+        seed()
