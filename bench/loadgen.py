@@ -53,13 +53,13 @@ def percentile(sorted_values: Sequence[float], percent: float) -> float:
         raise ValueError("no values")
     if not 0 < percent <= 100:
         raise ValueError(f"percent must be in (0, 100], not {percent}")
-    rank = math.ceil(percent / 100 * len(sorted_values))
+    rank = math.ceil(percent * len(sorted_values) / 100)  # exact for whole percents
     return sorted_values[rank - 1]
 
 
 def parse_wrk_time_ms(text: str) -> float:
     """wrk's time, e.g. `812.00us`, `1.23ms`, `2.01s`, in milliseconds."""
-    match = re.fullmatch(r"\s*([0-9.]+)(us|ms|s|m|h)\s*", text)
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)(us|ms|s|m|h)\s*", text)
     if match is None:
         raise LoadError(f"not a wrk time: {text!r}")
     number, unit = match.groups()
@@ -105,7 +105,7 @@ def wrk_command(
         executable,
         f"-t{min(WRK_THREADS, connections)}",
         f"-c{connections}",
-        f"-d{duration_s:g}s",
+        f"-d{max(1, math.ceil(duration_s))}s",  # wrk takes whole seconds only
         f"--timeout={WRK_TIMEOUT}",
         "--latency",
     ]
@@ -146,7 +146,9 @@ def run_wrk(
         timeout=duration_s + 60,
     )
     if finished.returncode != 0:
-        raise LoadError(f"wrk failed ({finished.returncode}): {finished.stderr}")
+        raise LoadError(
+            f"wrk failed ({finished.returncode}): {finished.stderr or finished.stdout}"
+        )
     return parse_wrk_output(finished.stdout)
 
 

@@ -6,6 +6,26 @@ class DocsRegistryConfig(AppConfig):
     name = "docs_registry"
     verbose_name = "Document registry"
 
+    def ready(self):
+        from django.contrib.auth import signals
+
+        # Signing in saves the sign-in time: not a change worth a history record
+        # (and each record would invalidate cached pages, see caching.py).
+        signals.user_logged_in.disconnect(dispatch_uid="update_last_login")
+        signals.user_logged_in.connect(
+            _update_last_login_quietly, dispatch_uid="samepage_last_login"
+        )
+
+
+def _update_last_login_quietly(sender, user, **kwargs):
+    from django.contrib.auth.models import update_last_login
+
+    user.skip_history_when_saving = True
+    try:
+        update_last_login(sender, user, **kwargs)
+    finally:
+        del user.skip_history_when_saving
+
 
 class SamepageAdminConfig(admin_apps.AdminConfig):
     # Not the default config of this app: settings name it for the admin app.

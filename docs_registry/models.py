@@ -44,6 +44,9 @@ class User(AbstractUser):
         help_text="Managers create documents, assign and transfer ownership, "
         "retire documents and see the change history of everything.",
     )
+    # Who changed a person's teams, role or name, and when. Signing in is not a
+    # change (see apps.py); passwords stay out of the history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     @property
     def display_name(self) -> str:

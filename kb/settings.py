@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "docs_registry.context_processors.waiting_changes",
+                "docs_registry.context_processors.page",
             ],
         },
     }

@@ -1,4 +1,11 @@
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+
+def lazy(function, *args, **kwargs) -> SimpleLazyObject:
+    """A value computed only when read: pages kept in the cache (see caching.py)
+    never read it, so a cached page costs none of its queries."""
+    return SimpleLazyObject(lambda: function(*args, **kwargs))
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

@@ -23,7 +23,7 @@ from ..selectors.coverage import document_coverage
 from ..selectors.digest import last_acknowledged_number
 from ..selectors.glossary import glossary_definitions, glossary_linter
 from ..selectors.reviews import review_status
-from .common import query_without
+from .common import lazy, query_without
 from .questions import question_context
 
 BROWSE_PAGE_SIZE = 50
@@ -52,7 +52,8 @@ def browse(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET or None)
     filters = form.filters()
     documents = selectors.document_list(**filters)
-    page = Paginator(documents, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(documents, BROWSE_PAGE_SIZE)
+    page = lazy(paginator.get_page, request.GET.get("page"))
     return render(
         request,
         "docs_registry/browse.html",
@@ -94,8 +95,12 @@ def version_detail(request: HttpRequest, doc_id: str, number: int) -> HttpRespon
 @require_safe
 def history(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _readable_document(request, doc_id)
-    entries = selectors.document_history(document)
-    page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+
+    def history_page():
+        entries = selectors.document_history(document)
+        return Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+
+    page = lazy(history_page)
     return render(
         request,
         "docs_registry/history.html",

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from ..forms import BrowseForm
 from ..models import Document
 from ..search import Filters, SearchResults, looks_like_doc_id
-from .common import query_without
+from .common import lazy, query_without
 
 SEARCH_PAGE_SIZE = 20
 
@@ -31,7 +31,8 @@ def search(request: HttpRequest) -> HttpResponse:
             include_retired=filters.get("include_retired", False),
         ),
     )
-    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(results, SEARCH_PAGE_SIZE)
+    page = lazy(paginator.get_page, request.GET.get("page"))
     return render(
         request,
         "docs_registry/search.html",

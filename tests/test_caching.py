@@ -1,0 +1,137 @@
+"""Pages kept rendered between requests: cheap when nothing changed, never stale.
+
+Every change below goes through the services (or the admin's plain save) and must
+show on the very next request of a page that was cached before it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from docs_registry import services
+from docs_registry.models import Category
+
+from .factories import make_document, make_user, publish
+
+pytestmark = pytest.mark.django_db
+
+# Each page and what a cached request of it still queries: the session, the user
+# and the state, and for a document's pages the document (and the versions asked
+# for), which decide between the page and a 404.
+CACHED_PAGES = {
+    "/docs/": 3,
+    "/search/?q=approval": 3,
+    "/docs/PRC-0001/history/": 4,
+    "/docs/PRC-0001/v1/": 5,
+    "/docs/PRC-0001/compare/?from=1&to=2": 5,
+}
+
+
+@pytest.fixture
+def reader(client, document, sales_staff):
+    publish(document, body="Up to **15%** needs no approval.")
+    client.force_login(sales_staff)
+    return client
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(("url", "expected"), CACHED_PAGES.items())
+def test_a_cached_page_costs_only_what_decides_it(reader, url, expected):
+    page(reader, url)
+    with CaptureQueriesContext(connection) as queries:
+        page(reader, url)
+    assert len(queries) == expected
+
+
+def test_a_publish_shows_at_once(reader, document):
+    before = {url: page(reader, url) for url in CACHED_PAGES}
+    publish(document, body="Up to **20%** needs no approval.", summary="Twenty")
+    assert "v3" in page(reader, "/docs/")
+    assert "Twenty" in page(reader, "/docs/PRC-0001/history/")
+    assert page(reader, "/docs/PRC-0001/v1/") != before["/docs/PRC-0001/v1/"]
+
+
+def test_changed_details_and_owner_show_at_once(reader, document, manager):
+    page(reader, "/docs/")
+    page(reader, "/search/?q=approval")
+    services.document_update_details(
+        document=document,
+        actor=manager,
+        title="Discount approval matrix",
+        category=document.category,
+        audience=document.audience,
+        reason="Clearer",
+    )
+    assert "Discount approval matrix" in page(reader, "/docs/")
+    assert "approval</mark> matrix" in page(reader, "/search/?q=approval")
+    new_owner = make_user("newowner", first_name="Nadia", in_sales=True)
+    services.ownership_transfer(
+        document=document, actor=manager, new_owner=new_owner, reason="Moved"
+    )
+    assert "Nadia" in page(reader, "/docs/")
+    assert "Nadia" in page(reader, "/docs/PRC-0001/v1/")
+
+
+def test_a_renamed_person_or_category_shows_at_once(reader, owner):
+    assert "Pricing" in page(reader, "/docs/")
+    owner.first_name, owner.last_name = "Olga", "Owner"
+    owner.save()  # as the admin does
+    assert "Olga Owner" in page(reader, "/docs/PRC-0001/history/")
+    category = Category.objects.get()
+    category.name = "Prices"
+    category.save()
+    assert "Prices" in page(reader, "/docs/")
+
+
+def test_a_retired_document_leaves_the_list_at_once(reader, document, manager):
+    assert "PRC-0001" in page(reader, "/docs/")
+    services.document_retire(document=document, actor=manager, reason="Old")
+    assert "PRC-0001" not in page(reader, "/docs/")
+    assert "Retired" in page(reader, "/docs/PRC-0001/v1/")
+
+
+def test_a_new_document_shows_in_browse_and_search(reader, owner, manager):
+    page(reader, "/docs/")
+    page(reader, "/search/?q=refund")
+    make_document(owner=owner, manager=manager, title="Refund rules", body="Refunds")
+    assert "PRC-0002" in page(reader, "/docs/")
+    assert "PRC-0002" in page(reader, "/search/?q=refund")
+
+
+def test_signing_in_changes_nothing_cached(client, document, sales_staff):
+    from django.test import RequestFactory
+
+    from docs_registry.caching import page_state
+
+    def stamp():
+        request = RequestFactory().get("/")
+        request.user = sales_staff
+        return page_state(request).content
+
+    before = stamp()
+    sales_staff.set_password("pw")
+    sales_staff.save()
+    changed = stamp()  # a saved person is a history record...
+    records = sales_staff.history.count()
+    assert changed != before
+    signed_in = client.post("/accounts/login/", {"username": "sales", "password": "pw"})
+    assert signed_in.status_code == 302
+    assert stamp() == changed  # ...but signing in is not
+    assert sales_staff.history.count() == records
+
+
+def test_managers_and_staff_get_their_own_buttons(
+    client, document, sales_staff, manager
+):
+    client.force_login(sales_staff)
+    assert "New document" not in page(client, "/docs/").split("</nav>", 1)[1]
+    client.force_login(manager)
+    assert "New document" in page(client, "/docs/").split("</nav>", 1)[1]
+    client.force_login(document.owner)
+    assert ">Edit<" in page(client, "/docs/PRC-0001/history/")
+    client.force_login(sales_staff)
+    assert ">Edit<" not in page(client, "/docs/PRC-0001/history/")
