@@ -18,13 +18,12 @@ class DocsRegistryConfig(AppConfig):
 
 
 def _update_last_login_quietly(sender, user, **kwargs):
-    from django.contrib.auth.models import update_last_login
+    # Django's own receiver saves the user, which simple-history records; an UPDATE
+    # of the one column records nothing (and leaves a shared user object alone).
+    from django.utils import timezone
 
-    user.skip_history_when_saving = True
-    try:
-        update_last_login(sender, user, **kwargs)
-    finally:
-        del user.skip_history_when_saving
+    user.last_login = timezone.now()
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
 
 
 class SamepageAdminConfig(admin_apps.AdminConfig):

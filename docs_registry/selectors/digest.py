@@ -105,12 +105,7 @@ def waiting_count(user: User, state: PageState) -> int:
     count depends on: the content stamp (publishes, retirements, audiences, the
     person's teams), their newest acknowledgment and when they last saw their
     digest (see caching.py), so a cached count is never stale."""
-    key = f"waiting:{user.pk}:{state.reader}"
-    count = cache.get(key)
-    if count is None:
-        count = pending_count(user)
-        cache.set(key, count)
-    return count
+    return _cached(f"waiting:{user.pk}:{state.reader}", lambda: pending_count(user))
 
 
 @dataclass
@@ -146,6 +141,51 @@ def user_digest_documents(user: User) -> QuerySet[Document]:
     """Documents with something pending for the user, most recently changed first;
     the baseline is the last version they acknowledged."""
     return _documents_with_baseline(_pending_documents(user), F("acknowledged"))
+
+
+class PendingDocuments:
+    """The person's pending documents (`user_digest_documents`), for Paginator: the
+    count and each page's documents and baselines are cached under the reader's
+    state (see caching.py), which changes with anything that could change them.
+    Deciding what is pending looks at every document addressed to the person; a
+    page of it is then one query by primary key."""
+
+    def __init__(self, user: User, state: PageState):
+        self.user = user
+        self.key = f"digest:{user.pk}:{state.reader}"
+
+    def count(self) -> int:
+        return _cached(
+            f"{self.key}:count", lambda: user_digest_documents(self.user).count()
+        )
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Document]:
+        def page() -> list[tuple[int, int]]:
+            pending = user_digest_documents(self.user)[window.start : window.stop]
+            return list(pending.values_list("pk", "baseline"))
+
+        wanted = _cached(f"{self.key}:{window.start}:{window.stop}", page)
+        found = (
+            Document.objects.select_related("owner", "category", "current_version")
+            .defer("current_version__body", "current_version__body_html")
+            .in_bulk([pk for pk, _ in wanted])
+        )
+        documents = []
+        for pk, baseline in wanted:
+            found[pk].baseline = baseline
+            documents.append(found[pk])
+        return documents
+
+
+def _cached(key: str, compute):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value)
+    return value
 
 
 def team_digest_documents(team: str, since: datetime) -> QuerySet[Document]:
@@ -207,6 +247,23 @@ def _add_changes(entries) -> None:
         entry.diff, entry.stats = diff_versions(
             found.get(entry.baseline), found[entry.current_number]
         )
+
+
+def changed_since(documents: list[Document], seen_at) -> bool:
+    """Whether any of these documents has a version published after `seen_at`."""
+    return any(
+        seen_at is None or document.current_version.published_at > seen_at
+        for document in documents
+    )
+
+
+def entries_key(documents: list[Document]) -> str:
+    """What a page of digest entries shows, for its cached fragment: each document
+    with its baseline and current version (the content stamp covers the rest)."""
+    return ";".join(
+        f"{document.pk}.{document.baseline}.{document.current_version.number}"
+        for document in documents
+    )
 
 
 def last_acknowledged_number(user: User, document: Document) -> int:

@@ -11,11 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import selectors, services
+from ..caching import page_state
 from ..forms import TeamDigestForm
 from ..models import Document
 from ..selectors import digest as digest_selectors
 from ..selectors import questions as question_selectors
 from ..selectors.glossary import glossary_changes
+from .common import lazy
 
 DIGEST_PAGE_SIZE = 25
 ANSWERS_SHOWN = 50
@@ -33,9 +35,9 @@ def digest(request: HttpRequest) -> HttpResponse:
     if "team" in request.GET or "since" in request.GET:
         return _team_digest(request)
     shown_at = timezone.now()
-    documents = digest_selectors.user_digest_documents(request.user)
-    page = Paginator(documents, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = digest_selectors.digest_entries(list(page.object_list))
+    pending = digest_selectors.PendingDocuments(request.user, page_state(request))
+    page = Paginator(pending, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
+    documents = list(page.object_list)
     # Read before this visit is recorded: the answers given since the last one.
     since = digest_selectors.digest_seen_at(request.user)
     answers = question_selectors.answered_for_asker(request.user, since)
@@ -44,14 +46,18 @@ def digest(request: HttpRequest) -> HttpResponse:
     glossary = glossary_changes(
         audiences=digest_selectors.audiences_for_teams(teams), since=since
     )
-    # Minor changes need no acknowledgment: having been shown them is enough.
-    services.digest_mark_seen(user=request.user, at=shown_at)
+    # Minor changes, answers and glossary changes need no acknowledgment: having
+    # been shown them is enough. A visit that shows none of them for the first
+    # time records nothing (no write, and the cached digest stays valid).
+    if answers or glossary or digest_selectors.changed_since(documents, since):
+        services.digest_mark_seen(user=request.user, at=shown_at)
     return render(
         request,
         "docs_registry/digest.html",
         {
             "page": page,
-            "entries": entries,
+            "entries": lazy(digest_selectors.digest_entries, documents),
+            "entries_key": digest_selectors.entries_key(documents),
             "presets": _presets(),
             "personal": True,
             "answers": answers,
@@ -74,9 +80,11 @@ def _team_digest(request: HttpRequest) -> HttpResponse:
     start = timezone.make_aware(datetime.combine(since, time.min))
     documents = digest_selectors.team_digest_documents(team, start)
     page = Paginator(documents, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     context |= {
         "page": page,
-        "entries": digest_selectors.digest_entries(list(page.object_list)),
+        "entries": lazy(digest_selectors.digest_entries, shown),
+        "entries_key": digest_selectors.entries_key(shown),
         "team": team,
         "since": since,
         "query_string": f"team={team}&since={since.isoformat()}&",
