@@ -4,9 +4,13 @@ Pages that read the same for many people (browse, search, a document's history, 
 versions and comparisons) are kept rendered in each worker's cache, under a key
 that includes the content stamp: the newest row of every append-only table behind
 those pages — versions (each publish) and the history records of documents,
-categories, glossary terms and people (each save of those writes one). Rows there
+categories, glossary terms, people and questions (each save writes one). Rows there
 are only ever added, so while the stamp is unchanged nothing shown has changed:
 cached HTML is never stale and nothing needs invalidating.
+
+Reads behind a page are kept the same way (`remember`): a document with its
+owner and current version, versions, questions, under the stamp; what concerns one
+person (their acknowledgments, their digest) under the reader's state.
 
 One indexed query per request reads the stamp, together with what the person's
 waiting count depends on (their newest acknowledgment, when they last saw their
@@ -18,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 
@@ -28,6 +33,7 @@ _STATE = (
     "(SELECT MAX(history_id) FROM docs_registry_historicalcategory), "
     "(SELECT MAX(history_id) FROM docs_registry_historicalglossaryterm), "
     "(SELECT MAX(history_id) FROM docs_registry_historicaluser), "
+    "(SELECT MAX(history_id) FROM docs_registry_historicalquestion), "
     "(SELECT MAX(id) FROM docs_registry_acknowledgment WHERE user_id = %s), "
     "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s)"
 )
@@ -47,9 +53,20 @@ def page_state(request: HttpRequest) -> PageState:
         with connection.cursor() as cursor:
             cursor.execute(_STATE, [user_id, user_id])
             row = cursor.fetchone()
-        content = ".".join(str(value) for value in row[:5])
+        content = ".".join(str(value) for value in row[:6])
         # The digest time is text or a datetime by database: hashed, it is a key.
-        reading = hashlib.sha256(repr(row[5:]).encode()).hexdigest()[:24]
+        reading = hashlib.sha256(repr(row[6:]).encode()).hexdigest()[:24]
         state = PageState(content=content, reader=f"{content}.{reading}")
         request._samepage_state = state
     return state
+
+
+def remember(key: str, compute):
+    """The value cached under `key`, computed and kept if missing. Keys must hold
+    everything the value depends on (a stamp, a reader's state): nothing is ever
+    invalidated. None is not a value that can be kept."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value)
+    return value

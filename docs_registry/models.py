@@ -408,6 +408,10 @@ class Question(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Each ask, answer and close is recorded (and moves the content stamp that
+    # cached pages are kept under, see caching.py).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-asked_at"]
         indexes = [

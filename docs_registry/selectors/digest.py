@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.core.cache import cache
 from django.db.models import (
     DateTimeField,
     F,
@@ -24,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from ..caching import PageState
+from ..caching import PageState, remember
 from ..diffing import DiffStats, diff_versions
 from ..models import Acknowledgment, Audience, DigestState, Document, User, Version
 
@@ -105,7 +104,7 @@ def waiting_count(user: User, state: PageState) -> int:
     count depends on: the content stamp (publishes, retirements, audiences, the
     person's teams), their newest acknowledgment and when they last saw their
     digest (see caching.py), so a cached count is never stale."""
-    return _cached(f"waiting:{user.pk}:{state.reader}", lambda: pending_count(user))
+    return remember(f"waiting:{user.pk}:{state.reader}", lambda: pending_count(user))
 
 
 @dataclass
@@ -145,17 +144,16 @@ def user_digest_documents(user: User) -> QuerySet[Document]:
 
 class PendingDocuments:
     """The person's pending documents (`user_digest_documents`), for Paginator: the
-    count and each page's documents and baselines are cached under the reader's
-    state (see caching.py), which changes with anything that could change them.
-    Deciding what is pending looks at every document addressed to the person; a
-    page of it is then one query by primary key."""
+    count and each page's documents (with their baselines) are cached under the
+    reader's state (see caching.py), which changes with anything that could change
+    them: deciding what is pending looks at every document addressed to them."""
 
     def __init__(self, user: User, state: PageState):
         self.user = user
         self.key = f"digest:{user.pk}:{state.reader}"
 
     def count(self) -> int:
-        return _cached(
+        return remember(
             f"{self.key}:count", lambda: user_digest_documents(self.user).count()
         )
 
@@ -163,29 +161,10 @@ class PendingDocuments:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[Document]:
-        def page() -> list[tuple[int, int]]:
-            pending = user_digest_documents(self.user)[window.start : window.stop]
-            return list(pending.values_list("pk", "baseline"))
-
-        wanted = _cached(f"{self.key}:{window.start}:{window.stop}", page)
-        found = (
-            Document.objects.select_related("owner", "category", "current_version")
-            .defer("current_version__body", "current_version__body_html")
-            .in_bulk([pk for pk, _ in wanted])
+        return remember(
+            f"{self.key}:{window.start}:{window.stop}",
+            lambda: list(user_digest_documents(self.user)[window]),
         )
-        documents = []
-        for pk, baseline in wanted:
-            found[pk].baseline = baseline
-            documents.append(found[pk])
-        return documents
-
-
-def _cached(key: str, compute):
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value)
-    return value
 
 
 def team_digest_documents(team: str, since: datetime) -> QuerySet[Document]:

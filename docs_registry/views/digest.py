@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import selectors, services
-from ..caching import page_state
+from ..caching import page_state, remember
 from ..forms import TeamDigestForm
 from ..models import Document
 from ..selectors import digest as digest_selectors
@@ -38,13 +38,10 @@ def digest(request: HttpRequest) -> HttpResponse:
     pending = digest_selectors.PendingDocuments(request.user, page_state(request))
     page = Paginator(pending, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
     documents = list(page.object_list)
-    # Read before this visit is recorded: the answers given since the last one.
-    since = digest_selectors.digest_seen_at(request.user)
-    answers = question_selectors.answered_for_asker(request.user, since)
-    answers = list(answers[:ANSWERS_SHOWN])
-    teams = digest_selectors.user_teams(request.user)
-    glossary = glossary_changes(
-        audiences=digest_selectors.audiences_for_teams(teams), since=since
+    # Read before this visit is recorded: what happened since the last one.
+    since, answers, glossary = remember(
+        f"since-last-visit:{request.user.pk}:{page_state(request).reader}",
+        lambda: _since_last_visit(request.user),
     )
     # Minor changes, answers and glossary changes need no acknowledgment: having
     # been shown them is enough. A visit that shows none of them for the first
@@ -64,6 +61,15 @@ def digest(request: HttpRequest) -> HttpResponse:
             "glossary_changes": glossary,
         },
     )
+
+
+def _since_last_visit(user) -> tuple:
+    """When the person last saw their digest, and the answers to their questions
+    and the glossary changes since then."""
+    since = digest_selectors.digest_seen_at(user)
+    answers = list(question_selectors.answered_for_asker(user, since)[:ANSWERS_SHOWN])
+    audiences = digest_selectors.audiences_for_teams(digest_selectors.user_teams(user))
+    return since, answers, glossary_changes(audiences=audiences, since=since)
 
 
 def _presets() -> list[tuple[int, str]]:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions, selectors, services
+from ..caching import page_state, remember
 from ..diffing import diff_versions
 from ..forms import (
     BrowseForm,
@@ -32,6 +33,15 @@ HISTORY_PAGE_SIZE = 50
 
 def _readable_document(request: HttpRequest, doc_id: str) -> Document:
     document = selectors.document_get(doc_id)
+    permissions.require(permissions.can_read(request.user, document))
+    return document
+
+
+def _shown_document(request: HttpRequest, doc_id: str) -> Document:
+    """`_readable_document` for pages that only show it: kept under the content
+    stamp (see caching.py). Pages that change a document read it afresh."""
+    key = f"document:{doc_id.upper()}:{page_state(request).content}"
+    document = remember(key, lambda: selectors.document_get(doc_id))
     permissions.require(permissions.can_read(request.user, document))
     return document
 
@@ -70,11 +80,15 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
-    document = _readable_document(request, doc_id)
+    document = _shown_document(request, doc_id)
     context = _document_context(request, document, version=document.current_version)
     context["review"] = review_status(document)
     if permissions.can_acknowledge(request.user, document):
-        context["acknowledged"] = last_acknowledged_number(request.user, document)
+        key = f"acknowledged:{request.user.pk}:{document.pk}:"
+        context["acknowledged"] = remember(
+            key + page_state(request).reader,
+            lambda: last_acknowledged_number(request.user, document),
+        )
     if permissions.can_see_coverage(request.user, document):
         context["coverage"], context["missing"] = document_coverage(document)
     context |= question_context(request, document)
@@ -83,8 +97,11 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
 
 @require_safe
 def version_detail(request: HttpRequest, doc_id: str, number: int) -> HttpResponse:
-    document = _readable_document(request, doc_id)
-    version = selectors.version_get(document, number)
+    document = _shown_document(request, doc_id)
+    version = remember(
+        f"version:{document.pk}:{number}:{page_state(request).content}",
+        lambda: selectors.version_get(document, number),
+    )
     return render(
         request,
         "docs_registry/version.html",
@@ -94,7 +111,7 @@ def version_detail(request: HttpRequest, doc_id: str, number: int) -> HttpRespon
 
 @require_safe
 def history(request: HttpRequest, doc_id: str) -> HttpResponse:
-    document = _readable_document(request, doc_id)
+    document = _shown_document(request, doc_id)
 
     def history_page():
         entries = selectors.document_history(document)
@@ -110,11 +127,14 @@ def history(request: HttpRequest, doc_id: str) -> HttpResponse:
 
 @require_safe
 def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
-    document = _readable_document(request, doc_id)
+    document = _shown_document(request, doc_id)
     current = document.current_version.number
     first = _version_number(request.GET.get("from"), default=max(current - 1, 1))
     second = _version_number(request.GET.get("to"), default=current)
-    old, new = selectors.versions_for_compare(document, first, second)
+    old, new = remember(
+        f"compare:{document.pk}:{first}:{second}:{page_state(request).content}",
+        lambda: selectors.versions_for_compare(document, first, second),
+    )
     diff, stats = diff_versions(old, new)
     return render(
         request,

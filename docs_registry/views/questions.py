@@ -12,6 +12,7 @@ from django.views.decorators.http import (
 )
 
 from .. import permissions, selectors, services
+from ..caching import page_state, remember
 from ..forms import AnswerForm, QuestionForm, QuestionReportForm
 from ..models import Document, Question
 from ..selectors import questions as question_selectors
@@ -24,8 +25,12 @@ def question_context(
     request: HttpRequest, document: Document, form: QuestionForm | None = None
 ) -> dict:
     """What the questions block on the document page needs."""
+    # Kept under the content stamp: each ask, answer and close moves it.
+    key = f"questions:{document.pk}:{request.user.pk}:{page_state(request).content}"
     return {
-        "questions": question_selectors.document_questions(document, request.user),
+        "questions": remember(
+            key, lambda: question_selectors.document_questions(document, request.user)
+        ),
         "question_form": form or QuestionForm(),
     }
 
