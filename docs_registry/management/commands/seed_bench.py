@@ -197,6 +197,7 @@ class Command(BaseCommand):
             seeder.documents(documents)
             seeder.acknowledgments()
         seeder.step("search index", search_rebuild)
+        seeder.step("statistics for the query planner", _analyze)
         self.stdout.write(f"Seeded in {time.monotonic() - started:.0f} s.")
 
 
@@ -409,6 +410,11 @@ class Seeder:
             ("user_id", "document_id", "number", "acknowledged_at"),
             rows,
         )
+
+
+def _analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
