@@ -138,3 +138,14 @@ def test_managers_and_staff_get_their_own_buttons(
     assert ">Edit<" in page(client, "/docs/PRC-0001/history/")
     client.force_login(sales_staff)
     assert ">Edit<" not in page(client, "/docs/PRC-0001/history/")
+
+
+def test_the_header_count_follows_publishes_and_acknowledgments(
+    reader, document, sales_staff
+):
+    badge = 'title="changes waiting for you">{}<'
+    assert badge.format(2) in page(reader, "/docs/")  # v1 and v2
+    publish(document, body="Up to **25%** needs no approval.")
+    assert badge.format(3) in page(reader, "/docs/")
+    services.acknowledgment_record(user=sales_staff, document=document, number=3)
+    assert "changes waiting for you" not in page(reader, "/docs/")

@@ -19,7 +19,9 @@ from ..selectors import questions as question_selectors
 from ..selectors.glossary import glossary_changes
 from .common import lazy
 
-DIGEST_PAGE_SIZE = 25
+# Each entry carries its inline comparison: ten keep a page short to read and to
+# send (25 made pages of 150 KB).
+DIGEST_PAGE_SIZE = 10
 ANSWERS_SHOWN = 50
 PRESET_DAYS = (7, 30)
 

@@ -61,9 +61,12 @@ def _document_context(request: HttpRequest, document: Document, **extra) -> dict
 def browse(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET or None)
     filters = form.filters()
-    documents = selectors.document_list(**filters)
-    paginator = Paginator(documents, BROWSE_PAGE_SIZE)
-    page = lazy(paginator.get_page, request.GET.get("page"))
+
+    def browse_page():
+        documents = selectors.document_list(**filters)
+        return Paginator(documents, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
+
+    page = lazy(browse_page)
     return render(
         request,
         "docs_registry/browse.html",
