@@ -40,8 +40,7 @@ def _readable_document(request: HttpRequest, doc_id: str) -> Document:
 def _shown_document(request: HttpRequest, doc_id: str) -> Document:
     """`_readable_document` for pages that only show it: kept under the content
     stamp (see caching.py). Pages that change a document read it afresh."""
-    key = f"document:{doc_id.upper()}:{page_state(request).content}"
-    document = remember(key, lambda: selectors.document_get(doc_id))
+    document = selectors.document_get_kept(doc_id, page_state(request).content)
     permissions.require(permissions.can_read(request.user, document))
     return document
 
