@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "docs_registry.context_processors.page",
             ],
+            "builtins": ["docs_registry.templatetags.cached_urls"],
         },
     }
 ]

@@ -149,3 +149,15 @@ def test_the_header_count_follows_publishes_and_acknowledgments(
     assert badge.format(3) in page(reader, "/docs/")
     services.acknowledgment_record(user=sales_staff, document=document, number=3)
     assert "changes waiting for you" not in page(reader, "/docs/")
+
+
+def test_digest_buttons_submit_the_forms_outside_the_kept_page(reader, sales_staff):
+    html = page(reader, "/digest/")
+    kept, forms = html.split('<form id="acknowledge-one"', 1)
+    assert "csrfmiddlewaretoken" not in kept.split("</header>", 1)[1]
+    assert 'form="acknowledge-all" name="shown" value="PRC-0001:v2"' in kept
+    assert 'form="acknowledge-one" formaction="/docs/PRC-0001/acknowledge/"' in kept
+    assert forms.count("csrfmiddlewaretoken") == 2
+    assert '<form id="acknowledge-all" method="post" action="/digest/acknowledge/"' in (
+        '<form id="acknowledge-one"' + forms
+    )

@@ -236,15 +236,6 @@ def changed_since(documents: list[Document], seen_at) -> bool:
     )
 
 
-def entries_key(documents: list[Document]) -> str:
-    """What a page of digest entries shows, for its cached fragment: each document
-    with its baseline and current version (the content stamp covers the rest)."""
-    return ";".join(
-        f"{document.pk}.{document.baseline}.{document.current_version.number}"
-        for document in documents
-    )
-
-
 def last_acknowledged_number(user: User, document: Document) -> int:
     newest = (
         Acknowledgment.objects.filter(user=user, document=document)

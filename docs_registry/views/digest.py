@@ -56,7 +56,6 @@ def digest(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "entries": lazy(digest_selectors.digest_entries, documents),
-            "entries_key": digest_selectors.entries_key(documents),
             "presets": _presets(),
             "personal": True,
             "answers": answers,
@@ -92,7 +91,6 @@ def _team_digest(request: HttpRequest) -> HttpResponse:
     context |= {
         "page": page,
         "entries": lazy(digest_selectors.digest_entries, shown),
-        "entries_key": digest_selectors.entries_key(shown),
         "team": team,
         "since": since,
         "query_string": f"team={team}&since={since.isoformat()}&",
