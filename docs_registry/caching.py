@@ -37,6 +37,8 @@ _STATE = (
     "(SELECT MAX(id) FROM docs_registry_acknowledgment WHERE user_id = %s), "
     "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s)"
 )
+# PostgreSQL: the same query in a function that keeps its plan (migration 0014).
+_STATE_FUNCTION = "SELECT * FROM docs_registry_page_state(%s)"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,10 @@ def page_state(request: HttpRequest) -> PageState:
     if state is None:
         user_id = getattr(request.user, "pk", None)
         with connection.cursor() as cursor:
-            cursor.execute(_STATE, [user_id, user_id])
+            if connection.vendor == "postgresql":  # the same query, planned once
+                cursor.execute(_STATE_FUNCTION, [user_id])
+            else:
+                cursor.execute(_STATE, [user_id, user_id])
             row = cursor.fetchone()
         content = ".".join(str(value) for value in row[:6])
         # The digest time is text or a datetime by database: hashed, it is a key.
