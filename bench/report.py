@@ -16,14 +16,22 @@ MAX_P99_MS = 100.0
 MAX_WORKER_MB = 150.0
 MISS = "⚠"
 
-HEADERS = ("Page", "req/s", "ratio to ceiling", "p50 ms", "p99 ms", "SQL queries")
+HEADERS = (
+    "Page",
+    "req/s",
+    "ratio to ceiling",
+    "p50 ms",
+    "p99 ms",
+    "SQL queries: first / again",
+)
 
 
 @dataclass(frozen=True)
 class PageResult:
     name: str
     load: LoadResult
-    queries: int | None = None
+    # Queries of a first read (nothing cached) and of the same page read again.
+    queries: tuple[int, int] | None = None
 
 
 def median_result(runs: Sequence[LoadResult]) -> LoadResult:
@@ -65,7 +73,7 @@ def table_rows(rows: Sequence[PageResult]) -> list[tuple[str, ...]]:
                 _marked(f"{ratio:.2f}", misses_ratio(ratio)),
                 f"{row.load.p50_ms:.1f}",
                 _marked(f"{row.load.p99_ms:.1f}", misses_p99(row.load.p99_ms)),
-                "–" if row.queries is None else str(row.queries),
+                "–" if row.queries is None else "{} / {}".format(*row.queries),
             )
         )
     return cells

@@ -341,15 +341,15 @@ def test_p99_of_100_ms_or_more_misses(p99, missed):
 
 def test_table_has_ceiling_first_at_ratio_one_and_marks_misses():
     rows = [
-        PageResult("ceiling", result(2000.0, 1.0, 3.0), queries=2),
-        PageResult("document", result(1200.0, 4.0, 40.0), queries=7),
-        PageResult("digest", result(900.0, 8.0, 60.0), queries=12),
+        PageResult("ceiling", result(2000.0, 1.0, 3.0), queries=(2, 2)),
+        PageResult("document", result(1200.0, 4.0, 40.0), queries=(7, 3)),
+        PageResult("digest", result(900.0, 8.0, 60.0), queries=(12, 3)),
         PageResult("search", result(1500.0, 30.0, 120.0)),
     ]
     assert cells(report.format_table(rows)) == [
-        ("ceiling", "2,000", "1.00", "1.0", "3.0", "2"),
-        ("document", "1,200", "0.60", "4.0", "40.0", "7"),
-        ("digest", "900", f"0.45 {MISS}", "8.0", "60.0", "12"),
+        ("ceiling", "2,000", "1.00", "1.0", "3.0", "2 / 2"),
+        ("document", "1,200", "0.60", "4.0", "40.0", "7 / 3"),
+        ("digest", "900", f"0.45 {MISS}", "8.0", "60.0", "12 / 3"),
         ("search", "1,500", "0.75", "30.0", f"120.0 {MISS}", "–"),
     ]
 
@@ -369,15 +369,19 @@ def test_table_marks_at_the_targets_exact_boundaries():
 
 def test_table_is_markdown_lined_up_with_numbers_right_aligned():
     rows = [
-        PageResult("ceiling", result(2000.0, 1.0, 3.0), queries=2),
-        PageResult("digest", result(900.0, 8.0, 60.0), queries=12),
+        PageResult("ceiling", result(2000.0, 1.0, 3.0), queries=(2, 2)),
+        PageResult("digest", result(900.0, 8.0, 60.0), queries=(12, 3)),
     ]
     assert report.format_table(rows) == "\n".join(
         [
-            "| Page    | req/s | ratio to ceiling | p50 ms | p99 ms | SQL queries |",
-            "| ------- | ----: | ---------------: | -----: | -----: | ----------: |",
-            "| ceiling | 2,000 |             1.00 |    1.0 |    3.0 |           2 |",
-            "| digest  |   900 |           0.45 ⚠ |    8.0 |   60.0 |          12 |",
+            "| Page    | req/s | ratio to ceiling | p50 ms | p99 ms "
+            "| SQL queries: first / again |",
+            "| ------- | ----: | ---------------: | -----: | -----: "
+            "| -------------------------: |",
+            "| ceiling | 2,000 |             1.00 |    1.0 |    3.0 "
+            "|                      2 / 2 |",
+            "| digest  |   900 |           0.45 ⚠ |    8.0 |   60.0 "
+            "|                     12 / 3 |",
         ]
     )
 
