@@ -287,24 +287,29 @@ class ReviewConfirmForm(forms.Form):
     )
 
 
+# The fields sit in the document page's kept part and name their form by id (the
+# form, with its CSRF token, is rendered apart: see _document_forms.html).
+ASK_FORM = {"form": "ask-form"}
+
+
 class QuestionForm(forms.Form):
     kind = forms.ChoiceField(
         choices=Question.Kind.choices,
         initial=Question.Kind.QUESTION,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=ASK_FORM),
         label="This is",
     )
     text = forms.CharField(
         label="Your question",
         max_length=QUESTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **ASK_FORM}),
         error_messages={"required": "Write your question."},
     )
     quote = forms.CharField(
         label="Passage it is about",
         max_length=QUOTE_MAX_LENGTH,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, **ASK_FORM}),
         help_text="Optional: paste the sentence you mean.",
     )
 

@@ -178,3 +178,20 @@ def test_the_postgresql_state_function_reads_what_the_query_reads(
         expected = cursor.fetchone()
         cursor.execute(caching._STATE_FUNCTION, [sales_staff.pk])
         assert cursor.fetchone() == expected
+
+
+def test_a_refused_question_is_never_served_from_the_kept_page(reader):
+    page(reader, "/docs/PRC-0001/")
+    refused = reader.post("/docs/PRC-0001/questions/", {"kind": "question", "text": ""})
+    assert refused.status_code == 400
+    assert "Write your question." in refused.content.decode()
+    assert "Write your question." not in page(reader, "/docs/PRC-0001/")
+
+
+def test_the_kept_document_page_holds_no_token(reader):
+    html = page(reader, "/docs/PRC-0001/")
+    kept, forms = html.split("</header>", 1)[1].split('<form id="acknowledge-form"')
+    assert "csrfmiddlewaretoken" not in kept
+    assert 'form="acknowledge-form" name="number" value="2"' in kept
+    assert 'name="text" cols="40" rows="3" form="ask-form"' in kept
+    assert forms.count("csrfmiddlewaretoken") == 2  # acknowledge and ask

@@ -199,3 +199,22 @@ def test_archived_version_and_comparison(page, sign_in, document, sales_staff):
     expect(insertions.first).to_contain_text("15%")
     expect(deletions.first).to_contain_text("10%")
     expect(page.get_by_text(SUMMARY)).to_be_visible()
+
+
+def test_a_question_asked_and_closed_from_the_document_page(
+    page, sign_in, document, sales_staff
+):
+    """The ask form's fields and the close button name forms rendered apart from
+    the (kept) page: the browser must still send them with their token."""
+    sign_in(page, "sales")
+    page.goto("/docs/PRC-0001/")
+    page.get_by_label("Your question").fill("Does the 10% include VAT?")
+    page.get_by_role("button", name="Send").click()
+    expect(_message(page, "who owns PRC-0001.")).to_be_visible()
+    questions = page.locator("#questions")
+    expect(questions).to_contain_text("Does the 10% include VAT?")
+
+    page.goto("/docs/PRC-0001/")
+    questions.get_by_role("button", name="Close").click()
+    expect(_message(page, "Question closed. It is kept, not deleted.")).to_be_visible()
+    expect(questions).not_to_contain_text("Does the 10% include VAT?")
