@@ -194,4 +194,6 @@ def test_the_kept_document_page_holds_no_token(reader):
     assert "csrfmiddlewaretoken" not in kept
     assert 'form="acknowledge-form" name="number" value="2"' in kept
     assert 'name="text" cols="40" rows="3" form="ask-form"' in kept
-    assert forms.count("csrfmiddlewaretoken") == 2  # acknowledge and ask
+    assert '<button type="submit" form="ask-form" class="primary">Send' in kept
+    # Acknowledge, ask, close: each its own form, so Enter in a field only asks.
+    assert forms.count("csrfmiddlewaretoken") == 3

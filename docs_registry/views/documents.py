@@ -86,11 +86,8 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     context = _document_context(request, document, version=document.current_version)
     context["review"] = review_status(document)
     if permissions.can_acknowledge(request.user, document):
-        key = f"acknowledged:{request.user.pk}:{document.pk}:"
-        context["acknowledged"] = remember(
-            key + page_state(request).reader,
-            lambda: last_acknowledged_number(request.user, document),
-        )
+        # Read only when the reader's kept page is missing (its key covers it).
+        context["acknowledged"] = lazy(last_acknowledged_number, request.user, document)
     if permissions.can_see_coverage(request.user, document):
         context["coverage"], context["missing"] = document_coverage(document)
     context |= question_context(request, document)

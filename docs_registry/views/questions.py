@@ -12,11 +12,10 @@ from django.views.decorators.http import (
 )
 
 from .. import permissions, selectors, services
-from ..caching import page_state, remember
 from ..forms import AnswerForm, QuestionForm, QuestionReportForm
 from ..models import Document, Question
 from ..selectors import questions as question_selectors
-from .common import query_without
+from .common import lazy, query_without
 
 REPORT_PAGE_SIZE = 50
 
@@ -24,14 +23,15 @@ REPORT_PAGE_SIZE = 50
 def question_context(
     request: HttpRequest, document: Document, form: QuestionForm | None = None
 ) -> dict:
-    """What the questions block on the document page needs."""
-    # Kept under the content stamp: each ask, answer and close moves it.
-    key = f"questions:{document.pk}:{request.user.pk}:{page_state(request).content}"
+    """What the questions block on the document page needs: read only when the
+    reader's kept page is missing (its key covers questions) or refused a question
+    (`form`, bound, with what was typed)."""
     return {
-        "questions": remember(
-            key, lambda: question_selectors.document_questions(document, request.user)
+        "questions": lazy(
+            question_selectors.document_questions, document, request.user
         ),
-        "question_form": form or QuestionForm(),
+        "question_form": form or lazy(QuestionForm),
+        "refused_question": form is not None,
     }
 
 
