@@ -42,6 +42,8 @@ APPEND_ONLY_TABLES = {
     "docs_registry_historicalglossaryterm": (
         "history records are never changed or deleted"
     ),
+    "docs_registry_historicaluser": "history records are never changed or deleted",
+    "docs_registry_historicalquestion": "history records are never changed or deleted",
 }
 
 

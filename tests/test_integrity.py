@@ -26,6 +26,8 @@ PROTECTED = {
     "docs_registry_historicaldocument": ("history_id", "title"),
     "docs_registry_historicalcategory": ("history_id", "name"),
     "docs_registry_historicalglossaryterm": ("history_id", "term"),
+    "docs_registry_historicaluser": ("history_id", "first_name"),
+    "docs_registry_historicalquestion": ("history_id", "text"),
 }
 NEW_VALUE = {
     "body": "Rewritten",
@@ -33,13 +35,15 @@ NEW_VALUE = {
     "title": "Rewritten",
     "name": "X",
     "term": "X",
+    "first_name": "X",
+    "text": "Rewritten",
 }
 
 
 @pytest.fixture
 def record(document, sales_staff, manager):
-    """A document at v3, read by sales at v2, and a glossary term: a row in every
-    protected table."""
+    """A document at v3, read by sales at v2, a glossary term and a question (and
+    people, made by the fixtures): a row in every protected table."""
     publish(document, body="Up to 15%.")
     publish(document, body="Up to 20%.")
     services.acknowledgment_record(user=sales_staff, document=document, number=2)
@@ -51,6 +55,9 @@ def record(document, sales_staff, manager):
         audience="both",
         avoid="ticket",
         owner=None,
+    )
+    services.question_ask(
+        document=document, actor=sales_staff, kind="question", text="VAT?", quote=""
     )
     document.refresh_from_db()
     return document

@@ -208,6 +208,16 @@ class Seeder:
         self.versions = versions
         self.start = timezone.now() - VERSION_SPACING * (versions + 1)
 
+    @property
+    def _creation(self) -> dict:
+        """The history columns of a "created" record, as the services write them."""
+        return {
+            "history_date": self.start,
+            "history_type": "+",
+            "history_user": self.manager,
+            "history_change_reason": "Created",
+        }
+
     def step(self, name: str, function, *args):
         began = time.monotonic()
         result = function(*args)
@@ -278,13 +288,11 @@ class Seeder:
         Category.history.bulk_create(
             [
                 Category.history.model(
-                    **{field: getattr(category, field) for field in ("id", "name")},
+                    id=category.id,
+                    name=category.name,
                     prefix=category.prefix,
                     description=category.description,
-                    history_date=self.start,
-                    history_type="+",
-                    history_user=self.manager,
-                    history_change_reason="Created",
+                    **self._creation,
                 )
                 for category in categories
             ]
@@ -330,11 +338,8 @@ class Seeder:
             status=document.status,
             created_at=self.start,
             retirement_reason="",
-            history_date=self.start,
-            history_type="+",
-            history_user=self.manager,
-            history_change_reason="Created",
             change_kind=ChangeKind.CREATED,
+            **self._creation,
         )
 
     def _versions(self, index: int, document: Document) -> list[Version]:
