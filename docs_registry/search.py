@@ -253,15 +253,21 @@ class SearchResults:
         self.condition, self.params = filters.sql()
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
+        if not self.postgres:
+            # No transaction: on SQLite one would take the write lock (IMMEDIATE).
+            return self._run(sql, params)
         with transaction.atomic(using=self.connection.alias):
-            with self.connection.cursor() as cursor:
-                if self.postgres:
-                    # For a word in most documents the planner prefers reading the
-                    # whole table, which unpacks every stored tsvector (~4 KB each,
-                    # 40 ms for 10,000); the GIN index answers without them.
-                    cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute(sql, params)
-                return cursor.fetchall()
+            # For a word in most documents the planner prefers reading the whole
+            # table, which unpacks every stored tsvector (~4 KB each, 40 ms for
+            # 10,000); the GIN index answers without them. SET LOCAL ends with
+            # this transaction.
+            self._run("SET LOCAL enable_seqscan = off", [])
+            return self._run(sql, params)
+
+    def _run(self, sql: str, params: list) -> list[tuple]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
 
     def count(self) -> int:
         if not self.match:

@@ -206,3 +206,19 @@ def test_header_search_box_and_shortcut_script_on_every_page(reader):
     html = reader.get("/docs/").content.decode()
     assert 'action="/search/"' in html
     assert 'src="/static/js/search-shortcut.js" defer' in html
+
+
+def test_a_search_takes_no_write_lock_on_sqlite(reader, document):
+    """On SQLite a transaction begins IMMEDIATE (the write lock): searches run
+    without one. PostgreSQL's turns off sequential scans for its own queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reader.get("/docs/")  # renews the session (a save) first
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.get("/search/?q=approval").status_code == 200
+    sql = " ".join(query["sql"] for query in queries)
+    if connection.vendor == "sqlite":
+        assert "SAVEPOINT" not in sql and "BEGIN" not in sql
+    else:
+        assert "SET LOCAL enable_seqscan = off" in sql
