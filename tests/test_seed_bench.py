@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from docs_registry.models import Acknowledgment, Document, User, Version
+from docs_registry.models import Acknowledgment, Category, Document, User, Version
 from docs_registry.rendering import render_markdown
 from docs_registry.search import Filters, SearchResults
 from docs_registry.selectors.digest import pending_count
@@ -32,6 +32,9 @@ def test_seeds_documents_versions_people_and_acknowledgments():
     assert document.current_version.number == 17
     assert 2_500 < len(document.current_version.body) < 4_000  # about 3 KB
     assert document.history.filter(history_type="+").count() == 1
+    # People and categories have their creation records too.
+    assert User.history.filter(history_type="+").count() == 30 + 2
+    assert Category.history.filter(history_type="+").count() == 8
     # Half the people acknowledged what is addressed to them, and the reader
     # has two versions waiting on each of the 100 documents it is behind on.
     assert Acknowledgment.objects.values("user").distinct().count() == 15 + 1

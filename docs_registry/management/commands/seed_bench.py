@@ -25,6 +25,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from docs_registry import integrity
 from docs_registry.models import (
@@ -208,16 +209,6 @@ class Seeder:
         self.versions = versions
         self.start = timezone.now() - VERSION_SPACING * (versions + 1)
 
-    @property
-    def _creation(self) -> dict:
-        """The history columns of a "created" record, as the services write them."""
-        return {
-            "history_date": self.start,
-            "history_type": "+",
-            "history_user": self.manager,
-            "history_change_reason": "Created",
-        }
-
     def step(self, name: str, function, *args):
         began = time.monotonic()
         result = function(*args)
@@ -249,7 +240,8 @@ class Seeder:
                 is_manager=True,
             ),
         ]
-        User.objects.bulk_create(people, batch_size=500)
+        # With their creation records, as when the admin adds a person.
+        bulk_create_with_history(people, User, batch_size=500, default_date=self.start)
         staff = User.objects.filter(username__startswith="bench-").order_by("pk")
         self.manager = User.objects.get(username=MANAGER)
         self.reader = User.objects.get(username=READER)
@@ -283,21 +275,14 @@ class Seeder:
             Category(name=name, prefix=prefix, last_number=per_category)
             for name, prefix in CATEGORIES
         ]
-        Category.objects.bulk_create(categories)
-        categories = list(Category.objects.filter(prefix__in=dict(CATEGORIES).values()))
-        Category.history.bulk_create(
-            [
-                Category.history.model(
-                    id=category.id,
-                    name=category.name,
-                    prefix=category.prefix,
-                    description=category.description,
-                    **self._creation,
-                )
-                for category in categories
-            ]
+        bulk_create_with_history(
+            categories,
+            Category,
+            default_user=self.manager,
+            default_change_reason="Created",
+            default_date=self.start,
         )
-        return categories
+        return list(Category.objects.filter(prefix__in=dict(CATEGORIES).values()))
 
     def _document_batch(self, indexes: range, categories: list[Category]) -> None:
         documents = []
@@ -328,6 +313,8 @@ class Seeder:
         )
 
     def _created_record(self, document: Document):
+        # Built here, not by bulk_create_with_history: that would copy created_at
+        # as auto_now_add set it (now), not the seeded creation date.
         return Document.history.model(
             id=document.pk,
             doc_id=document.doc_id,
@@ -339,7 +326,10 @@ class Seeder:
             created_at=self.start,
             retirement_reason="",
             change_kind=ChangeKind.CREATED,
-            **self._creation,
+            history_date=self.start,
+            history_type="+",
+            history_user=self.manager,
+            history_change_reason="Created",
         )
 
     def _versions(self, index: int, document: Document) -> list[Version]:
