@@ -22,6 +22,7 @@ from ..models import (
 from ..rendering import check_markdown, render_markdown
 from ..search import search_index_document
 from ..selectors.glossary import glossary_definitions, glossary_linter
+from ..text import normalise_text
 from .acknowledgments import record_acknowledgment
 from .errors import LintFindingsError, ServiceError, StaleDraftError
 from .history import save_with_history
@@ -30,7 +31,7 @@ CREATED_SUMMARY = "Created"
 
 
 def _require_text(value: str, *, field: str, max_length: int) -> str:
-    value = (value or "").strip()
+    value = normalise_text(value or "").strip()
     if not value:
         raise ServiceError(f"The {field} is required.", code=f"{field}_required")
     if len(value) > max_length:
@@ -81,6 +82,7 @@ def document_create(
     if audience not in Audience.values:
         raise ServiceError("Choose an audience.", code="invalid_audience")
     _require_active_user(owner, role="owner")
+    body = normalise_text(body)
     body_html = render_markdown(body, glossary=glossary_definitions())
 
     document = Document(
@@ -168,6 +170,7 @@ def document_publish(
     summary = _require_text(summary, field="summary", max_length=SUMMARY_MAX_LENGTH)
     if significance not in Version.Significance.values:
         raise ServiceError("Choose major or minor.", code="invalid_significance")
+    body = normalise_text(body)
     current_number = locked.current_version.number
     if base_number != current_number:
         raise StaleDraftError(base_number=base_number, current_number=current_number)
@@ -230,15 +233,16 @@ def draft_save(
     permissions.require(
         permissions.can_publish(actor, document), "Only the document's owner edits it."
     )
+    body = normalise_text(body)
     check_markdown(body)
     draft, _ = Draft.objects.update_or_create(
         document=document,
         defaults={
             "author": actor,
             "base_number": base_number,
-            "title": title.strip()[:TITLE_MAX_LENGTH],
+            "title": normalise_text(title).strip()[:TITLE_MAX_LENGTH],
             "body": body,
-            "summary": summary.strip()[:SUMMARY_MAX_LENGTH],
+            "summary": normalise_text(summary).strip()[:SUMMARY_MAX_LENGTH],
             "significance": significance,
         },
     )
