@@ -14,7 +14,7 @@ person (their acknowledgments, their digest) under the reader's state.
 
 One indexed query per request reads the stamp, together with what the person's
 waiting count depends on (their newest acknowledgment, when they last saw their
-digest), and only when a page asks for it.
+digest, which versions they were shown), and only when a page asks for it.
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ _STATE = (
     "(SELECT MAX(history_id) FROM docs_registry_historicaluser), "
     "(SELECT MAX(history_id) FROM docs_registry_historicalquestion), "
     "(SELECT MAX(id) FROM docs_registry_acknowledgment WHERE user_id = %s), "
-    "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s)"
+    "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s), "
+    "(SELECT MAX(id) FROM docs_registry_seenversion WHERE user_id = %s)"
 )
-# PostgreSQL: the same query in a function that keeps its plan (migration 0014).
+# PostgreSQL: the same query in a function that keeps its plan (migration 0016).
 _STATE_FUNCTION = "SELECT * FROM docs_registry_page_state(%s)"
 
 
@@ -56,7 +57,7 @@ def page_state(request: HttpRequest) -> PageState:
             if connection.vendor == "postgresql":  # the same query, planned once
                 cursor.execute(_STATE_FUNCTION, [user_id])
             else:
-                cursor.execute(_STATE, [user_id, user_id])
+                cursor.execute(_STATE, [user_id, user_id, user_id])
             row = cursor.fetchone()
         content = ".".join(str(value) for value in row[:6])
         # The digest time is text or a datetime by database: hashed, it is a key.

@@ -315,9 +315,33 @@ class Acknowledgment(models.Model):
         return f"{self.user} read {self.document.doc_id} v{self.number}"
 
 
+class SeenVersion(models.Model):
+    """A person was shown a document at a version: its current version page, or
+    "Mark these as seen" in the digest. Minor changes need no acknowledgment, so
+    being shown them is what takes them off the person's digest. Rows are only
+    added (the newest per person is part of the cache key of their pages)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document", "number"], name="seen_version_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} was shown {self.document.doc_id} v{self.number}"
+
+
 class DigestState(models.Model):
-    """Where a person is with the digest: minor changes published before `seen_at`
-    count as seen; the email digest has covered changes up to `emailed_through`."""
+    """Where a person is with the digest: answers and glossary changes up to
+    `seen_at` were dismissed ("Mark these as seen"); the email digest has covered
+    changes up to `emailed_through`."""
 
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, primary_key=True, related_name="digest_state"

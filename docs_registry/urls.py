@@ -32,6 +32,7 @@ urlpatterns = [
     path("", digest.home, name="home"),
     path("digest/", digest.digest, name="digest"),
     path("digest/acknowledge/", digest.acknowledge_all, name="acknowledge_all"),
+    path("digest/seen/", digest.mark_seen, name="digest_seen"),
     path("history/", reports.change_history, name="changes"),
     path("glossary/", glossary.glossary, name="glossary"),
     path("glossary/new/", glossary.term_edit, name="term_new"),

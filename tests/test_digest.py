@@ -33,10 +33,19 @@ def documents(owner, manager, category):
     return made
 
 
-def digest_ids(client):
-    response = client.get("/digest/")
+ENTRY = re.compile(r'<article class="digest-entry" id="([A-Z]{2,5}-\d{4,})"')
+
+
+def _entry_html(response, doc_id: str) -> str:
+    html = response.content.decode()
+    start = html.index(f'<article class="digest-entry" id="{doc_id}"')
+    return html[start : html.index("</article>", start)]
+
+
+def digest_ids(client, address="/digest/"):
+    response = client.get(address)
     assert response.status_code == 200
-    return [entry.document.doc_id for entry in response.context["entries"]]
+    return ENTRY.findall(response.content.decode())
 
 
 def test_each_person_sees_the_changes_for_their_teams(
@@ -69,14 +78,10 @@ def test_the_digest_shows_versions_since_the_last_acknowledgment(
     services.acknowledgment_record(user=sales_staff, document=document, number=1)
     publish(document, body="Rules for sales: 21 days.", summary="Now 21 days.")
     client.force_login(sales_staff)
-    entry = next(
-        e
-        for e in client.get("/digest/").context["entries"]
-        if e.document.doc_id == "PRC-0001"
-    )
-    assert [v.number for v in entry.versions] == [3, 2]
-    assert entry.baseline == 1
-    assert "<del>10</del><ins>21</ins>" in entry.diff
+    entry = _entry_html(client.get("/digest/"), "PRC-0001")
+    assert re.findall(r'/docs/PRC-0001/v(\d+)/">v', entry) == ["3", "2"]
+    assert "changes since v1" in entry
+    assert "<del>10</del>" in entry and "<ins>21</ins>" in entry
 
 
 def test_acknowledged_documents_leave_the_digest(client, documents, sales_staff):
@@ -91,9 +96,7 @@ def test_acknowledged_documents_leave_the_digest(client, documents, sales_staff)
     assert "Nothing waits for you" in client.get("/digest/").content.decode()
 
 
-def test_minor_changes_are_shown_once_and_need_no_acknowledgment(
-    client, documents, sales_staff
-):
+def _minor_change_to_sales(client, documents, sales_staff):
     client.force_login(sales_staff)
     client.post("/digest/acknowledge/", {"shown": ["PRC-0001:v2", "PRC-0003:v2"]})
     publish(
@@ -102,17 +105,93 @@ def test_minor_changes_are_shown_once_and_need_no_acknowledgment(
         summary="Typo",
         significance="minor",
     )
-    first = client.get("/digest/").context["entries"]
-    assert [e.document.doc_id for e in first] == ["PRC-0001"]
-    assert not first[0].needs_acknowledgment
-    assert digest_ids(client) == []  # seen now
 
 
-def test_home_and_navigation_count_what_waits(client, documents, sales_staff):
+def test_minor_changes_stay_until_marked_as_seen(client, documents, sales_staff):
+    _minor_change_to_sales(client, documents, sales_staff)
+    html = client.get("/digest/").content.decode()
+    assert ENTRY.findall(html) == ["PRC-0001"]
+    assert '<span class="badge">minor only</span>' in html
+    assert digest_ids(client) == ["PRC-0001"]  # reading changes nothing
+    shown_at = re.search(r'name="shown_at" value="([^"]+)"', html).group(1)
+    response = client.post("/digest/seen/", {"shown_at": shown_at}, follow=True)
+    assert "Marked as seen" in response.content.decode()
+    assert digest_ids(client) == []
+
+
+def test_marking_as_seen_keeps_what_was_published_after_the_page(
+    client, documents, sales_staff
+):
+    _minor_change_to_sales(client, documents, sales_staff)
+    html = client.get("/digest/").content.decode()
+    shown_at = re.search(r'name="shown_at" value="([^"]+)"', html).group(1)
+    with days_ago(-1):  # published after the page was shown
+        publish(documents["both"], body="Rules: 15 days.", significance="minor")
+    client.post("/digest/seen/", {"shown_at": shown_at})
+    assert digest_ids(client) == ["PRC-0003"]
+
+
+def test_marking_as_seen_keeps_changes_that_need_acknowledgment(
+    client, documents, sales_staff
+):
     client.force_login(sales_staff)
-    html = client.get("/").content.decode()
-    assert "4 changes wait for you" in html  # v1 and v2 of two documents
-    assert 'title="changes waiting for you">4<' in html
+    client.post("/digest/seen/", {"shown_at": timezone.now().isoformat()})
+    assert digest_ids(client) == ["PRC-0003", "PRC-0001"]
+
+
+def test_a_bad_shown_time_marks_nothing(client, documents, sales_staff):
+    _minor_change_to_sales(client, documents, sales_staff)
+    for bad in ("", "yesterday", "2026-01-01T00:00:00"):  # the last has no zone
+        response = client.post("/digest/seen/", {"shown_at": bad}, follow=True)
+        assert "too old to tell what it showed" in response.content.decode()
+    assert digest_ids(client) == ["PRC-0001"]
+
+
+def test_opening_the_current_version_counts_as_seeing_minor_changes(
+    client, documents, sales_staff
+):
+    _minor_change_to_sales(client, documents, sales_staff)
+    assert client.get("/docs/PRC-0001/v2/").status_code == 200  # not current
+    assert digest_ids(client) == ["PRC-0001"]
+    assert client.get("/docs/PRC-0001/").status_code == 200
+    assert digest_ids(client) == []
+
+
+def test_opening_a_document_does_not_dismiss_a_major_change(
+    client, documents, sales_staff
+):
+    client.force_login(sales_staff)
+    client.get("/docs/PRC-0001/")
+    assert digest_ids(client) == ["PRC-0003", "PRC-0001"]
+
+
+def test_badge_heading_and_page_count_the_same_documents(
+    client, documents, sales_staff
+):
+    client.force_login(sales_staff)
+    html = client.get("/digest/").content.decode()
+    assert 'aria-label="2 documents changed (4 versions)">2</span>' in html
+    assert "2 documents changed (4 versions) since you last" in html
+    assert len(ENTRY.findall(html)) == 2
+    home = client.get("/").content.decode()
+    assert "What changed for you: 2 documents changed (4 versions)" in home
+    client.post("/digest/acknowledge/", {"shown": ["PRC-0001:v2"]})
+    html = client.get("/digest/").content.decode()
+    assert 'aria-label="1 document changed (2 versions)">1</span>' in html
+    assert "1 document changed (2 versions) since you last" in html
+
+
+def test_reading_the_digest_writes_nothing(client, documents, sales_staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _minor_change_to_sales(client, documents, sales_staff)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/digest/").content.decode()
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().startswith("SELECT")]
+    assert not [sql for sql in writes if "digest" in sql or "seen" in sql]
+    second = client.get("/digest/").content.decode()
+    assert ENTRY.findall(first) == ENTRY.findall(second) == ["PRC-0001"]
 
 
 def test_retired_documents_leave_the_digest(client, documents, sales_staff, manager):
@@ -126,7 +205,7 @@ def test_digest_paginates(client, owner, manager, category, sales_staff):
         make_document(owner=owner, manager=manager, category=category, title=f"D{n}")
     client.force_login(sales_staff)
     assert len(digest_ids(client)) == 10
-    assert len(client.get("/digest/?page=2").context["entries"]) == 2
+    assert len(digest_ids(client, "/digest/?page=2")) == 2
 
 
 # Team digest -----------------------------------------------------------------------
@@ -145,15 +224,10 @@ def test_team_digest_for_a_period(client, owner, manager, category):
     make_document(owner=owner, manager=manager, category=category, audience="both")
     since = (timezone.localdate() - timedelta(days=7)).isoformat()
     client.force_login(manager)
-    response = client.get(f"/digest/?team=support&since={since}")
-    assert response.status_code == 200
-    assert [e.document.doc_id for e in response.context["entries"]] == ["PRC-0003"]
-    sales = client.get(f"/digest/?team=sales&since={since}")
-    assert sorted(e.document.doc_id for e in sales.context["entries"]) == [
-        "PRC-0002",
-        "PRC-0003",
-    ]
-    assert "Sales, last 7 days" in sales.content.decode()
+    assert digest_ids(client, f"/digest/?team=support&since={since}") == ["PRC-0003"]
+    sales = f"/digest/?team=sales&since={since}"
+    assert sorted(digest_ids(client, sales)) == ["PRC-0002", "PRC-0003"]
+    assert "Sales, last 7 days" in client.get(sales).content.decode()
 
 
 def test_team_digest_baseline_is_the_version_before_the_period(
@@ -164,9 +238,35 @@ def test_team_digest_baseline_is_the_version_before_the_period(
     publish(document, body="Up to 15%.", summary="Raised to 15%.")
     since = (timezone.localdate() - timedelta(days=7)).isoformat()
     client.force_login(manager)
-    [entry] = client.get(f"/digest/?team=sales&since={since}").context["entries"]
-    assert entry.baseline == 1 and [v.number for v in entry.versions] == [2]
-    assert "<ins>15%.</ins>" in entry.diff
+    response = client.get(f"/digest/?team=sales&since={since}")
+    entry = _entry_html(response, "PRC-0001")
+    assert re.findall(r'/docs/PRC-0001/v(\d+)/">v', entry) == ["2"]
+    assert "changes since v1" in entry
+    assert "<ins>15%.</ins>" in entry
+
+
+def test_team_digest_has_no_personal_acknowledgment_badges(
+    client, documents, sales_staff
+):
+    client.force_login(sales_staff)
+    since = timezone.localdate().isoformat()
+    team = client.get(f"/digest/?team=sales&since={since}").content.decode()
+    assert len(ENTRY.findall(team)) == 2
+    assert "needs acknowledgment" not in team
+    assert "needs acknowledgment" in client.get("/digest/").content.decode()
+
+
+def test_a_support_members_team_digest_starts_at_support(
+    client, documents, support_staff, sales_staff
+):
+    client.force_login(support_staff)
+    html = client.get("/digest/").content.decode()
+    assert '<option value="support" selected>' in html
+    assert html.index("Support, last 7 days") < html.index("Sales, last 7 days")
+    client.force_login(sales_staff)
+    html = client.get("/digest/").content.decode()
+    assert '<option value="support" selected>' not in html
+    assert html.index("Sales, last 7 days") < html.index("Support, last 7 days")
 
 
 @pytest.mark.parametrize(
@@ -208,7 +308,7 @@ def test_the_waiting_count_is_cached_and_never_stale(documents, sales_staff, man
     from django.test.utils import CaptureQueriesContext
 
     from docs_registry.caching import page_state
-    from docs_registry.selectors.digest import pending_count, waiting_count
+    from docs_registry.selectors.digest import pending_totals, waiting_count
 
     def counted():
         request = RequestFactory().get("/")
@@ -216,26 +316,47 @@ def test_the_waiting_count_is_cached_and_never_stale(documents, sales_staff, man
         return waiting_count(sales_staff, page_state(request))
 
     def check():
-        assert counted() == pending_count(sales_staff)
-        return counted()
+        assert counted() == pending_totals(sales_staff)
+        return (counted().documents, counted().versions)
 
-    assert check() == 4
+    assert check() == (2, 4)
     with CaptureQueriesContext(connection) as queries:
         counted()
     assert len(queries) == 1  # the key; the count comes from the cache
 
     publish(documents["sales"], body="Rules for sales: 21 days.")
-    assert check() == 5
+    assert check() == (2, 5)
     services.acknowledgment_record(
         user=sales_staff, document=documents["sales"], number=3
     )
-    assert check() == 2
+    assert check() == (1, 2)
     services.document_retire(document=documents["both"], actor=manager, reason="Old")
-    assert check() == 0
+    assert check() == (0, 0)
     publish(documents["sales"], body="Rules for sales: 22 days.", significance="minor")
-    assert check() == 1
+    assert check() == (1, 1)
+    services.version_shown_record(
+        user=sales_staff, document=documents["sales"], number=4
+    )
+    assert check() == (0, 0)
+    publish(documents["sales"], body="Rules for sales: 23 days.", significance="minor")
+    assert check() == (1, 1)
     services.digest_mark_seen(user=sales_staff, at=timezone.now())
-    assert check() == 0
+    assert check() == (0, 0)
     sales_staff.in_support = True
     sales_staff.save()
-    assert check() == 2  # the support document's v1 and v2
+    assert check() == (1, 2)  # the support document's v1 and v2
+
+
+def test_a_document_page_is_served_when_seeing_it_cannot_be_recorded(
+    client, documents, sales_staff
+):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    _minor_change_to_sales(client, documents, sales_staff)
+    refuse = OperationalError("attempt to write a readonly database")
+    with mock.patch.object(services, "version_shown_record", side_effect=refuse):
+        response = client.get("/docs/PRC-0001/")
+    assert response.status_code == 200 and "PRC-0001" in response.content.decode()
+    assert digest_ids(client) == ["PRC-0001"]  # still waiting: nothing was recorded

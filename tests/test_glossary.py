@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -226,7 +227,10 @@ def test_glossary_changes_reach_the_digest_like_document_changes(
     assert "Glossary changes" in html
     assert "Premium Support" in html and "Sales said Gold, support said VIP" in html
     assert "Severity 1" not in html  # addressed to support only
-    assert "Glossary changes" not in client.get("/digest/").content.decode()  # seen
+    assert "Glossary changes" in client.get("/digest/").content.decode()  # stays
+    shown_at = re.search(r'name="shown_at" value="([^"]+)"', html).group(1)
+    client.post("/digest/seen/", {"shown_at": shown_at})
+    assert "Glossary changes" not in client.get("/digest/").content.decode()
 
 
 def test_team_digest_lists_glossary_changes_of_the_period(client, manager):

@@ -1,5 +1,7 @@
 """Questions: staff ask, the owner answers, everyone reads the answer."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -351,15 +353,17 @@ def test_report_paginates(client, document, manager, sales_staff):
 # The digest ----------------------------------------------------------------------
 
 
-def test_digest_shows_the_answer_to_the_asker_once(
+def test_digest_shows_the_answer_to_the_asker_until_marked_as_seen(
     client, document, sales_staff, support_staff
 ):
     client.force_login(sales_staff)
-    client.get("/digest/")  # seen before the answer
     answer(ask(document, sales_staff, text="VAT?"), text="Included", answered_in=1)
     html = client.get("/digest/").content.decode()
     assert "Answers to your questions" in html and "Included" in html
     assert "answered in v1" in html
+    assert "Answers to your questions" in client.get("/digest/").content.decode()
+    shown_at = re.search(r'name="shown_at" value="([^"]+)"', html).group(1)
+    client.post("/digest/seen/", {"shown_at": shown_at})
     assert "Answers to your questions" not in client.get("/digest/").content.decode()
     client.force_login(support_staff)
     assert "Included" not in client.get("/digest/").content.decode()

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from docs_registry.models import Acknowledgment, Category, Document, User, Version
 from docs_registry.rendering import render_markdown
 from docs_registry.search import Filters, SearchResults
-from docs_registry.selectors.digest import pending_count
+from docs_registry.selectors.digest import pending_totals
 
 from .factories import make_document
 
@@ -39,7 +39,8 @@ def test_seeds_documents_versions_people_and_acknowledgments():
     # has two versions waiting on each of the 100 documents it is behind on.
     assert Acknowledgment.objects.values("user").distinct().count() == 15 + 1
     reader = User.objects.get(username="bench-reader")
-    assert pending_count(reader) == 100 * 2
+    waiting = pending_totals(reader)
+    assert (waiting.documents, waiting.versions) == (100, 100 * 2)
 
 
 def test_the_bulk_rows_are_sealed_rendered_and_searchable():

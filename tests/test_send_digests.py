@@ -40,6 +40,9 @@ def test_each_person_gets_one_email_with_their_changes(
     assert "https://kb.example.com/docs/PRC-0001/" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and "Raised the limit to 15%." in html
+    # The unit of the badge and the digest page: documents, then versions.
+    assert message.subject == "Samepage: 1 document changed (2 versions)"
+    assert "1 document changed (2 versions) for your team" in message.body
 
 
 def test_second_run_sends_nothing_until_something_new(document, sales_staff):

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db.models import (
+    Case,
+    Count,
     DateTimeField,
     F,
     IntegerField,
@@ -19,13 +21,24 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
+from django.template.defaultfilters import pluralize
 
 from ..caching import PageState, remember
 from ..diffing import DiffStats, diff_versions
-from ..models import Acknowledgment, Audience, DigestState, Document, User, Version
+from ..models import (
+    Acknowledgment,
+    Audience,
+    DigestState,
+    Document,
+    SeenVersion,
+    User,
+    Version,
+)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -48,6 +61,15 @@ def _last_acknowledged(user: User, document_ref: str = "document"):
     return Coalesce(Subquery(newest, output_field=IntegerField()), Value(0))
 
 
+def _last_shown(user: User, document_ref: str = "document"):
+    newest = (
+        SeenVersion.objects.filter(user=user, document=OuterRef(document_ref))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return Coalesce(Subquery(newest, output_field=IntegerField()), Value(0))
+
+
 def _seen_at(user: User):
     seen_at = DigestState.objects.filter(user=user).values("seen_at")[:1]
     return Coalesce(
@@ -56,55 +78,98 @@ def _seen_at(user: User):
     )
 
 
+def _baseline(major_number: str):
+    """The last version the reader already knows: the one they acknowledged while
+    a major change waits; otherwise also any later version they were shown."""
+    return Case(
+        When(**{f"{major_number}__gt": F("acknowledged")}, then=F("acknowledged")),
+        default=Greatest(F("acknowledged"), F("shown")),
+        output_field=IntegerField(),
+    )
+
+
 def _pending_documents(user: User) -> QuerySet[Document]:
     """Documents with a version the user has not acknowledged (major) or not been
     shown (minor), decided on the document row alone: a major one is pending when
     the latest major version is past the user's acknowledgment; a minor one when
-    the current version is, and was published after the user last looked (versions
-    are published in order, so the current one is the newest)."""
-    seen_at = _seen_at(user)
+    the current version is past the version they last acknowledged or were shown
+    (its page, or "Mark these as seen", which also covers everything published
+    before it was pressed). Annotated with `baseline` (see `_baseline`)."""
     return (
         Document.objects.filter(
             status=Document.Status.ACTIVE,
             audience__in=audiences_for_teams(user_teams(user)),
         )
-        .annotate(acknowledged=_last_acknowledged(user, "pk"))
+        .annotate(
+            acknowledged=_last_acknowledged(user, "pk"),
+            shown=_last_shown(user, "pk"),
+        )
         .filter(
             Q(latest_major_number__gt=F("acknowledged"))
             | Q(
-                current_version__number__gt=F("acknowledged"),
-                current_version__published_at__gt=seen_at,
+                current_version__number__gt=Greatest("acknowledged", "shown"),
+                current_version__published_at__gt=_seen_at(user),
             )
         )
+        .annotate(baseline=_baseline("latest_major_number"))
     )
 
 
 def pending_versions(user: User) -> QuerySet[Version]:
-    """The versions themselves: those past the user's acknowledgment that are
-    major, or minor and not yet shown. Only versions of pending documents are
-    looked at, so the cost follows what is pending, not the whole archive."""
+    """The versions the digest lists: each pending document's versions after its
+    baseline. Only versions of pending documents are looked at, so the cost
+    follows what is pending, not the whole archive."""
     return (
         Version.objects.filter(document__in=_pending_documents(user).values("pk"))
-        .annotate(acknowledged=_last_acknowledged(user))
-        .filter(number__gt=F("acknowledged"))
-        .filter(
-            Q(significance=Version.Significance.MAJOR)
-            | Q(published_at__gt=_seen_at(user))
+        .annotate(
+            acknowledged=_last_acknowledged(user),
+            shown=_last_shown(user),
+            baseline=_baseline("document__latest_major_number"),
         )
+        .filter(number__gt=F("baseline"))
     )
 
 
-def pending_count(user: User) -> int:
-    return pending_versions(user).count()
+@dataclass(frozen=True)
+class Waiting:
+    """What waits for a person, in the one unit every place counts: documents
+    changed, and how many versions those changes span."""
+
+    documents: int
+    versions: int
+
+    def __bool__(self) -> bool:
+        return bool(self.documents)
+
+    def __str__(self) -> str:
+        return describe_waiting(self.documents, self.versions)
 
 
-def waiting_count(user: User, state: PageState) -> int:
-    """`pending_count`, cached. Every page shows it, and counting looks at every
+def describe_waiting(documents: int, versions: int) -> str:
+    """ "3 documents changed (5 versions)": the same words on the badge's label,
+    the digest's heading and the email."""
+    text = f"{documents} document{pluralize(documents)} changed"
+    if versions != documents:
+        text += f" ({versions} version{pluralize(versions)})"
+    return text
+
+
+def pending_totals(user: User) -> Waiting:
+    totals = _pending_documents(user).aggregate(
+        documents=Count("pk"),
+        versions=Sum(F("current_version__number") - F("baseline")),
+    )
+    return Waiting(totals["documents"], totals["versions"] or 0)
+
+
+def waiting_count(user: User, state: PageState) -> Waiting:
+    """`pending_totals`, cached. Every page shows it, and counting looks at every
     document addressed to the person (30 ms with 10,000). The key holds all the
     count depends on: the content stamp (publishes, retirements, audiences, the
-    person's teams), their newest acknowledgment and when they last saw their
-    digest (see caching.py), so a cached count is never stale."""
-    return remember(f"waiting:{user.pk}:{state.reader}", lambda: pending_count(user))
+    person's teams), their newest acknowledgment, the newest version they were
+    shown and when they last dismissed their digest (see caching.py), so a cached
+    count is never stale."""
+    return remember(f"waiting:{user.pk}:{state.reader}", lambda: pending_totals(user))
 
 
 @dataclass
@@ -127,19 +192,18 @@ class DigestEntry:
         return self.document.current_version.number
 
 
-def _documents_with_baseline(documents: QuerySet[Document], baseline) -> QuerySet:
+def _for_digest(documents: QuerySet[Document]) -> QuerySet:
     return (
         documents.select_related("owner", "category", "current_version")
         .defer("current_version__body", "current_version__body_html")
-        .annotate(baseline=baseline)
         .order_by("-current_version__published_at", "doc_id")
     )
 
 
 def user_digest_documents(user: User) -> QuerySet[Document]:
-    """Documents with something pending for the user, most recently changed first;
-    the baseline is the last version they acknowledged."""
-    return _documents_with_baseline(_pending_documents(user), F("acknowledged"))
+    """Documents with something pending for the user, most recently changed first,
+    each with its baseline (see `_baseline`)."""
+    return _for_digest(_pending_documents(user))
 
 
 class PendingDocuments:
@@ -182,8 +246,10 @@ def team_digest_documents(team: str, since: datetime) -> QuerySet[Document]:
         status=Document.Status.ACTIVE,
         audience__in=audiences_for_teams([team]),
     )
-    return _documents_with_baseline(
-        documents, Coalesce(Subquery(before, output_field=IntegerField()), Value(0))
+    return _for_digest(
+        documents.annotate(
+            baseline=Coalesce(Subquery(before, output_field=IntegerField()), Value(0))
+        )
     )
 
 
@@ -228,12 +294,16 @@ def _add_changes(entries) -> None:
         )
 
 
-def changed_since(documents: list[Document], seen_at) -> bool:
-    """Whether any of these documents has a version published after `seen_at`."""
-    return any(
-        seen_at is None or document.current_version.published_at > seen_at
-        for document in documents
+def known_version(user: User, document: Document) -> int:
+    """The newest version of `document` that `user` acknowledged or was shown."""
+    known = (
+        Document.objects.filter(pk=document.pk)
+        .annotate(
+            acknowledged=_last_acknowledged(user, "pk"), shown=_last_shown(user, "pk")
+        )
+        .values_list(Greatest("acknowledged", "shown"), flat=True)
     )
+    return known.get()
 
 
 def last_acknowledged_number(user: User, document: Document) -> int:

@@ -5,6 +5,7 @@ from .acknowledgments import (
     acknowledgment_record,
     acknowledgments_record,
     digest_mark_seen,
+    version_shown_record,
 )
 from .digests import digests_send
 from .documents import (
@@ -49,4 +50,5 @@ __all__ = [
     "question_ask",
     "question_close",
     "review_confirm",
+    "version_shown_record",
 ]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import permissions
-from ..models import Acknowledgment, DigestState, Document, User
+from ..models import Acknowledgment, DigestState, Document, SeenVersion, User
 from .errors import ServiceError
 
 
@@ -63,6 +63,40 @@ def acknowledgments_record(
 
 
 def digest_mark_seen(*, user: User, at: datetime) -> None:
-    """Minor changes published up to `at` have been shown to `user`: they need no
-    acknowledgment, so being seen is what takes them off the digest."""
-    DigestState.objects.update_or_create(user=user, defaults={"seen_at": at})
+    """`user` dismissed what their digest showed them at `at` ("Mark these as
+    seen"): minor changes, answers and glossary changes up to then need no
+    acknowledgment, so being seen is what takes them off the digest. Later ones
+    stay. Never moves backwards (an old page submitted late dismisses nothing
+    new)."""
+    at = min(at, timezone.now())
+    state, created = DigestState.objects.get_or_create(
+        user=user, defaults={"seen_at": at}
+    )
+    if not created and (state.seen_at is None or state.seen_at < at):
+        state.seen_at = at
+        state.save(update_fields=["seen_at"])
+
+
+def version_shown_record(*, user: User, document: Document, number: int) -> bool:
+    """`user` was shown `document` at version `number` (its current version page):
+    its minor changes up to there leave their digest. Returns whether a row was
+    written; none when the user already acknowledged or was shown that version or
+    a later one, or is not in the document's audience."""
+    if not permissions.can_acknowledge(user, document):
+        return False
+    if (
+        Acknowledgment.objects.filter(
+            user=user, document=document, number__gte=number
+        ).exists()
+        or SeenVersion.objects.filter(
+            user=user, document=document, number__gte=number
+        ).exists()
+    ):
+        return False
+    _, created = SeenVersion.objects.get_or_create(
+        user=user,
+        document=document,
+        number=number,
+        defaults={"seen_at": timezone.now()},
+    )
+    return created

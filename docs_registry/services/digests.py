@@ -10,13 +10,12 @@ from itertools import groupby
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from ..models import DigestState, User, Version
-from ..selectors.digest import pending_versions
+from ..selectors.digest import describe_waiting, pending_versions
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +87,16 @@ def _day(moment) -> str:
 
 def digest_email(user: User, changes: list[Version]) -> EmailMultiAlternatives:
     base_url = settings.SAMEPAGE_BASE_URL.rstrip("/")
+    groups = _email_groups(changes, base_url)
+    # Counted in the digest page's and the badge's unit: documents, then versions.
+    waiting = describe_waiting(len(groups), len(changes))
     context = {
         "user": user,
-        "groups": _email_groups(changes, base_url),
-        "count": len(changes),
+        "groups": groups,
+        "waiting": waiting,
         "digest_url": base_url + reverse("docs_registry:digest"),
     }
-    subject = f"Samepage: {len(changes)} change{pluralize(len(changes))} to read"
+    subject = f"Samepage: {waiting}"
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("docs_registry/email/digest.txt", context),

@@ -7,13 +7,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import selectors, services
 from ..caching import page_state, remember
 from ..forms import TeamDigestForm
-from ..models import Document
+from ..models import Document, Team
 from ..selectors import digest as digest_selectors
 from ..selectors import questions as question_selectors
 from ..selectors.glossary import glossary_changes
@@ -34,34 +35,49 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def digest(request: HttpRequest) -> HttpResponse:
+    """The person's digest. Reading it changes nothing: what it shows stays until
+    they acknowledge it, mark it as seen, or open the document."""
     if "team" in request.GET or "since" in request.GET:
         return _team_digest(request)
-    shown_at = timezone.now()
     pending = digest_selectors.PendingDocuments(request.user, page_state(request))
     page = Paginator(pending, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
     documents = list(page.object_list)
-    # Read before this visit is recorded: what happened since the last one.
     since, answers, glossary = remember(
         f"since-last-visit:{request.user.pk}:{page_state(request).reader}",
         lambda: _since_last_visit(request.user),
     )
-    # Minor changes, answers and glossary changes need no acknowledgment: having
-    # been shown them is enough. A visit that shows none of them for the first
-    # time records nothing (no write, and the cached digest stays valid).
-    if answers or glossary or digest_selectors.changed_since(documents, since):
-        services.digest_mark_seen(user=request.user, at=shown_at)
-    return render(
-        request,
-        "docs_registry/digest.html",
-        {
-            "page": page,
-            "entries": lazy(digest_selectors.digest_entries, documents),
-            "presets": _presets(),
-            "personal": True,
-            "answers": answers,
-            "glossary_changes": glossary,
-        },
-    )
+    minor_only = any(doc.latest_major_number <= doc.acknowledged for doc in documents)
+    context = _team_choices(request.user) | {
+        "page": page,
+        "entries": lazy(digest_selectors.digest_entries, documents),
+        "presets": _presets(),
+        "personal": True,
+        "answers": answers,
+        "glossary_changes": glossary,
+        "dismissable": bool(answers or glossary or minor_only),
+        "shown_at": timezone.now(),
+    }
+    return render(request, "docs_registry/digest.html", context)
+
+
+@require_POST
+def mark_seen(request: HttpRequest) -> HttpResponse:
+    """ "Mark these as seen": what the digest showed at `shown_at` (minor changes,
+    answers, glossary changes) leaves it; anything newer stays."""
+    shown_at = parse_datetime(request.POST.get("shown_at", ""))
+    if shown_at is None or timezone.is_naive(shown_at):
+        messages.error(request, "That digest page is too old to tell what it showed.")
+        return redirect("docs_registry:digest")
+    services.digest_mark_seen(user=request.user, at=shown_at)
+    messages.success(request, "Marked as seen. Changes that need acknowledgment stay.")
+    return redirect("docs_registry:digest")
+
+
+def _team_choices(user) -> dict:
+    """A Support member's team digest starts at Support; Sales otherwise."""
+    default = "support" if user.in_support and not user.in_sales else "sales"
+    order = sorted(Team.choices, key=lambda choice: choice[0] != default)
+    return {"default_team": default, "team_order": order}
 
 
 def _since_last_visit(user) -> tuple:
@@ -80,7 +96,11 @@ def _presets() -> list[tuple[int, str]]:
 
 def _team_digest(request: HttpRequest) -> HttpResponse:
     form = TeamDigestForm(request.GET)
-    context = {"form": form, "presets": _presets(), "personal": False}
+    context = _team_choices(request.user) | {
+        "form": form,
+        "presets": _presets(),
+        "personal": False,
+    }
     if not form.is_valid():
         return render(request, "docs_registry/digest.html", context, status=400)
     team, since = form.cleaned_data["team"], form.cleaned_data["since"]

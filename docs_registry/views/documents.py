@@ -1,8 +1,11 @@
 """Thin views: parse the request, check permission, call a selector or a service,
 render. Business rules live in services.py, permissions in permissions.py."""
 
+import logging
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -21,11 +24,13 @@ from ..forms import (
 from ..models import Document, Draft, Version
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
-from ..selectors.digest import last_acknowledged_number
+from ..selectors.digest import known_version, last_acknowledged_number
 from ..selectors.glossary import glossary_definitions, glossary_linter
 from ..selectors.reviews import review_status
 from .common import lazy, query_without
 from .questions import question_context
+
+logger = logging.getLogger(__name__)
 
 BROWSE_PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 50
@@ -86,12 +91,36 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     context = _document_context(request, document, version=document.current_version)
     context["review"] = review_status(document)
     if permissions.can_acknowledge(request.user, document):
+        _note_shown(request, document)
         # Read only when the reader's kept page is missing (its key covers it).
         context["acknowledged"] = lazy(last_acknowledged_number, request.user, document)
     if permissions.can_see_coverage(request.user, document):
         context["coverage"], context["missing"] = document_coverage(document)
     context |= question_context(request, document)
     return render(request, "docs_registry/document.html", context)
+
+
+def _note_shown(request: HttpRequest, document: Document) -> None:
+    """Reading the current version counts as seeing its minor changes (see
+    services.version_shown_record). Known versions are kept under the reader's
+    state, so a page read again costs no query and writes nothing."""
+    current = document.current_version.number
+    state = page_state(request).reader
+    known = remember(
+        f"known:{request.user.pk}:{document.pk}:{state}",
+        lambda: known_version(request.user, document),
+    )
+    if known >= current:
+        return
+    try:
+        with transaction.atomic():
+            services.version_shown_record(
+                user=request.user, document=document, number=current
+            )
+    except DatabaseError:
+        # A read must not fail because it could not be noted (a read-only
+        # database): the change simply stays in the digest.
+        logger.warning("Could not record that %s was shown", document.doc_id)
 
 
 @require_safe
