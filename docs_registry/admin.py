@@ -132,9 +132,25 @@ class TeamUserAdmin(ManagerAccess, UserAdmin):
         ("Teams and role", {"fields": ("in_sales", "in_support", "is_manager")}),
     )
 
+    def has_view_permission(self, request, obj=None):
+        # The change page is the way to the password form: a person a manager may
+        # not administer is listed, but their page is not theirs to open.
+        return super().has_view_permission(request, obj) and self._administers(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # Also guards UserAdmin's password form, which asks this with the person.
+        return super().has_change_permission(request, obj) and self._administers(
+            request, obj
+        )
+
     def has_delete_permission(self, request, obj=None):
         # People are deactivated, never deleted: they are named in the history.
         return False
+
+    def _administers(self, request, obj) -> bool:
+        return obj is None or permissions.can_administer_person(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
