@@ -32,6 +32,11 @@ def can_administer_person(actor: User, person: User) -> bool:
     return not (person.is_superuser or person.is_manager)
 
 
+def can_clear_lockouts(user: User) -> bool:
+    """See which accounts are locked after failed sign-ins, and clear them."""
+    return is_manager(user)
+
+
 def can_read(user: User, document: Document) -> bool:
     """Every signed-in member of staff reads every document, archived versions,
     comparisons and history included: one place, the same page for everyone."""
