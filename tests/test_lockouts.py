@@ -6,8 +6,12 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from docs_registry.management.commands.seed_demo import seed_accounts
 from docs_registry.signin import client_address
@@ -220,3 +224,47 @@ def test_behind_a_trusted_proxy_people_are_told_apart(sales_staff, settings):
     }
     person = sign_in(Client(), "sales", "pw", PROXY, HTTP_X_FORWARDED_FOR="192.0.2.7")
     assert person.status_code == 302
+
+
+# Session, user, the locked accounts and the page-state counters; cold, also the
+# header's count of waiting changes.
+COLD, WARM = 5, 4
+
+
+def _locked_rows(numbers):
+    for number in numbers:
+        AccessAttempt.objects.create(
+            username=f"person-{number}",
+            ip_address="198.51.100.1",
+            user_agent="test",
+            failures_since_start=20,
+            attempt_time=timezone.now(),
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info=LOGIN,
+        )
+
+
+def _count_queries(client, url, *, cold):
+    if cold:
+        cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("cold", "expected"), [(True, COLD), (False, WARM)])
+def test_the_locked_page_costs_the_same_with_1_or_30_locked(
+    demo, settings, cold, expected
+):
+    manager = Client()
+    manager.force_login(demo["manager"])
+    manager.get("/people/locked/")  # session and content types
+    _locked_rows(range(1))
+    assert _count_queries(manager, "/people/locked/", cold=cold) == expected
+    _locked_rows(range(1, 30))
+    html = manager.get("/people/locked/").content.decode()
+    assert html.count("<td>person-") == 30
+    assert _count_queries(manager, "/people/locked/", cold=cold) == expected
