@@ -5,7 +5,7 @@ the admin shows them read-only with their history; published versions can be
 looked at but never changed or deleted.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -148,6 +148,13 @@ class TeamUserAdmin(ManagerAccess, UserAdmin):
     def has_delete_permission(self, request, obj=None):
         # People are deactivated, never deleted: they are named in the history.
         return False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A manager who adds a manager may not open that person's page: the list.
+        if not self.has_change_permission(request, obj):
+            messages.success(request, f"{obj.username} was added.")
+            return self.response_post_save_add(request, obj)
+        return super().response_add(request, obj, post_url_continue)
 
     def _administers(self, request, obj) -> bool:
         return obj is None or permissions.can_administer_person(request.user, obj)

@@ -198,3 +198,17 @@ def test_superusers_administer_managers_and_superusers(client, privileged):
     privileged.refresh_from_db()
     assert privileged.check_password(STRONG_PASSWORD)
     assert (privileged.first_name, privileged.is_active) == ("Renamed", False)
+
+
+def test_a_manager_who_adds_a_manager_is_sent_back_to_the_list(admin_client):
+    form = {
+        "username": "new-manager",
+        "usable_password": "true",
+        "password1": STRONG_PASSWORD,
+        "password2": STRONG_PASSWORD,
+        "is_manager": "on",
+    }
+    response = admin_client.post("/admin/docs_registry/user/add/", form)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/docs_registry/user/"
+    assert User.objects.get(username="new-manager").is_manager

@@ -104,6 +104,7 @@ def test_the_demo_manager_sees_and_clears_a_lockout(demo, settings):
     assert sign_in(manager, "manager", "demo", address="192.0.2.50").status_code == 302
     html = manager.get("/people/locked/").content.decode()
     assert "<td>sales</td>" in html
+    assert "locked for 15\xa0minutes after 20 wrong passwords" in html
     assert "<td>support</td>" not in html
     response = manager.post("/people/locked/", {"username": "sales"})
     assert response.status_code == 302
