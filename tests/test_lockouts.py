@@ -59,6 +59,12 @@ def test_spraying_from_one_address_is_paused_and_locks_no_one(
     assert paused.status_code == 429
     assert "from your address" in paused.content.decode()
     assert "_auth_user_id" not in client.session
+    admin = client.post(
+        "/admin/login/",
+        {"username": "sales", "password": "pw"},
+        REMOTE_ADDR="203.0.113.1",
+    )
+    assert admin.status_code == 429  # the admin's sign-in form too
     # The real person, from their own address, is not affected.
     assert sign_in(Client(), "sales", "pw", address="192.0.2.7").status_code == 302
 
