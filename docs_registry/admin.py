@@ -5,7 +5,7 @@ the admin shows them read-only with their history; published versions can be
 looked at but never changed or deleted.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -132,9 +132,32 @@ class TeamUserAdmin(ManagerAccess, UserAdmin):
         ("Teams and role", {"fields": ("in_sales", "in_support", "is_manager")}),
     )
 
+    def has_view_permission(self, request, obj=None):
+        # The change page is the way to the password form: a person a manager may
+        # not administer is listed, but their page is not theirs to open.
+        return super().has_view_permission(request, obj) and self._administers(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # Also guards UserAdmin's password form, which asks this with the person.
+        return super().has_change_permission(request, obj) and self._administers(
+            request, obj
+        )
+
     def has_delete_permission(self, request, obj=None):
         # People are deactivated, never deleted: they are named in the history.
         return False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A manager who adds a manager may not open that person's page: the list.
+        if not self.has_change_permission(request, obj):
+            messages.success(request, f"{obj.username} was added.")
+            return self.response_post_save_add(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _administers(self, request, obj) -> bool:
+        return obj is None or permissions.can_administer_person(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:

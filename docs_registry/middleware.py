@@ -1,8 +1,17 @@
-"""Session renewal without a database write on every request."""
+"""Session renewal without a database write on every request; no page kept in
+any cache; a pause on sign-in for an address that keeps failing."""
 
 import time
 
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+
+from .selectors.signin import failures_from_address
+from .signin import client_address
 
 # Activity renews the idle timeout, but at most this often: saving the session on
 # every request (SESSION_SAVE_EVERY_REQUEST) made every page a write, which
@@ -23,3 +32,46 @@ class SessionRenewalMiddleware:
                 # Modified, so SessionMiddleware saves it with a fresh expiry.
                 session[RENEWED_AT] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Every page and API answer is for the person who asked: no browser or proxy
+    may keep it, so it is not shown to the next person at a shared computer or
+    served from a shared cache. Static files never get here: WhiteNoise, placed
+    before this, answers them with its own long-lived public headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class SigninThrottleMiddleware:
+    """An address with SAMEPAGE_SIGNIN_ADDRESS_LIMIT recent failed sign-ins, over
+    any usernames, is answered 429 on the sign-in forms until they age out.
+
+    Accounts lock by username (django-axes), which would let one address lock
+    out everyone it names; this caps what one address can do. It stops the
+    request before any password is checked, so a paused address adds no further
+    failures to anyone's count. Successful sign-ins never count, so many people
+    behind one office address are not paused together."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path_info in _signin_paths():
+            limit = settings.SAMEPAGE_SIGNIN_ADDRESS_LIMIT
+            if failures_from_address(client_address(request)) >= limit:
+                context = {"wait": get_cool_off()}
+                return render(
+                    request, "registration/throttled.html", context, status=429
+                )
+        return self.get_response(request)
+
+
+def _signin_paths() -> set[str]:
+    return {reverse("login"), reverse("admin:login")}

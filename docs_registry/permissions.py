@@ -15,6 +15,28 @@ def is_manager(user: User) -> bool:
     return bool(user.is_active and (user.is_manager or user.is_superuser))
 
 
+def can_administer_person(actor: User, person: User) -> bool:
+    """Change, set the password of, deactivate or delete a person's account.
+
+    Superusers: anyone. Managers: themselves and people who are neither managers
+    nor superusers — an account with as much power as their own, or more, is never
+    theirs to take over."""
+    if not (actor.is_authenticated and actor.is_active):
+        return False
+    if actor.is_superuser:
+        return True
+    if not is_manager(actor):
+        return False
+    if person.pk == actor.pk:
+        return True
+    return not (person.is_superuser or person.is_manager)
+
+
+def can_clear_lockouts(user: User) -> bool:
+    """See which accounts are locked after failed sign-ins, and clear them."""
+    return is_manager(user)
+
+
 def can_read(user: User, document: Document) -> bool:
     """Every signed-in member of staff reads every document, archived versions,
     comparisons and history included: one place, the same page for everyone."""

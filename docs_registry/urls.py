@@ -5,6 +5,7 @@ from .views import (
     digest,
     glossary,
     owner,
+    people,
     profile,
     questions,
     reports,
@@ -58,6 +59,7 @@ urlpatterns = [
     path("docs/<docid:doc_id>/confirm/", owner.confirm_review, name="confirm_review"),
     path("mine/", owner.mine, name="mine"),
     path("profile/", profile.profile, name="profile"),
+    path("people/locked/", people.locked, name="locked"),
     path("reviews/", owner.reviews, name="reviews"),
     path("ceiling/", ceiling.ceiling, name="ceiling"),
 ]

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after WhiteNoise: every answer but a static file is private, no-store.
+    "docs_registry.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    "docs_registry.middleware.SigninThrottleMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,15 +128,30 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Sign-in throttling: after AXES_FAILURE_LIMIT failures for one username from one
-# address, that pair is locked out for the cool-off time. Managers see and clear
-# lockouts in the admin ("Access attempts").
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_SIGNIN_FAILURE_LIMIT", "5"))
+# Sign-in lockouts (README, "Sign-in lockouts"): an account is locked after
+# AXES_FAILURE_LIMIT recent failures from anywhere, until the cool-off time has
+# passed since its last failure (tries while locked do not extend it), or a manager
+# clears it at /people/locked/. One address is paused (429) after
+# SAMEPAGE_SIGNIN_ADDRESS_LIMIT recent failures, whatever usernames it tried; the
+# address limit is below the account limit, so no one address locks an account.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_SIGNIN_FAILURE_LIMIT", "20"))
+SAMEPAGE_SIGNIN_ADDRESS_LIMIT = int(
+    os.environ.get("SAMEPAGE_SIGNIN_ADDRESS_LIMIT", "10")
+)
 AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("DJANGO_SIGNIN_LOCKOUT_MINUTES", "15"))
 )
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address among the lockout parameters: the address has
+# its own, lower limit instead (SigninThrottleMiddleware, which counts across
+# user agents), and an account lock from one address is what that limit prevents.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+# The client address: the connection's, or X-Forwarded-For's only when the
+# connection comes from one of these proxies (addresses or networks).
+SAMEPAGE_TRUSTED_PROXIES = env_list("SAMEPAGE_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "docs_registry.signin.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Signed-in sessions end after this much idle time (activity renews it, at most

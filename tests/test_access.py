@@ -25,6 +25,7 @@ URLS = [
     ("/reviews/", MANAGER_ONLY),
     ("/questions/", MANAGER_ONLY),
     ("/questions/?show=open", MANAGER_ONLY),
+    ("/people/locked/", MANAGER_ONLY),
     ("/glossary/", READ),
     ("/glossary/new/", MANAGER_ONLY),
     ("/docs/", READ),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from docs_registry.models import Document, Version
+from docs_registry.models import Document, User, Version
 
 from .factories import make_user, publish
 
@@ -82,3 +82,133 @@ def test_managers_cannot_make_themselves_superusers(admin_client, manager):
     url = f"/admin/docs_registry/user/{manager.pk}/change/"
     html = admin_client.get(url).content.decode()
     assert 'name="is_superuser"' not in html
+
+
+STRONG_PASSWORD = "Correct-horse-battery-9"
+
+
+def _change_form(user, **changes):
+    """What the user admin's change form posts for `user`, with `changes`."""
+    fields = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+        "is_manager": "on" if user.is_manager else "",
+        "in_sales": "on" if user.in_sales else "",
+        "in_support": "on" if user.in_support else "",
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        "initial-date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "initial-date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+    }
+    fields.update(changes)
+    return {name: value for name, value in fields.items() if value != ""}
+
+
+def _new_password():
+    return {
+        "password1": STRONG_PASSWORD,
+        "password2": STRONG_PASSWORD,
+        "usable_password": "true",
+    }
+
+
+@pytest.fixture(params=["superuser", "other manager"])
+def privileged(request, db):
+    if request.param == "superuser":
+        return make_user("root", is_superuser=True, is_staff=True)
+    return make_user("other-manager", is_manager=True)
+
+
+def _unchanged(person):
+    person.refresh_from_db()
+    assert person.is_active
+    assert person.check_password("pw")
+    assert person.first_name != "Taken"
+
+
+def test_managers_cannot_open_or_change_a_more_powerful_account(
+    admin_client, privileged
+):
+    url = f"/admin/docs_registry/user/{privileged.pk}/change/"
+    assert admin_client.get(url).status_code == 403
+    form = _change_form(privileged, is_active="", first_name="Taken")
+    assert admin_client.post(url, form).status_code == 403
+    _unchanged(privileged)
+
+
+def test_managers_cannot_set_a_more_powerful_accounts_password(
+    admin_client, privileged
+):
+    url = f"/admin/docs_registry/user/{privileged.pk}/password/"
+    assert admin_client.get(url).status_code == 403
+    assert admin_client.post(url, _new_password()).status_code == 403
+    _unchanged(privileged)
+
+
+def test_managers_cannot_delete_a_more_powerful_account(admin_client, privileged):
+    url = f"/admin/docs_registry/user/{privileged.pk}/delete/"
+    assert admin_client.get(url).status_code == 403
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    changelist = "/admin/docs_registry/user/"
+    action = {"action": "delete_selected", "_selected_action": [privileged.pk]}
+    admin_client.post(changelist, action | {"post": "yes"})
+    assert User.objects.filter(pk=privileged.pk).exists()
+    _unchanged(privileged)
+
+
+def test_managers_still_see_everyone_listed(admin_client, privileged):
+    html = admin_client.get("/admin/docs_registry/user/").content.decode()
+    assert privileged.username in html
+
+
+def test_managers_administer_ordinary_staff(admin_client, sales_staff):
+    url = f"/admin/docs_registry/user/{sales_staff.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    form = _change_form(sales_staff, is_active="", first_name="Renamed")
+    assert admin_client.post(url, form).status_code == 302
+    password_url = f"/admin/docs_registry/user/{sales_staff.pk}/password/"
+    assert admin_client.post(password_url, _new_password()).status_code == 302
+    sales_staff.refresh_from_db()
+    assert (sales_staff.first_name, sales_staff.is_active) == ("Renamed", False)
+    assert sales_staff.check_password(STRONG_PASSWORD)
+
+
+def test_managers_edit_their_own_account(admin_client, manager):
+    url = f"/admin/docs_registry/user/{manager.pk}/change/"
+    form = _change_form(manager, first_name="Renamed")
+    assert admin_client.post(url, form).status_code == 302
+    manager.refresh_from_db()
+    assert manager.first_name == "Renamed"
+    assert not manager.is_superuser
+
+
+def test_superusers_administer_managers_and_superusers(client, privileged):
+    client.force_login(make_user("root-2", is_superuser=True, is_staff=True))
+    url = f"/admin/docs_registry/user/{privileged.pk}/password/"
+    assert client.post(url, _new_password()).status_code == 302
+    change = f"/admin/docs_registry/user/{privileged.pk}/change/"
+    form = _change_form(privileged, is_active="", first_name="Renamed")
+    if privileged.is_superuser:
+        form["is_superuser"] = "on"
+    assert client.post(change, form).status_code == 302
+    privileged.refresh_from_db()
+    assert privileged.check_password(STRONG_PASSWORD)
+    assert (privileged.first_name, privileged.is_active) == ("Renamed", False)
+
+
+def test_a_manager_who_adds_a_manager_is_sent_back_to_the_list(admin_client):
+    form = {
+        "username": "new-manager",
+        "usable_password": "true",
+        "password1": STRONG_PASSWORD,
+        "password2": STRONG_PASSWORD,
+        "is_manager": "on",
+    }
+    response = admin_client.post("/admin/docs_registry/user/add/", form)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/docs_registry/user/"
+    assert User.objects.get(username="new-manager").is_manager

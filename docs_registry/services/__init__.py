@@ -23,6 +23,7 @@ from .errors import LintFindingsError, ServiceError, StaleDraftError
 from .glossary import glossary_term_save
 from .questions import question_answer, question_ask, question_close
 from .reviews import review_confirm
+from .signin import lockout_clear
 from .tokens import api_token_authenticate, api_token_create, api_token_revoke
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "acknowledgments_record",
     "digest_mark_seen",
     "digests_send",
+    "lockout_clear",
     "CREATED_SUMMARY",
     "LintFindingsError",
     "ServiceError",

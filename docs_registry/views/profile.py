@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .. import services
@@ -26,7 +25,6 @@ def _render(request: HttpRequest, form: TokenCreateForm, **extra) -> HttpRespons
     return render(request, "docs_registry/profile.html", context)
 
 
-@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":

@@ -1,14 +1,13 @@
 """Managers' reports: acknowledgment coverage and the change history of everything."""
 
-import csv
-
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import permissions
+from ..csv_export import csv_response
 from ..forms import ChangeHistoryForm, CoverageFilterForm
 from ..models import User
 from ..selectors import changes as change_selectors
@@ -26,24 +25,6 @@ def _require_manager(request: HttpRequest) -> None:
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in _with_header(header, rows))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _with_header(header, rows):
-    yield header
-    yield from rows
-
-
 @require_safe
 def coverage(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
@@ -58,7 +39,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         team=data.get("team", ""), category_id=category.pk if category else None
     )
     if request.GET.get("format") == "csv":
-        return _csv_response(
+        return csv_response(
             f"coverage-{timezone.localdate().isoformat()}.csv",
             [
                 "document",
@@ -113,7 +94,7 @@ def change_history(request: HttpRequest) -> HttpResponse:
         return render(request, "docs_registry/changes.html", {"form": form}, status=400)
     rows = change_selectors.change_rows(form.filters())
     if request.GET.get("format") == "csv":
-        return _csv_response(
+        return csv_response(
             f"changes-{timezone.localdate().isoformat()}.csv",
             [
                 "when",
