@@ -3,7 +3,9 @@
 One table, `docs_registry_search`, holds the searchable text: PostgreSQL full-text
 search with a GIN index, or an FTS5 table on SQLite (migration 0009 creates it).
 A row's key is derived from what it indexes (`_key`), so keeping it in sync is a
-delete and an insert by primary key. Only the text lives there: status, audience,
+delete and an insert by primary key. A document's body is indexed as the plain
+text of its rendered, sanitized HTML (`plain_text`), so snippets show the words a
+reader sees, never Markdown syntax. Only the text lives there: status, audience,
 category and owner are read by joining the documents table, so filters are never
 stale. Services call `search_index_document` / `search_index_term` after each
 change; `search_rebuild` (`manage.py rebuild_search`) redoes everything.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 
 from django.db import connection as default_connection
 from django.db import transaction
@@ -50,6 +53,39 @@ def _key(kind: str, pk: int) -> int:
 
 # --- Keeping the index in sync ----------------------------------------------------
 
+# Blocks of the rendered body end a line; table cells are set apart by a space, so
+# the words of two blocks or two cells never run together.
+_BLOCK_TAGS = frozenset(
+    {*(f"h{level}" for level in range(1, 7)), "p", "li", "ul", "ol", "tr", "table"}
+    | {"thead", "tbody", "pre", "blockquote", "br", "hr", "div"}
+)
+_CELL_TAGS = frozenset({"td", "th"})
+# The snippet markers, and NUL, which PostgreSQL's text refuses.
+_UNSTORABLE = str.maketrans("", "", f"{START}{STOP}\x00")
+
+
+# A tag of serialized HTML: attribute values are quoted and may hold ">", text
+# never holds "<" (the sanitizer's serializer writes it as "&lt;").
+_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def _tag_boundary(match: re.Match) -> str:
+    tag = match.group(2).lower()
+    return "\n" if tag in _BLOCK_TAGS else " " if tag in _CELL_TAGS else ""
+
+
+def plain_text(html: str) -> str:
+    """The words of stored, sanitized HTML as a reader sees them: no tags, no
+    Markdown syntax (the HTML is what Markdown became), character references
+    decoded, one line per block, runs of white space collapsed to one space."""
+    text = unescape(_TAG.sub(_tag_boundary, html))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _storable(text: str) -> str:
+    return text.translate(_UNSTORABLE)[:MAX_BODY_LENGTH]
+
 
 def _clean(expression: str) -> str:
     """SQL for the text without the snippet markers, cut to MAX_BODY_LENGTH."""
@@ -57,12 +93,17 @@ def _clean(expression: str) -> str:
     return f"substr({stripped}, 1, {MAX_BODY_LENGTH})"
 
 
-_DOC_ROWS = (
-    f"SELECT d.id * 2, '{DOC}', d.id, d.doc_id, {_clean('d.title')}, "
-    f"{_clean('v.body')} FROM docs_registry_document d "
+# Raw SQL rather than the ORM: migrations call `search_rebuild`, and the model
+# classes of today may not match the tables of an older schema.
+_DOC_SOURCE = (
+    "SELECT d.id, d.doc_id, d.title, v.body_html FROM docs_registry_document d "
     "JOIN docs_registry_version v ON v.id = d.current_version_id"
 )
+# Documents are converted in batches, so rebuilding holds a bounded number of
+# bodies in memory however many documents there are.
+REBUILD_BATCH = 500
 _TERM_BODY = "g.definition || ' ' || g.avoid"
+# Definitions and words to avoid are plain text already.
 _TERM_ROWS = (
     f"SELECT g.id * 2 + 1, '{TERM}', g.id, '', {_clean('g.term')}, "
     f"{_clean(_TERM_BODY)} FROM docs_registry_glossaryterm g"
@@ -78,29 +119,59 @@ def _insert(connection) -> str:
     return f"INSERT INTO {TABLE} ({key}, kind, ref, doc_id, title, body) "
 
 
-def _reindex(kind: str, pk: int, rows: str, where: str, connection) -> None:
-    key = _key_column(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE {key} = %s", [_key(kind, pk)])
-        cursor.execute(_insert(connection) + rows + f" WHERE {where} = %s", [pk])
+def _document_row(pk: int, doc_id: str, title: str, body_html: str) -> tuple:
+    return (
+        _key(DOC, pk),
+        DOC,
+        pk,
+        doc_id,
+        _storable(title),
+        _storable(plain_text(body_html)),
+    )
+
+
+def _insert_documents(cursor, rows: list[tuple], connection) -> None:
+    if rows:
+        values = _insert(connection) + "VALUES (%s, %s, %s, %s, %s, %s)"
+        cursor.executemany(values, [_document_row(*row) for row in rows])
 
 
 def search_index_document(document, *, connection=default_connection) -> None:
-    """Index the document's ID, title and current body (replacing what was there)."""
-    _reindex(DOC, document.pk, _DOC_ROWS, "d.id", connection)
+    """Index the document's ID, title and the plain text of its current version's
+    rendered body (replacing what was there)."""
+    key = _key_column(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE {key} = %s", [_key(DOC, document.pk)]
+        )
+        cursor.execute(_DOC_SOURCE + " WHERE d.id = %s", [document.pk])
+        _insert_documents(cursor, cursor.fetchall(), connection)
 
 
 def search_index_term(term, *, connection=default_connection) -> None:
     """Index a glossary term: its wording as the title, its definition and the
     words to avoid as the body."""
-    _reindex(TERM, term.pk, _TERM_ROWS, "g.id", connection)
+    key = _key_column(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {key} = %s", [_key(TERM, term.pk)])
+        cursor.execute(_insert(connection) + _TERM_ROWS + " WHERE g.id = %s", [term.pk])
 
 
 def search_rebuild(*, connection=default_connection) -> None:
     """Index every document and glossary term from scratch."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute(_insert(connection) + _DOC_ROWS)
+        last = 0
+        while True:
+            cursor.execute(
+                _DOC_SOURCE + " WHERE d.id > %s ORDER BY d.id LIMIT %s",
+                [last, REBUILD_BATCH],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            _insert_documents(cursor, rows, connection)
+            last = rows[-1][0]
         cursor.execute(_insert(connection) + _TERM_ROWS)
 
 

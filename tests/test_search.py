@@ -1,10 +1,13 @@
 """Full-text search: ranking, snippets, filters, sync with the services, odd input."""
 
+import re
+
 import pytest
+from django.db import connection
 
 from docs_registry import services
-from docs_registry.models import Audience
-from docs_registry.search import search_rebuild
+from docs_registry.models import Audience, Document
+from docs_registry.search import TABLE, search_index_document, search_rebuild
 
 from .factories import make_category, make_document, make_user, publish
 from .test_queries import count_queries
@@ -52,6 +55,99 @@ def test_snippets_highlight_and_escape(reader, owner, manager, category):
     assert "Tom &amp; Jerry" in html
     assert "<mark>widget</mark>" in html
     assert "<mark>Widgets</mark>" in html
+
+
+def snippets(client, query: str) -> list[str]:
+    """The snippets of the served results page, as HTML."""
+    html = client.get("/search/", {"q": query}).content.decode()
+    return re.findall(r'<p class="search-snippet">(.*?)</p>', html, re.S)
+
+
+MARKDOWN_BODY = """# Escalation overview
+
+Call the **duty manager** first; see [the rota](/docs/PRC-0009/) and `the pager`.
+
+| Region | Escalation contact |
+|---|---|
+| North | Ann |
+
+- Escalation within *one hour*
+"""
+MARKDOWN_SYNTAX = ["# ", "**", "](", "|---|", "| ", "`", "- Escalation", "*one"]
+
+
+@pytest.mark.parametrize("indexed_by", ["publish", "rebuild"])
+def test_snippets_are_plain_text_of_the_rendered_body(
+    reader, owner, manager, category, indexed_by
+):
+    make_document(owner=owner, manager=manager, title="Who", body=MARKDOWN_BODY)
+    if indexed_by == "rebuild":
+        search_rebuild()
+    [snippet] = snippets(reader, "escalation")
+    assert "<mark>Escalation</mark>" in snippet
+    for syntax in MARKDOWN_SYNTAX:
+        assert syntax not in snippet, syntax
+    [snippet] = snippets(reader, "rota")
+    assert "see the <mark>rota</mark> and the pager" in snippet
+    assert "/docs/PRC-0009/" not in snippet
+    [snippet] = snippets(reader, "duty")
+    assert "Call the <mark>duty</mark> manager first" in snippet
+
+
+def test_blocks_and_cells_do_not_run_together(reader, owner, manager, category):
+    make_document(
+        owner=owner,
+        manager=manager,
+        title="Table",
+        # HTML written in the Markdown is kept as typed, with no line breaks.
+        body="Onboarding<br>steps\n\n<table><tr><td>Left</td><td>right</td></tr></table>",
+    )
+    assert hits(reader, "steps") == ["PRC-0001"]
+    assert hits(reader, "right") == ["PRC-0001"]
+    assert hits(reader, "onboardingsteps") == []
+    assert hits(reader, "leftright") == []
+
+
+def test_character_references_are_indexed_as_the_characters(
+    reader, owner, manager, category
+):
+    make_document(
+        owner=owner, manager=manager, title="Ampersand", body="Terms &amp; conditions"
+    )
+    [snippet] = snippets(reader, "conditions")
+    assert "Terms &amp; <mark>conditions</mark>" in snippet
+    assert "amp;amp" not in snippet
+
+
+def indexed_text() -> list[tuple]:
+    key = "rowid" if connection.vendor == "sqlite" else "id"
+    with connection.cursor() as cursor:
+        # Constant names only.
+        sql = f"SELECT {key}, doc_id, title, body FROM {TABLE} ORDER BY 1"  # noqa: S608
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def test_publish_and_rebuild_index_the_same_text(reader, owner, manager, category):
+    for n in range(3):
+        document = make_document(
+            owner=owner, manager=manager, title=f"Doc {n}", body=MARKDOWN_BODY
+        )
+    publish(document, body=MARKDOWN_BODY + "\n\nOne more **line**.")
+    by_services = indexed_text()
+    search_rebuild()
+    assert indexed_text() == by_services
+    search_index_document(Document.objects.get(doc_id="PRC-0002"))
+    assert indexed_text() == by_services
+    assert "One more line." in by_services[-1][3]
+
+
+def test_rebuild_reads_documents_in_batches(owner, manager, category, monkeypatch):
+    monkeypatch.setattr("docs_registry.search.REBUILD_BATCH", 2)
+    for n in range(5):
+        make_document(owner=owner, manager=manager, title=f"Doc {n}")
+    search_rebuild()
+    assert [row[1] for row in indexed_text()] == [f"PRC-000{n}" for n in range(1, 6)]
 
 
 @pytest.mark.parametrize("typed", ["PRC-0001", "prc-0001", " Prc-0001 "])
