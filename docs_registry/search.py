@@ -32,7 +32,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from .models import Audience
+from .models import Audience, Document
 
 TABLE = "docs_registry_search"
 MAX_QUERY_LENGTH = 200
@@ -43,7 +43,9 @@ MAX_BODY_LENGTH = 200_000
 START, STOP = "\x02", "\x03"
 
 _WORD = re.compile(r"[^\W_]+")
-_DOC_ID = re.compile(r"[A-Za-z]{2,5}-[0-9]{4,}")
+# A document ID alone, or cited with a version the way the product teaches it:
+# `PRC-0002 v3`, also `PRC-0002v3` and in any case.
+_CITATION = re.compile(r"([A-Za-z]{2,5}-[0-9]{4,})(?:\s*[vV]([0-9]+))?")
 DOC, TERM = "doc", "term"
 
 
@@ -184,8 +186,42 @@ def words(query: str) -> list[str]:
     return _WORD.findall(query[:MAX_QUERY_LENGTH])[:MAX_WORDS]
 
 
-def looks_like_doc_id(query: str) -> bool:
-    return bool(_DOC_ID.fullmatch(query.strip()))
+@dataclass(frozen=True)
+class Citation:
+    """A query that names a document, and what it names."""
+
+    doc_id: str
+    number: int | None  # the version asked for, if any
+    newest: int | None  # the document's current version; None: no such document
+
+    @property
+    def url(self) -> str | None:
+        """The page the query opens; None when the ID or the version is missing."""
+        if self.newest is None:
+            return None
+        if self.number is None:
+            return reverse("docs_registry:document", args=[self.doc_id])
+        # Versions are numbered 1, 2, … without gaps and never deleted.
+        if 1 <= self.number <= self.newest:
+            return reverse("docs_registry:version", args=[self.doc_id, self.number])
+        return None
+
+
+def citation(query: str) -> Citation | None:
+    """What `query` cites, when it is a document ID or an ID and a version (one
+    query), retired documents included; None for any other text."""
+    match = _CITATION.fullmatch(query.strip()[: MAX_QUERY_LENGTH + 1])
+    if match is None:
+        return None
+    doc_id, number = match.group(1).upper(), match.group(2)
+    newest = (
+        Document.objects.filter(doc_id=doc_id)
+        .values_list("current_version__number", flat=True)
+        .first()
+    )
+    return Citation(
+        doc_id=doc_id, number=None if number is None else int(number), newest=newest
+    )
 
 
 def _as_prefix(found: list[str]) -> bool:
@@ -202,8 +238,17 @@ def _fts5_query(found: list[str]) -> str:
 
 def _tsquery(found: list[str]) -> str:
     # The words hold only letters and digits, so quoting them is enough.
-    quoted = [f"'{word}'" for word in found]
-    return " & ".join(quoted) + (":*" if _as_prefix(found) else "")
+    last = len(found) - 1
+    terms = []
+    for index, word in enumerate(found):
+        prefix = ":*" if index == last and _as_prefix(found) else ""
+        term = f"'{word}'{prefix}"
+        if word.isascii() and word.isdigit():
+            # PostgreSQL's parser reads `PRC-0007` as the word `prc` and the
+            # signed integer `-0007`, so digits also match with a minus sign.
+            term = f"({term} | '-{word}'{prefix})"
+        terms.append(term)
+    return " & ".join(terms)
 
 
 def _marked(text: str | None) -> SafeString:

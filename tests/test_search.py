@@ -157,8 +157,68 @@ def test_exact_document_id_goes_straight_to_it(reader, document, typed):
     assert response["Location"] == "/docs/PRC-0001/"
 
 
-def test_unknown_id_is_searched(reader, document):
-    assert hits(reader, "PRC-9999") == []
+def test_a_retired_document_id_still_opens_it(reader, document, manager):
+    services.document_retire(document=document, actor=manager, reason="Old")
+    assert reader.get("/search/", {"q": "PRC-0001"})["Location"] == "/docs/PRC-0001/"
+    cited = reader.get("/search/", {"q": "PRC-0001 v1"})
+    assert cited["Location"] == "/docs/PRC-0001/v1/"
+
+
+@pytest.fixture
+def three_versions(owner, manager, category):
+    make_document(owner=owner, manager=manager, title="First")
+    document = make_document(owner=owner, manager=manager, title="Second")
+    publish(document, body="Second version.")
+    publish(document, body="Third version.")
+    return document
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["PRC-0002 v3", "PRC-0002v3", "prc-0002 v3", "PRC-0002 V3", " Prc-0002   v3 "],
+)
+def test_a_citation_opens_that_version(reader, three_versions, typed):
+    response = reader.get("/search/", {"q": typed})
+    assert response.status_code == 302
+    assert response["Location"] == "/docs/PRC-0002/v3/"
+    assert reader.get("/search/", {"q": "PRC-0002 v1"})["Location"] == (
+        "/docs/PRC-0002/v1/"
+    )
+
+
+@pytest.mark.parametrize("number", ["7", "0", "9223372036854775808", "9" * 150])
+def test_a_version_that_does_not_exist_is_named(reader, three_versions, number):
+    response = reader.get("/search/", {"q": f"PRC-0002 v{number}"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        f'<a href="/docs/PRC-0002/">PRC-0002</a> has no version {number}; '
+        "its newest is v3."
+    ) in html
+
+
+def test_a_missing_document_id_is_named_above_the_results(
+    reader, owner, manager, category
+):
+    make_document(
+        owner=owner, manager=manager, title="Replaces", body="Replaces PRC-0007 fully."
+    )
+    response = reader.get("/search/", {"q": "PRC-0007"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No document PRC-0007." in html
+    # The text is still searched: the document that mentions the ID is listed.
+    assert html.index("No document PRC-0007.") < html.index('class="search-hit')
+    assert hits(reader, "PRC-0007") == ["PRC-0001"]
+    cited = reader.get("/search/", {"q": "prc-0007 v2"}).content.decode()
+    assert "No document PRC-0007." in cited
+
+
+def test_text_that_only_contains_an_id_is_searched(reader, document):
+    response = reader.get("/search/", {"q": "PRC-0001 discount"})
+    assert response.status_code == 200
+    assert "No document" not in response.content.decode()
+    assert hits(reader, "PRC-0001 discount") == ["PRC-0001"]
 
 
 def test_filters_team_category_and_owner(reader, owner, manager, category):
