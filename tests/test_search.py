@@ -324,6 +324,46 @@ def test_odd_input_never_errors(reader, document, query):
     assert response.status_code == 200
 
 
+BIG = "9223372036854775808"  # one more than the largest 64-bit integer
+ODD_PARAMS = [
+    {"page": BIG}, {"page": "-" + BIG}, {"page": "\x00"}, {"page": "1e999"},
+    {"category": BIG}, {"category": "-" + BIG}, {"category": "\x00"},
+    {"category": "1e999"}, {"category": "x"}, {"owner": BIG}, {"owner": "\x00"},
+    {"audience": "\x00"}, {"audience": "x" * 10_000},
+    {"audience": "<script>alert(1)</script>"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("params", ODD_PARAMS)
+def test_odd_parameters_never_error(reader, document, params):
+    response = reader.get("/search/", {"q": "discount", **params})
+    assert response.status_code == 200
+    html = response.content.decode()
+    if "page" in params:  # any page number reads as the nearest page
+        assert "1 result for “discount”" in html
+    else:  # a filter that cannot be read is named, not guessed at
+        assert "Nothing was searched: " in html
+        assert "Correct or clear it and search again." in html
+        assert "result" not in html
+        assert "<script>alert" not in html
+
+
+@pytest.mark.parametrize(
+    ("query_string", "message"),
+    [
+        ("q=disc%00ount", "Null characters are not allowed."),
+        ("q=" + "x" * 10_000, "at most 200 characters (it has 10000)"),
+        ("q=%ED%A0%80", "0 results for “\ufffd\ufffd\ufffd”"),  # a lone surrogate
+        ("q=%F0%9F", "0 results for “\ufffd”"),  # a cut UTF-8 sequence
+        ("q=%FF%FE&category=%FF", "Nothing was searched: Category — Select"),
+    ],
+)
+def test_odd_words_never_error(reader, document, query_string, message):
+    response = reader.get("/search/?" + query_string)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
 def test_empty_query_shows_a_hint(reader, document):
     response = reader.get("/search/")
     assert response.status_code == 200
