@@ -103,7 +103,7 @@ _DOC_SOURCE = (
 )
 # Documents are converted in batches, so rebuilding holds a bounded number of
 # bodies in memory however many documents there are.
-REBUILD_BATCH = 500
+REBUILD_BATCH = 100
 _TERM_BODY = "g.definition || ' ' || g.avoid"
 # Definitions and words to avoid are plain text already.
 _TERM_ROWS = (
@@ -133,9 +133,11 @@ def _document_row(pk: int, doc_id: str, title: str, body_html: str) -> tuple:
 
 
 def _insert_documents(cursor, rows: list[tuple], connection) -> None:
+    # One statement for the lot: a round trip per row costs more than the rows.
     if rows:
-        values = _insert(connection) + "VALUES (%s, %s, %s, %s, %s, %s)"
-        cursor.executemany(values, [_document_row(*row) for row in rows])
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+        params = [value for row in rows for value in _document_row(*row)]
+        cursor.execute(_insert(connection) + "VALUES " + values, params)
 
 
 def search_index_document(document, *, connection=default_connection) -> None:
