@@ -68,11 +68,11 @@ _UNSTORABLE = str.maketrans("", "", f"{START}{STOP}\x00")
 
 # A tag of serialized HTML: attribute values are quoted and may hold ">", text
 # never holds "<" (the sanitizer's serializer writes it as "&lt;").
-_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_TAG = re.compile(r"""</?([A-Za-z][A-Za-z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
 
 
 def _tag_boundary(match: re.Match) -> str:
-    tag = match.group(2).lower()
+    tag = match.group(1).lower()
     return "\n" if tag in _BLOCK_TAGS else " " if tag in _CELL_TAGS else ""
 
 
@@ -212,7 +212,10 @@ class Citation:
 def citation(query: str) -> Citation | None:
     """What `query` cites, when it is a document ID or an ID and a version (one
     query), retired documents included; None for any other text."""
-    match = _CITATION.fullmatch(query.strip()[: MAX_QUERY_LENGTH + 1])
+    # Longer text is no citation (and its digits could be slow to read as a number).
+    if len(query) > MAX_QUERY_LENGTH:
+        return None
+    match = _CITATION.fullmatch(query.strip())
     if match is None:
         return None
     doc_id, number = match.group(1).upper(), match.group(2)
