@@ -4,10 +4,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from docs_registry.models import Acknowledgment, Category, Document, User, Version
 from docs_registry.rendering import render_markdown
-from docs_registry.search import Filters, SearchResults
+from docs_registry.search import TABLE, Filters, SearchResults, plain_text
 from docs_registry.selectors.digest import pending_count
 
 from .factories import make_document
@@ -55,6 +56,12 @@ def test_the_bulk_rows_are_sealed_rendered_and_searchable():
     assert first.body != second.body
     assert first.body.split(". ")[3:] == second.body.split(". ")[3:]
     assert SearchResults("customer", Filters()).count() > 0
+    # Indexed as the services index: the plain text of the current version.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT body FROM {TABLE} WHERE doc_id = %s", [document.doc_id])  # noqa: S608
+        [(indexed,)] = cursor.fetchall()
+    assert indexed == plain_text(document.current_version.body_html)
+    assert "\n- " in document.current_version.body and "- " not in indexed
 
 
 def test_a_second_run_changes_nothing():
