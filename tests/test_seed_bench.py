@@ -8,7 +8,7 @@ from django.db import connection
 
 from docs_registry.models import Acknowledgment, Category, Document, User, Version
 from docs_registry.rendering import render_markdown
-from docs_registry.search import TABLE, Filters, SearchResults, plain_text
+from docs_registry.search import Filters, SearchResults
 from docs_registry.selectors.digest import pending_count
 
 from .factories import make_document
@@ -57,6 +57,8 @@ def test_the_bulk_rows_are_sealed_rendered_and_searchable():
     assert first.body.split(". ")[3:] == second.body.split(". ")[3:]
     assert SearchResults("customer", Filters()).count() > 0
     # Indexed as the services index: the plain text of the current version.
+    from docs_registry.search import TABLE, plain_text
+
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT body FROM {TABLE} WHERE doc_id = %s", [document.doc_id])  # noqa: S608
         [(indexed,)] = cursor.fetchall()
