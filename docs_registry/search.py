@@ -3,7 +3,9 @@
 One table, `docs_registry_search`, holds the searchable text: PostgreSQL full-text
 search with a GIN index, or an FTS5 table on SQLite (migration 0009 creates it).
 A row's key is derived from what it indexes (`_key`), so keeping it in sync is a
-delete and an insert by primary key. Only the text lives there: status, audience,
+delete and an insert by primary key. A document's body is indexed as the plain
+text of its rendered, sanitized HTML (`plain_text`), so snippets show the words a
+reader sees, never Markdown syntax. Only the text lives there: status, audience,
 category and owner are read by joining the documents table, so filters are never
 stale. Services call `search_index_document` / `search_index_term` after each
 change; `search_rebuild` (`manage.py rebuild_search`) redoes everything.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 
 from django.db import connection as default_connection
 from django.db import transaction
@@ -29,7 +32,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from .models import Audience
+from .models import Audience, Document
 
 TABLE = "docs_registry_search"
 MAX_QUERY_LENGTH = 200
@@ -40,7 +43,9 @@ MAX_BODY_LENGTH = 200_000
 START, STOP = "\x02", "\x03"
 
 _WORD = re.compile(r"[^\W_]+")
-_DOC_ID = re.compile(r"[A-Za-z]{2,5}-[0-9]{4,}")
+# A document ID alone, or cited with a version the way the product teaches it:
+# `PRC-0002 v3`, also `PRC-0002v3` and in any case.
+_CITATION = re.compile(r"([A-Za-z]{2,5}-[0-9]{4,})(?:\s*[vV]([0-9]+))?")
 DOC, TERM = "doc", "term"
 
 
@@ -50,6 +55,39 @@ def _key(kind: str, pk: int) -> int:
 
 # --- Keeping the index in sync ----------------------------------------------------
 
+# Blocks of the rendered body end a line; table cells are set apart by a space, so
+# the words of two blocks or two cells never run together.
+_BLOCK_TAGS = frozenset(
+    {*(f"h{level}" for level in range(1, 7)), "p", "li", "ul", "ol", "tr", "table"}
+    | {"thead", "tbody", "pre", "blockquote", "br", "hr", "div"}
+)
+_CELL_TAGS = frozenset({"td", "th"})
+# The snippet markers, and NUL, which PostgreSQL's text refuses.
+_UNSTORABLE = str.maketrans("", "", f"{START}{STOP}\x00")
+
+
+# A tag of serialized HTML: attribute values are quoted and may hold ">", text
+# never holds "<" (the sanitizer's serializer writes it as "&lt;").
+_TAG = re.compile(r"""</?([A-Za-z][A-Za-z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def _tag_boundary(match: re.Match) -> str:
+    tag = match.group(1).lower()
+    return "\n" if tag in _BLOCK_TAGS else " " if tag in _CELL_TAGS else ""
+
+
+def plain_text(html: str) -> str:
+    """The words of stored, sanitized HTML as a reader sees them: no tags, no
+    Markdown syntax (the HTML is what Markdown became), character references
+    decoded, one line per block, runs of white space collapsed to one space."""
+    text = unescape(_TAG.sub(_tag_boundary, html))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _storable(text: str) -> str:
+    return text.translate(_UNSTORABLE)[:MAX_BODY_LENGTH]
+
 
 def _clean(expression: str) -> str:
     """SQL for the text without the snippet markers, cut to MAX_BODY_LENGTH."""
@@ -57,12 +95,17 @@ def _clean(expression: str) -> str:
     return f"substr({stripped}, 1, {MAX_BODY_LENGTH})"
 
 
-_DOC_ROWS = (
-    f"SELECT d.id * 2, '{DOC}', d.id, d.doc_id, {_clean('d.title')}, "
-    f"{_clean('v.body')} FROM docs_registry_document d "
+# Raw SQL rather than the ORM: migrations call `search_rebuild`, and the model
+# classes of today may not match the tables of an older schema.
+_DOC_SOURCE = (
+    "SELECT d.id, d.doc_id, d.title, v.body_html FROM docs_registry_document d "
     "JOIN docs_registry_version v ON v.id = d.current_version_id"
 )
+# Documents are converted in batches, so rebuilding holds a bounded number of
+# bodies in memory however many documents there are.
+REBUILD_BATCH = 100
 _TERM_BODY = "g.definition || ' ' || g.avoid"
+# Definitions and words to avoid are plain text already.
 _TERM_ROWS = (
     f"SELECT g.id * 2 + 1, '{TERM}', g.id, '', {_clean('g.term')}, "
     f"{_clean(_TERM_BODY)} FROM docs_registry_glossaryterm g"
@@ -78,29 +121,61 @@ def _insert(connection) -> str:
     return f"INSERT INTO {TABLE} ({key}, kind, ref, doc_id, title, body) "
 
 
-def _reindex(kind: str, pk: int, rows: str, where: str, connection) -> None:
-    key = _key_column(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE {key} = %s", [_key(kind, pk)])
-        cursor.execute(_insert(connection) + rows + f" WHERE {where} = %s", [pk])
+def _document_row(pk: int, doc_id: str, title: str, body_html: str) -> tuple:
+    return (
+        _key(DOC, pk),
+        DOC,
+        pk,
+        doc_id,
+        _storable(title),
+        _storable(plain_text(body_html)),
+    )
+
+
+def _insert_documents(cursor, rows: list[tuple], connection) -> None:
+    # One statement for the lot: a round trip per row costs more than the rows.
+    if rows:
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+        params = [value for row in rows for value in _document_row(*row)]
+        cursor.execute(_insert(connection) + "VALUES " + values, params)
 
 
 def search_index_document(document, *, connection=default_connection) -> None:
-    """Index the document's ID, title and current body (replacing what was there)."""
-    _reindex(DOC, document.pk, _DOC_ROWS, "d.id", connection)
+    """Index the document's ID, title and the plain text of its current version's
+    rendered body (replacing what was there)."""
+    key = _key_column(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE {key} = %s", [_key(DOC, document.pk)]
+        )
+        cursor.execute(_DOC_SOURCE + " WHERE d.id = %s", [document.pk])
+        _insert_documents(cursor, cursor.fetchall(), connection)
 
 
 def search_index_term(term, *, connection=default_connection) -> None:
     """Index a glossary term: its wording as the title, its definition and the
     words to avoid as the body."""
-    _reindex(TERM, term.pk, _TERM_ROWS, "g.id", connection)
+    key = _key_column(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {key} = %s", [_key(TERM, term.pk)])
+        cursor.execute(_insert(connection) + _TERM_ROWS + " WHERE g.id = %s", [term.pk])
 
 
 def search_rebuild(*, connection=default_connection) -> None:
     """Index every document and glossary term from scratch."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute(_insert(connection) + _DOC_ROWS)
+        last = 0
+        while True:
+            cursor.execute(
+                _DOC_SOURCE + " WHERE d.id > %s ORDER BY d.id LIMIT %s",
+                [last, REBUILD_BATCH],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            _insert_documents(cursor, rows, connection)
+            last = rows[-1][0]
         cursor.execute(_insert(connection) + _TERM_ROWS)
 
 
@@ -113,8 +188,45 @@ def words(query: str) -> list[str]:
     return _WORD.findall(query[:MAX_QUERY_LENGTH])[:MAX_WORDS]
 
 
-def looks_like_doc_id(query: str) -> bool:
-    return bool(_DOC_ID.fullmatch(query.strip()))
+@dataclass(frozen=True)
+class Citation:
+    """A query that names a document, and what it names."""
+
+    doc_id: str
+    number: int | None  # the version asked for, if any
+    newest: int | None  # the document's current version; None: no such document
+
+    @property
+    def url(self) -> str | None:
+        """The page the query opens; None when the ID or the version is missing."""
+        if self.newest is None:
+            return None
+        if self.number is None:
+            return reverse("docs_registry:document", args=[self.doc_id])
+        # Versions are numbered 1, 2, … without gaps and never deleted.
+        if 1 <= self.number <= self.newest:
+            return reverse("docs_registry:version", args=[self.doc_id, self.number])
+        return None
+
+
+def citation(query: str) -> Citation | None:
+    """What `query` cites, when it is a document ID or an ID and a version (one
+    query), retired documents included; None for any other text."""
+    # Longer text is no citation (and its digits could be slow to read as a number).
+    if len(query) > MAX_QUERY_LENGTH:
+        return None
+    match = _CITATION.fullmatch(query.strip())
+    if match is None:
+        return None
+    doc_id, number = match.group(1).upper(), match.group(2)
+    newest = (
+        Document.objects.filter(doc_id=doc_id)
+        .values_list("current_version__number", flat=True)
+        .first()
+    )
+    return Citation(
+        doc_id=doc_id, number=None if number is None else int(number), newest=newest
+    )
 
 
 def _as_prefix(found: list[str]) -> bool:
@@ -131,8 +243,17 @@ def _fts5_query(found: list[str]) -> str:
 
 def _tsquery(found: list[str]) -> str:
     # The words hold only letters and digits, so quoting them is enough.
-    quoted = [f"'{word}'" for word in found]
-    return " & ".join(quoted) + (":*" if _as_prefix(found) else "")
+    last = len(found) - 1
+    terms = []
+    for index, word in enumerate(found):
+        prefix = ":*" if index == last and _as_prefix(found) else ""
+        term = f"'{word}'{prefix}"
+        if word.isascii() and word.isdigit():
+            # PostgreSQL's parser reads `PRC-0007` as the word `prc` and the
+            # signed integer `-0007`, so digits also match with a minus sign.
+            term = f"({term} | '-{word}'{prefix})"
+        terms.append(term)
+    return " & ".join(terms)
 
 
 def _marked(text: str | None) -> SafeString:

@@ -1,10 +1,13 @@
 """Full-text search: ranking, snippets, filters, sync with the services, odd input."""
 
+import re
+
 import pytest
+from django.db import connection
 
 from docs_registry import services
-from docs_registry.models import Audience
-from docs_registry.search import search_rebuild
+from docs_registry.models import Audience, Document
+from docs_registry.search import TABLE, search_index_document, search_rebuild
 
 from .factories import make_category, make_document, make_user, publish
 from .test_queries import count_queries
@@ -54,6 +57,99 @@ def test_snippets_highlight_and_escape(reader, owner, manager, category):
     assert "<mark>Widgets</mark>" in html
 
 
+def snippets(client, query: str) -> list[str]:
+    """The snippets of the served results page, as HTML."""
+    html = client.get("/search/", {"q": query}).content.decode()
+    return re.findall(r'<p class="search-snippet">(.*?)</p>', html, re.S)
+
+
+MARKDOWN_BODY = """# Escalation overview
+
+Call the **duty manager** first; see [the rota](/docs/PRC-0009/) and `the pager`.
+
+| Region | Escalation contact |
+|---|---|
+| North | Ann |
+
+- Escalation within *one hour*
+"""
+MARKDOWN_SYNTAX = ["# ", "**", "](", "|---|", "| ", "`", "- Escalation", "*one"]
+
+
+@pytest.mark.parametrize("indexed_by", ["publish", "rebuild"])
+def test_snippets_are_plain_text_of_the_rendered_body(
+    reader, owner, manager, category, indexed_by
+):
+    make_document(owner=owner, manager=manager, title="Who", body=MARKDOWN_BODY)
+    if indexed_by == "rebuild":
+        search_rebuild()
+    [snippet] = snippets(reader, "escalation")
+    assert "<mark>Escalation</mark>" in snippet
+    for syntax in MARKDOWN_SYNTAX:
+        assert syntax not in snippet, syntax
+    [snippet] = snippets(reader, "rota")
+    assert "see the <mark>rota</mark> and the pager" in snippet
+    assert "/docs/PRC-0009/" not in snippet
+    [snippet] = snippets(reader, "duty")
+    assert "Call the <mark>duty</mark> manager first" in snippet
+
+
+def test_blocks_and_cells_do_not_run_together(reader, owner, manager, category):
+    make_document(
+        owner=owner,
+        manager=manager,
+        title="Table",
+        # HTML written in the Markdown is kept as typed, with no line breaks.
+        body="Onboarding<br>steps\n\n<table><tr><td>Left</td><td>right</td></tr></table>",
+    )
+    assert hits(reader, "steps") == ["PRC-0001"]
+    assert hits(reader, "right") == ["PRC-0001"]
+    assert hits(reader, "onboardingsteps") == []
+    assert hits(reader, "leftright") == []
+
+
+def test_character_references_are_indexed_as_the_characters(
+    reader, owner, manager, category
+):
+    make_document(
+        owner=owner, manager=manager, title="Ampersand", body="Terms &amp; conditions"
+    )
+    [snippet] = snippets(reader, "conditions")
+    assert "Terms &amp; <mark>conditions</mark>" in snippet
+    assert "amp;amp" not in snippet
+
+
+def indexed_text() -> list[tuple]:
+    key = "rowid" if connection.vendor == "sqlite" else "id"
+    with connection.cursor() as cursor:
+        # Constant names only.
+        sql = f"SELECT {key}, doc_id, title, body FROM {TABLE} ORDER BY 1"  # noqa: S608
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def test_publish_and_rebuild_index_the_same_text(reader, owner, manager, category):
+    for n in range(3):
+        document = make_document(
+            owner=owner, manager=manager, title=f"Doc {n}", body=MARKDOWN_BODY
+        )
+    publish(document, body=MARKDOWN_BODY + "\n\nOne more **line**.")
+    by_services = indexed_text()
+    search_rebuild()
+    assert indexed_text() == by_services
+    search_index_document(Document.objects.get(doc_id="PRC-0002"))
+    assert indexed_text() == by_services
+    assert "One more line." in by_services[-1][3]
+
+
+def test_rebuild_reads_documents_in_batches(owner, manager, category, monkeypatch):
+    monkeypatch.setattr("docs_registry.search.REBUILD_BATCH", 2)
+    for n in range(5):
+        make_document(owner=owner, manager=manager, title=f"Doc {n}")
+    search_rebuild()
+    assert [row[1] for row in indexed_text()] == [f"PRC-000{n}" for n in range(1, 6)]
+
+
 @pytest.mark.parametrize("typed", ["PRC-0001", "prc-0001", " Prc-0001 "])
 def test_exact_document_id_goes_straight_to_it(reader, document, typed):
     response = reader.get("/search/", {"q": typed})
@@ -61,8 +157,68 @@ def test_exact_document_id_goes_straight_to_it(reader, document, typed):
     assert response["Location"] == "/docs/PRC-0001/"
 
 
-def test_unknown_id_is_searched(reader, document):
-    assert hits(reader, "PRC-9999") == []
+def test_a_retired_document_id_still_opens_it(reader, document, manager):
+    services.document_retire(document=document, actor=manager, reason="Old")
+    assert reader.get("/search/", {"q": "PRC-0001"})["Location"] == "/docs/PRC-0001/"
+    cited = reader.get("/search/", {"q": "PRC-0001 v1"})
+    assert cited["Location"] == "/docs/PRC-0001/v1/"
+
+
+@pytest.fixture
+def three_versions(owner, manager, category):
+    make_document(owner=owner, manager=manager, title="First")
+    document = make_document(owner=owner, manager=manager, title="Second")
+    publish(document, body="Second version.")
+    publish(document, body="Third version.")
+    return document
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["PRC-0002 v3", "PRC-0002v3", "prc-0002 v3", "PRC-0002 V3", " Prc-0002   v3 "],
+)
+def test_a_citation_opens_that_version(reader, three_versions, typed):
+    response = reader.get("/search/", {"q": typed})
+    assert response.status_code == 302
+    assert response["Location"] == "/docs/PRC-0002/v3/"
+    assert reader.get("/search/", {"q": "PRC-0002 v1"})["Location"] == (
+        "/docs/PRC-0002/v1/"
+    )
+
+
+@pytest.mark.parametrize("number", ["7", "0", "9223372036854775808", "9" * 150])
+def test_a_version_that_does_not_exist_is_named(reader, three_versions, number):
+    response = reader.get("/search/", {"q": f"PRC-0002 v{number}"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        f'<a href="/docs/PRC-0002/">PRC-0002</a> has no version {number}; '
+        "its newest is v3."
+    ) in html
+
+
+def test_a_missing_document_id_is_named_above_the_results(
+    reader, owner, manager, category
+):
+    make_document(
+        owner=owner, manager=manager, title="Replaces", body="Replaces PRC-0007 fully."
+    )
+    response = reader.get("/search/", {"q": "PRC-0007"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No document PRC-0007." in html
+    # The text is still searched: the document that mentions the ID is listed.
+    assert html.index("No document PRC-0007.") < html.index('class="search-hit')
+    assert hits(reader, "PRC-0007") == ["PRC-0001"]
+    cited = reader.get("/search/", {"q": "prc-0007 v2"}).content.decode()
+    assert "No document PRC-0007." in cited
+
+
+def test_text_that_only_contains_an_id_is_searched(reader, document):
+    response = reader.get("/search/", {"q": "PRC-0001 discount"})
+    assert response.status_code == 200
+    assert "No document" not in response.content.decode()
+    assert hits(reader, "PRC-0001 discount") == ["PRC-0001"]
 
 
 def test_filters_team_category_and_owner(reader, owner, manager, category):
@@ -166,6 +322,46 @@ ODD = [
 def test_odd_input_never_errors(reader, document, query):
     response = reader.get("/search/", {"q": query})
     assert response.status_code == 200
+
+
+BIG = "9223372036854775808"  # one more than the largest 64-bit integer
+ODD_PARAMS = [
+    {"page": BIG}, {"page": "-" + BIG}, {"page": "\x00"}, {"page": "1e999"},
+    {"category": BIG}, {"category": "-" + BIG}, {"category": "\x00"},
+    {"category": "1e999"}, {"category": "x"}, {"owner": BIG}, {"owner": "\x00"},
+    {"audience": "\x00"}, {"audience": "x" * 10_000},
+    {"audience": "<script>alert(1)</script>"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("params", ODD_PARAMS)
+def test_odd_parameters_never_error(reader, document, params):
+    response = reader.get("/search/", {"q": "discount", **params})
+    assert response.status_code == 200
+    html = response.content.decode()
+    if "page" in params:  # any page number reads as the nearest page
+        assert "1 result for “discount”" in html
+    else:  # a filter that cannot be read is named, not guessed at
+        assert "Nothing was searched: " in html
+        assert "Correct or clear it and search again." in html
+        assert "result" not in html
+        assert "<script>alert" not in html
+
+
+@pytest.mark.parametrize(
+    ("query_string", "message"),
+    [
+        ("q=disc%00ount", "Null characters are not allowed."),
+        ("q=" + "x" * 10_000, "at most 200 characters (it has 10000)"),
+        ("q=%ED%A0%80", "0 results for “\ufffd\ufffd\ufffd”"),  # a lone surrogate
+        ("q=%F0%9F", "0 results for “\ufffd”"),  # a cut UTF-8 sequence
+        ("q=%FF%FE&category=%FF", "Nothing was searched: Category — Select"),
+    ],
+)
+def test_odd_words_never_error(reader, document, query_string, message):
+    response = reader.get("/search/?" + query_string)
+    assert response.status_code == 200
+    assert message in response.content.decode()
 
 
 def test_empty_query_shows_a_hint(reader, document):

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from docs_registry.models import Acknowledgment, Category, Document, User, Version
 from docs_registry.rendering import render_markdown
@@ -56,6 +57,14 @@ def test_the_bulk_rows_are_sealed_rendered_and_searchable():
     assert first.body != second.body
     assert first.body.split(". ")[3:] == second.body.split(". ")[3:]
     assert SearchResults("customer", Filters()).count() > 0
+    # Indexed as the services index: the plain text of the current version.
+    from docs_registry.search import TABLE, plain_text
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT body FROM {TABLE} WHERE doc_id = %s", [document.doc_id])  # noqa: S608
+        [(indexed,)] = cursor.fetchall()
+    assert indexed == plain_text(document.current_version.body_html)
+    assert "\n- " in document.current_version.body and "- " not in indexed
 
 
 def test_a_second_run_changes_nothing():

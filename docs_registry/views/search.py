@@ -6,8 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ..forms import BrowseForm
-from ..models import Document
-from ..search import Filters, SearchResults, looks_like_doc_id
+from ..search import Filters, SearchResults, citation
 from .common import lazy, query_without
 
 SEARCH_PAGE_SIZE = 20
@@ -18,10 +17,11 @@ def search(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET or None)
     filters = form.filters()
     query = filters.pop("query", "")
-    if looks_like_doc_id(query):
-        document = Document.objects.filter(doc_id=query.upper()).first()
-        if document is not None:
-            return redirect(document)
+    # An ID (`PRC-0007`) or a citation (`PRC-0007 v3`) opens what it names; when
+    # that is missing the page says so above the results for the text.
+    cited = citation(query)
+    if cited is not None and cited.url is not None:
+        return redirect(cited.url)
     results = SearchResults(
         query,
         Filters(
@@ -39,6 +39,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "query": query,
+            "cited": cited,
             "page": page,
             "page_query": query_without(request, "page"),
         },
