@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from docs_registry import services
 from docs_registry.rendering import RenderingError, check_markdown
 
 from .factories import publish
@@ -133,6 +134,29 @@ def test_too_different_versions_are_each_shown_whole(client, document, sales_sta
         assert "These versions are too different to compare word by word" in html
         assert old[:200] in html and new[-200:] in html
         assert "<ins>" not in html and "<del>" not in html
+
+
+def test_the_digest_entry_shows_the_rendered_change_and_every_summary(
+    client, document, sales_staff, owner
+):
+    services.acknowledgment_record(user=sales_staff, document=document, number=1)
+    publish(document, body="Up to **12%** needs no approval.", summary="Raised.")
+    publish(
+        document,
+        body="Up to **15%** needs no approval.",
+        summary="Raised again.",
+        significance="minor",
+    )
+    client.force_login(sales_staff)
+    html = client.get("/digest/").content.decode()
+    entry = re.search(r'<article class="digest-entry".*?</article>', html, re.S)
+    entry = entry.group(0)
+    assert '<p class="changed">Up to <del>10%</del><ins>15%</ins>' in entry
+    assert "(1 word added, 1 removed)" in entry and "**" not in entry
+    for summary in ("Raised.", "Raised again."):
+        assert (
+            f'by {owner.display_name}:\n      <span class="summary">{summary}' in entry
+        )
 
 
 def count(client, query: str) -> int:
