@@ -16,14 +16,8 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from ..text import normalise_text
-from .blocks import (
-    changes_html,
-    changes_text,
-    compare_blocks,
-    counts,
-    html_blocks,
-    sanitized,
-)
+from .blocks import compare_blocks, counts, html_blocks, sanitized
+from .showing import changes_html, changes_text
 from .words import (
     DELETE,
     INSERT,
