@@ -149,6 +149,16 @@ def test_unchanged_blocks_are_folded_into_a_line_that_opens():
     )
 
 
+def test_a_table_with_a_change_is_shown_whole():
+    rows = "".join(f"| row {n} | {n} |\n" for n in range(8))
+    old = f"Intro.\n\n| Name | Value |\n|---|---|\n{rows}"
+    new = old.replace("| row 7 | 7 |", "| row 7 | 70 |")
+    html = rendered(old, new).html
+    table = html[html.index("<table>") : html.index("</table>")]
+    assert "<details" not in table and table.count("<tr") == 9
+    assert "<th>Name</th>" in table
+
+
 def test_the_rendered_comparison_carries_only_what_sanitizing_keeps():
     # Stored HTML is sanitized already; re-emitting it goes through the same
     # allow-lists, so even HTML that was not sanitized would come out clean.

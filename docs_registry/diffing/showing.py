@@ -88,11 +88,7 @@ def _collapsed(run: list[Change]) -> str:
 def changes_html(changes: list[Change]) -> str:
     """The comparison as HTML: every change, `_CONTEXT` unchanged blocks around
     each, and longer runs of unchanged blocks folded into an expandable line."""
-    shown = [change.status != "same" for change in changes]
-    for index, change in enumerate(changes):
-        if change.status != "same":
-            low, high = max(index - _CONTEXT, 0), index + _CONTEXT + 1
-            shown[low:high] = [True] * len(shown[low:high])
+    shown = _shown(changes)
     parts: list[tuple[tuple[str, ...], str]] = []
     run: list[Change] = []
     for change, visible in zip(changes, shown, strict=True):
@@ -103,6 +99,25 @@ def changes_html(changes: list[Change]) -> str:
         run = []
         parts.append((change.block.container, _change_html(change)))
     return _nested(parts + _folded(run))
+
+
+def _shown(changes: list[Change]) -> list[bool]:
+    """Which blocks are shown: the changed ones, `_CONTEXT` around each, and
+    every row of a table with a change (folding rows would split the table, and
+    its header gives the change its meaning)."""
+    shown = [change.status != "same" for change in changes]
+    for index, change in enumerate(changes):
+        if change.status != "same":
+            low, high = max(index - _CONTEXT, 0), index + _CONTEXT + 1
+            shown[low:high] = [True] * len(shown[low:high])
+    start = 0
+    for index, change in enumerate([*changes, None]):
+        in_table = change is not None and change.block.kind == "tr"
+        if not in_table:
+            if any(c.status != "same" for c in changes[start:index]):
+                shown[start:index] = [True] * (index - start)
+            start = index + 1
+    return shown
 
 
 def _folded(run: list[Change]) -> list[tuple[tuple[str, ...], str]]:
