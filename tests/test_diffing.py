@@ -12,7 +12,6 @@ from docs_registry.diffing import (
 )
 from docs_registry.diffing import words as diff_words
 from docs_registry.rendering import render_markdown
-from docs_registry.text import normalise_text
 
 
 def test_marks_changed_words_only():
@@ -41,19 +40,6 @@ def test_identical_texts_are_unchanged():
 
 
 # Normalising ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("a\r\nb\rc\n", "a\nb\nc\n"),
-        ("a  \nb\t\n", "a\nb\n"),
-        ("\ufeffTitle", "Title"),
-        ("Cafe\u0301", "Caf\u00e9"),
-    ],
-)
-def test_normalise_text(text, expected):
-    assert normalise_text(text) == expected
 
 
 OLD_CRLF = (
