@@ -101,6 +101,12 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
     return True
 
 
+def attribute_allowed(tag: str, name: str, value: str) -> bool:
+    """Whether the sanitizer keeps this attribute: for code that re-emits stored
+    HTML and must keep nothing more than sanitizing did."""
+    return _allow_attribute(tag, name, value)
+
+
 class _LinkRelFilter(html5lib_shim.Filter):
     """Give every link rel="noopener noreferrer" (any rel of the author's is
     already gone: it is not an allowed attribute)."""

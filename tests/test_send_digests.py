@@ -140,3 +140,16 @@ def test_two_runs_at_the_same_moment_send_each_email_once(owner, manager, catego
     recipients = [message.to[0] for message in mail.outbox]
     assert len(recipients) == 31  # 30 readers and the owner
     assert len(set(recipients)) == len(recipients)
+
+
+def test_the_email_shows_the_change_itself(document, sales_staff, owner):
+    services.acknowledgment_record(user=sales_staff, document=document, number=1)
+    publish(document, body="Up to **15%** needs no approval.", summary="Raised.")
+    run()
+    message = next(m for m in mail.outbox if m.to == ["sales@example.com"])
+    html, _ = message.alternatives[0]
+    assert '<p class="changed">Up to <del>10%</del><ins>15%</ins>' in html
+    assert f", {owner.display_name}): Raised.</li>" in html
+    assert "1 word added, 1 removed" in message.body
+    assert "    Up to [-10%-][+15%+] needs no approval." in message.body
+    assert "**" not in message.body

@@ -11,6 +11,6 @@ def reindex(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("docs_registry", "0015_people_and_questions_history_append_only")]
+    dependencies = [("docs_registry", "0016_seen_versions")]
 
     operations = [migrations.RunPython(reindex, migrations.RunPython.noop)]

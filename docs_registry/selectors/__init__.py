@@ -10,6 +10,7 @@ from .documents import (
     draft_for,
     owner_choices,
     version_get,
+    versions_between,
     versions_for_compare,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "draft_for",
     "owner_choices",
     "version_get",
+    "versions_between",
     "versions_for_compare",
 ]

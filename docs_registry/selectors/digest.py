@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.template.defaultfilters import pluralize
 
 from ..caching import PageState, remember
-from ..diffing import DiffStats, diff_versions
+from ..diffing import DiffStats, compare_versions
 from ..models import (
     Acknowledgment,
     Audience,
@@ -180,8 +180,9 @@ class DigestEntry:
     document: Document
     baseline: int  # the last version the reader already knew; 0 for none
     versions: list[Version] = field(default_factory=list)
-    diff: str = ""
+    diff: str = ""  # the rendered comparison
     stats: DiffStats | None = None
+    too_different: bool = False
 
     @property
     def needs_acknowledgment(self) -> bool:
@@ -284,14 +285,16 @@ def _add_changes(entries) -> None:
         wanted |= Q(document_id=entry.document.pk, number__in=numbers)
     versions: dict[int, dict[int, Version]] = defaultdict(dict)
     for version in Version.objects.filter(wanted).only(
-        "document_id", "number", "body", "content_hash"
+        "document_id", "number", "body_html", "content_hash"
     ):
         versions[version.document_id][version.number] = version
     for entry in entries:
         found = versions[entry.document.pk]
-        entry.diff, entry.stats = diff_versions(
+        comparison = compare_versions(
             found.get(entry.baseline), found[entry.current_number]
         )
+        entry.diff, entry.stats = comparison.html, comparison.stats
+        entry.too_different = comparison.too_different
 
 
 def known_version(user: User, document: Document) -> int:

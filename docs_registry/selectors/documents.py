@@ -94,6 +94,18 @@ def versions_for_compare(
     return found[low], found[high]
 
 
+def versions_between(document: Document, first: int, second: int) -> list[Version]:
+    """The versions after the older of `first` and `second` up to the newer one,
+    newest first, each with its publisher: every summary of the change between."""
+    low, high = sorted((first, second))
+    return list(
+        Version.objects.filter(document=document, number__gt=low, number__lte=high)
+        .select_related("published_by")
+        .defer("body", "body_html")
+        .order_by("-number")
+    )
+
+
 def draft_for(document: Document, user: User) -> Draft | None:
     return Draft.objects.filter(document=document, author=user).first()
 

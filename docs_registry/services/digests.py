@@ -10,10 +10,12 @@ from itertools import groupby
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ..diffing import Comparison, compare_versions
 from ..models import DigestState, User, Version
 from ..selectors.digest import describe_waiting, pending_versions
 
@@ -31,12 +33,15 @@ def _new_changes(user: User, since) -> list[Version]:
     if since is not None:
         versions = versions.filter(published_at__gt=since)
     return list(
-        versions.select_related("document__owner")
+        versions.select_related("document__owner", "published_by")
         .only(
             "number",
             "significance",
             "published_at",
             "summary",
+            "published_by__username",
+            "published_by__first_name",
+            "published_by__last_name",
             "document__doc_id",
             "document__title",
             "document__owner__username",
@@ -52,8 +57,17 @@ def _email_groups(changes: list[Version], base_url: str) -> list[dict]:
     a digest can list hundreds of versions, and per-version template lookups were
     most of the time spent sending."""
     groups = []
-    for document, versions in groupby(changes, key=lambda version: version.document):
-        versions = list(versions)
+    by_document = [
+        (document, list(versions))
+        for document, versions in groupby(changes, key=lambda version: version.document)
+    ]
+    comparisons = _comparisons(
+        [
+            (document.pk, versions[-1].number - 1, versions[0].number)
+            for document, versions in by_document
+        ]
+    )
+    for document, versions in by_document:
         oldest = versions[-1].number
         url = base_url + document.get_absolute_url()
         compare = reverse("docs_registry:compare", args=[document.doc_id])
@@ -66,10 +80,12 @@ def _email_groups(changes: list[Version], base_url: str) -> list[dict]:
                     if oldest > 1
                     else ""
                 ),
+                "comparison": comparisons.get(document.pk),
                 "versions": [
                     {
                         "number": version.number,
                         "significance": version.significance,
+                        "publisher": version.published_by.display_name,
                         "date": _day(version.published_at),
                         "summary": version.summary,
                     }
@@ -78,6 +94,27 @@ def _email_groups(changes: list[Version], base_url: str) -> list[dict]:
             }
         )
     return groups
+
+
+def _comparisons(pairs: list[tuple[int, int, int]]) -> dict[int, Comparison]:
+    """The rendered change of each (document, from, to) with from ≥ 1, by
+    document: the versions' bodies in one query."""
+    pairs = [pair for pair in pairs if pair[1] >= 1]
+    wanted = Q(pk__in=[])
+    for document_id, first, last in pairs:
+        wanted |= Q(document_id=document_id, number__in=(first, last))
+    found = {
+        (version.document_id, version.number): version
+        for version in Version.objects.filter(wanted).only(
+            "document_id", "number", "body_html", "content_hash"
+        )
+    }
+    return {
+        document_id: compare_versions(
+            found[document_id, first], found[document_id, last]
+        )
+        for document_id, first, last in pairs
+    }
 
 
 def _day(moment) -> str:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions, selectors, services
 from ..caching import page_state, remember
-from ..diffing import diff_versions
+from ..diffing import compare_versions, diff_versions
 from ..forms import (
     BrowseForm,
     DetailsForm,
@@ -157,36 +157,73 @@ def history(request: HttpRequest, doc_id: str) -> HttpResponse:
 def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _shown_document(request, doc_id)
     current = document.current_version.number
-    first = _version_number(request.GET.get("from"), default=max(current - 1, 1))
-    second = _version_number(request.GET.get("to"), default=current)
-    old, new = remember(
-        f"compare:{document.pk}:{first}:{second}:{page_state(request).content}",
-        lambda: selectors.versions_for_compare(document, first, second),
+    source = request.GET.get("view") == "source"
+    context = _document_context(
+        request, document, numbers=range(current, 0, -1), source=source
     )
-    diff, stats = diff_versions(old, new)
-    return render(
-        request,
-        "docs_registry/compare.html",
-        _document_context(
-            request,
-            document,
-            old=old,
-            new=new,
-            diff=diff,
-            stats=stats,
-            title_changed=old.title != new.title,
-            numbers=range(current, 0, -1),
+    try:
+        first, second = _compare_numbers(request.GET, current=current)
+    except _CompareProblem as problem:
+        context["problem"] = problem
+        return render(
+            request, "docs_registry/compare.html", context, status=problem.status
+        )
+    old, new, between = remember(
+        f"compare:{document.pk}:{first}:{second}:{page_state(request).content}",
+        lambda: (
+            *selectors.versions_for_compare(document, first, second),
+            selectors.versions_between(document, first, second),
         ),
     )
+    context |= {
+        "old": old,
+        "new": new,
+        "between": between,
+        "comparison": (diff_versions if source else compare_versions)(old, new),
+        "title_changed": old.title != new.title,
+    }
+    return render(request, "docs_registry/compare.html", context)
 
 
-def _version_number(raw: str | None, *, default: int) -> int:
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw.lower().removeprefix("v"))
-    except ValueError:
-        return 0  # no version 0 exists: the selector answers 404
+class _CompareProblem(Exception):
+    """Why two versions cannot be compared, said on the comparison page."""
+
+    def __init__(self, message: str, *, status: int):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+# Longer than any version number can be: out of range without asking the
+# database (and without turning thousands of digits into an integer).
+_MAX_DIGITS = 9
+
+
+def _compare_numbers(query, *, current: int) -> tuple[int, int]:
+    """The two version numbers asked for ("3" or "v3"; by default the latest
+    change), in either order, or `_CompareProblem`: 400 for what is not a version
+    number or the same version twice, 404 for a version that does not exist."""
+    numbers = []
+    for name, default in (("from", max(current - 1, 1)), ("to", current)):
+        raw = query.get(name, "").strip()
+        digits = raw.removeprefix("v").removeprefix("V")
+        if not raw:
+            numbers.append(default)
+        elif not (digits.isascii() and digits.isdigit()):
+            raise _CompareProblem(f"“{raw[:40]}” is not a version number.", status=400)
+        elif len(digits) > _MAX_DIGITS or not 1 <= int(digits) <= current:
+            raise _CompareProblem(
+                f"There is no version {raw[:40]}: the versions are v1 to v{current}.",
+                status=404,
+            )
+        else:
+            numbers.append(int(digits))
+    if numbers[0] == numbers[1]:
+        raise _CompareProblem(
+            f"These are the same version (v{numbers[0]}): there is nothing to compare.",
+            status=400,
+        )
+    return numbers[0], numbers[1]
 
 
 EDIT_ACTIONS = ("preview", "save", "publish")

@@ -1,0 +1,277 @@
+"""The comparison page as served: the change on the rendered document, every
+summary between, clear answers to bad addresses, and nothing executable."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from docs_registry import services
+from docs_registry.rendering import RenderingError, check_markdown
+
+from .factories import publish
+from .test_diffing import unrelated_text
+from .test_rendering import MISSING_VECTORS, URL_NOISE, VECTORS, decode_vector
+
+pytestmark = pytest.mark.django_db
+
+URL = "/docs/PRC-0001/compare/"
+
+
+def page(client, query: str):
+    response = client.get(URL + query)
+    return response, response.content.decode()
+
+
+def test_the_change_is_shown_on_the_rendered_document(client, document, sales_staff):
+    publish(document, body="# Limits\n\nUp to **15%** needs no approval.\n")
+    client.force_login(sales_staff)
+    response, html = page(client, "?from=1&to=2")
+    assert response.status_code == 200
+    assert '<h1 class="inserted"><ins>Limits</ins></h1>' in html
+    assert '<p class="changed">Up to <del>10%</del><ins>15%</ins>' in html
+    assert "**" not in html and "# Limits" not in html
+    assert "2 words added, 1 removed." in html
+    assert re.search(r'<a href="\?from=1&amp;to=2" aria-current="page">', html)
+    assert '<a href="?from=1&amp;to=2&amp;view=source">Source</a>' in html
+
+
+def test_the_source_tab_keeps_the_markdown_diff(client, document, sales_staff):
+    publish(document, body="Up to **15%** needs no approval.")
+    client.force_login(sales_staff)
+    _, html = page(client, "?from=1&to=2&view=source")
+    assert "<del>**10%**</del><ins>**15%**</ins>" in html
+    assert re.search(r'view=source" aria-current="page">Source</a>', html)
+
+
+def test_crlf_versions_compare_clean_in_both_views(
+    client, document, sales_staff, monkeypatch
+):
+    # Stored as a browser's textarea sent it before bodies were normalised on
+    # the way in: versions are never rewritten, so such versions stay.
+    monkeypatch.setattr(
+        "docs_registry.services.documents.normalise_text",
+        lambda text: text,
+        raising=False,
+    )
+    publish(
+        document,
+        body="Refunds within 14 days.  \r\n\r\n| a | b |\r\n|---|---|\r\n| 1 | 2 |\r\n",
+    )
+    publish(
+        document, body="Refunds within 30 days.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
+    client.force_login(sales_staff)
+    for view in ("", "&view=source"):
+        _, html = page(client, "?from=2&to=3" + view)
+        assert "1 word added, 1 removed." in html
+        assert "<del>14</del><ins>30</ins>" in html
+
+
+def test_every_summary_between_is_listed(client, document, sales_staff, owner):
+    publish(document, body="two", summary="Raised the cap.", significance="major")
+    publish(document, body="three", summary="Typo.", significance="minor")
+    publish(document, body="four", summary="New approvers.", significance="major")
+    client.force_login(sales_staff)
+    _, html = page(client, "?from=1&to=4")
+    summaries = re.search(r'<section class="change-summaries".*?</section>', html, re.S)
+    items = re.findall(r"<li>(.*?)</li>", summaries.group(0), re.S)
+    text = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+    published_by = owner.display_name
+    assert [line.split(" ")[:2] for line in text] == [
+        ["v4", "major"],
+        ["v3", "minor"],
+        ["v2", "major"],
+    ]
+    assert all(f"by {published_by}:" in line for line in text)
+    assert text[1].endswith("Typo.") and text[2].endswith("Raised the cap.")
+    assert "see the history" not in html
+    _, later = page(client, "?from=3&to=4")
+    assert "Raised the cap." not in later and "New approvers." in later
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("?from=x&to=2", 400, "“x” is not a version number."),
+        ("?from=1.5&to=2", 400, "“1.5” is not a version number."),
+        ("?from=-1&to=2", 400, "“-1” is not a version number."),
+        ("?from=2&to=2", 400, "These are the same version (v2)"),
+        ("?from=1&to=7", 404, "There is no version 7: the versions are v1 to v2."),
+        ("?from=0&to=2", 404, "There is no version 0"),
+        ("?from=1&to=9223372036854775808", 404, "There is no version 922337"),
+        ("?from=1&to=" + "9" * 5000, 404, "There is no version 999"),
+    ],
+)
+def test_bad_comparisons_say_why_on_the_product_page(
+    client, document, sales_staff, query, status, message
+):
+    publish(document, body="second")
+    client.force_login(sales_staff)
+    with CaptureQueriesContext(connection) as queries:
+        response, html = page(client, query)
+    assert response.status_code == status
+    assert message in html
+    assert '<header class="site-header">' in html  # the site's page, not Django's
+    assert 'href="/docs/PRC-0001/compare/?from=1&amp;to=2"' in html  # a way on
+    # Out-of-range numbers are answered without asking the database.
+    assert not any(
+        "922337" in query["sql"] or "99999" in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+@pytest.mark.parametrize("query", ["", "?from=&to=", "?from=v1&to=V2", "?from=2&to=1"])
+def test_missing_prefixed_or_reversed_numbers_compare_v1_to_v2(
+    client, document, sales_staff, query
+):
+    publish(document, body="second")
+    client.force_login(sales_staff)
+    response, html = page(client, query)
+    assert response.status_code == 200
+    assert "Changes from <a" in html and ">v1</a> to <a" in html and ">v2</a>" in html
+
+
+def test_too_different_versions_are_each_shown_whole(client, document, sales_staff):
+    old, new = unrelated_text(1, 190_000), unrelated_text(2, 190_000)
+    publish(document, body=old)
+    publish(document, body=new)
+    client.force_login(sales_staff)
+    for view in ("", "&view=source"):
+        response, html = page(client, "?from=2&to=3" + view)
+        assert response.status_code == 200
+        assert "These versions are too different to compare word by word" in html
+        assert old[:200] in html and new[-200:] in html
+        assert "<ins>" not in html and "<del>" not in html
+
+
+def test_the_digest_entry_shows_the_rendered_change_and_every_summary(
+    client, document, sales_staff, owner
+):
+    services.acknowledgment_record(user=sales_staff, document=document, number=1)
+    publish(document, body="Up to **12%** needs no approval.", summary="Raised.")
+    publish(
+        document,
+        body="Up to **15%** needs no approval.",
+        summary="Raised again.",
+        significance="minor",
+    )
+    client.force_login(sales_staff)
+    html = client.get("/digest/").content.decode()
+    entry = re.search(r'<article class="digest-entry".*?</article>', html, re.S)
+    entry = entry.group(0)
+    assert '<p class="changed">Up to <del>10%</del><ins>15%</ins>' in entry
+    assert "(1 word added, 1 removed)" in entry and "**" not in entry
+    for summary in ("Raised.", "Raised again."):
+        assert (
+            f'by {owner.display_name}:\n      <span class="summary">{summary}' in entry
+        )
+
+
+def count(client, query: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL + query).status_code == 200
+    return len(queries)
+
+
+def test_the_page_costs_the_same_with_1_or_30_versions_between(client, document):
+    for n in range(2, 32):
+        publish(document, body=f"version {n}", summary=f"Change {n}")
+    client.force_login(document.owner)
+    client.get("/docs/")  # the session and content types, read once per client
+    cache.clear()
+    cold_one = count(client, "?from=30&to=31")
+    warm_one = count(client, "?from=30&to=31")
+    cache.clear()
+    cold_thirty = count(client, "?from=1&to=31")
+    warm_thirty = count(client, "?from=1&to=31")
+    assert (cold_one, warm_one) == (cold_thirty, warm_thirty) == (7, 3)
+
+
+# Nothing executable -----------------------------------------------------------
+
+EXECUTABLE_TAGS = {"script", "iframe", "object", "embed", "svg", "style", "frame"}
+
+
+class _Executable(HTMLParser):
+    """What in a page could run: tags, on* attributes, script URLs."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in EXECUTABLE_TAGS:
+            self.found.append(f"<{tag} {attrs}")
+        for name, value in attrs:
+            url = URL_NOISE.sub("", value or "").lower()
+            if name.startswith("on") or url.startswith(
+                ("javascript:", "vbscript:", "data:")
+            ):
+                self.found.append(f"{tag} {name}={value}")
+
+
+def executable(html: str) -> list[str]:
+    parser = _Executable()
+    parser.feed(html)
+    return parser.found
+
+
+def vectors() -> list[str]:
+    lines = VECTORS.read_text(encoding="utf-8").split("\n")
+    return [decode_vector(line) for line in lines if line and not line.startswith("#")]
+
+
+def publishable(bodies):
+    """Bodies of vectors the product accepts (it refuses some, whole, at publish:
+    see check_markdown), each a chunk small enough to publish."""
+    for body in bodies:
+        try:
+            check_markdown(body)
+        except RenderingError:
+            continue
+        yield body
+
+
+@pytest.mark.skipif(not VECTORS.is_file(), reason=MISSING_VECTORS)
+def test_hostile_input_on_both_sides_of_a_comparison_runs_nothing(
+    client, document, sales_staff
+):
+    every = vectors()
+    chunks = [every[start : start + 40] for start in range(0, len(every), 40)]
+    # Each pair of versions has changed, removed, inserted and unchanged blocks,
+    # all carrying vectors.
+    pairs = [
+        (
+            "\n\n".join(chunk),
+            "\n\n".join(
+                f"changed {vector}" if n % 3 == 0 else vector
+                for n, vector in enumerate(chunk + following[:5])
+                if n % 5 != 1
+            ),
+        )
+        for chunk, following in zip(chunks, chunks[1:] + [[]], strict=True)
+    ]
+    client.force_login(sales_staff)
+    chrome = executable(client.get("/docs/").content.decode())
+    compared = 0
+    for old, new in pairs:
+        if len(list(publishable([old, new]))) < 2:
+            continue
+        first = publish(document, body=old).number
+        publish(document, body=new)
+        for query in (
+            f"?from={first}&to={first + 1}",
+            f"?from={first + 1}&to={first}&view=source",
+        ):
+            response, html = page(client, query)
+            assert response.status_code == 200
+            found = executable(html)
+            for item in chrome:
+                found.remove(item)
+            assert found == [], query
+        compared += 1
+    assert compared >= len(pairs) * 3 // 4  # most of the file went through
