@@ -1,0 +1,176 @@
+"""Bad numbers, server errors and a read-only database: a clear answer (400, 404,
+503), JSON under /api/, and never a server error that leaks what went wrong."""
+
+import pytest
+
+from docs_registry import selectors
+from docs_registry.models import Draft
+
+pytestmark = pytest.mark.django_db
+
+# One past the largest 64-bit integer: SQLite cannot bind it, PostgreSQL has no
+# column type for it.
+TOO_BIG = str(2**63)
+HUGE = "9" * 30
+
+
+def bearer(raw: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+# --- numbers out of the database's range ------------------------------------------
+
+
+@pytest.mark.parametrize("value", [TOO_BIG, HUGE, "0", "-1"])
+@pytest.mark.parametrize(
+    "url", ["/api/docs/?category={}", "/api/search/?q=discount&category={}"]
+)
+def test_api_refuses_an_out_of_range_id_with_a_json_400(
+    client, document, sales_staff, url, value
+):
+    client.force_login(sales_staff)
+    response = client.get(url.format(value))
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"].startswith("Invalid request. category:")
+
+
+@pytest.mark.parametrize("value", [TOO_BIG, HUGE])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/docs/?page={}",
+        "/api/search/?q=discount&page={}",
+        "/api/docs/PRC-0001/versions/?page={}",
+    ],
+)
+def test_api_refuses_a_page_out_of_range(client, document, sales_staff, url, value):
+    client.force_login(sales_staff)
+    response = client.get(url.format(value))
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("page:")
+
+
+@pytest.mark.parametrize("value", [TOO_BIG, HUGE])
+def test_api_version_out_of_range_is_not_found(client, document, sales_staff, value):
+    client.force_login(sales_staff)
+    response = client.get(f"/api/docs/PRC-0001/versions/{value}/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("value", [TOO_BIG, HUGE])
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/history/?category={}", 400),
+        ("/history/?who={}", 400),
+        ("/history/?owner={}", 400),
+        ("/coverage/?category={}", 400),
+        ("/docs/PRC-0001/v{}/", 404),
+        ("/glossary/{}/edit/", 404),
+    ],
+)
+def test_pages_answer_an_out_of_range_id_without_a_server_error(
+    client, document, manager, url, status, value
+):
+    client.force_login(manager)
+    assert client.get(url.format(value)).status_code == status
+
+
+@pytest.mark.parametrize("value", [TOO_BIG, HUGE])
+@pytest.mark.parametrize("url", ["/docs/?{}={}", "/search/?q=discount&{}={}"])
+@pytest.mark.parametrize("name", ["category", "owner"])
+def test_browse_and_search_say_an_out_of_range_filter_was_ignored(
+    client, document, sales_staff, url, name, value
+):
+    client.force_login(sales_staff)
+    response = client.get(url.format(name, value))
+    assert response.status_code == 200
+    assert "Some filters were not understood and were ignored" in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("value", [TOO_BIG, HUGE])
+@pytest.mark.parametrize("url", ["/docs/?page={}", "/search/?q=discount&page={}"])
+def test_a_page_number_out_of_range_shows_the_last_page(
+    client, document, sales_staff, url, value
+):
+    client.force_login(sales_staff)
+    response = client.get(url.format(value))
+    assert response.status_code == 200
+    assert '<a href="/docs/PRC-0001/">PRC-0001</a>' in response.content.decode()
+
+
+# Version numbers are 32-bit on PostgreSQL.
+@pytest.mark.parametrize("value", [str(2**31), TOO_BIG, HUGE])
+@pytest.mark.parametrize("action", ["preview", "save", "publish"])
+def test_edit_refuses_a_base_version_out_of_range(
+    client, document, owner, action, value
+):
+    client.force_login(owner)
+    response = client.post(
+        "/docs/PRC-0001/edit/",
+        {
+            "title": "Discounts",
+            "body": "Up to 15%.",
+            "summary": "Raised",
+            "significance": "minor",
+            "base_number": value,
+            "action": action,
+        },
+    )
+    assert response.status_code == 400
+    assert not Draft.objects.filter(document=document).exists()
+
+
+# --- every /api/ error is JSON ------------------------------------------------------
+
+
+def test_api_server_error_is_json_without_detail(
+    client, document, sales_staff, monkeypatch
+):
+    def broken(**filters):
+        raise RuntimeError("secret table layout")
+
+    monkeypatch.setattr(selectors, "document_list", broken)
+    client.raise_request_exception = False
+    client.force_login(sales_staff)
+    response = client.get("/api/docs/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Server error"}
+    assert b"secret" not in response.content
+
+
+def test_page_server_error_is_the_plain_page(
+    client, document, sales_staff, monkeypatch
+):
+    def broken(**filters):
+        raise RuntimeError("secret table layout")
+
+    monkeypatch.setattr(selectors, "document_list", broken)
+    client.raise_request_exception = False
+    client.force_login(sales_staff)
+    response = client.get("/docs/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert b"secret" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("get", "/api/no-such-thing/", 404),
+        ("get", "/api/docs/NOPE-0001/", 404),
+        ("post", "/api/docs/", 405),
+        ("delete", "/api/docs/PRC-0001/", 405),
+    ],
+)
+def test_api_errors_are_json(client, document, sales_staff, method, url, status):
+    client.force_login(sales_staff)
+    response = getattr(client, method)(url)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()) == {"detail"}
