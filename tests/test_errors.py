@@ -1,10 +1,13 @@
 """Bad numbers, server errors and a read-only database: a clear answer (400, 404,
 503), JSON under /api/, and never a server error that leaks what went wrong."""
 
-import pytest
+from contextlib import contextmanager
 
-from docs_registry import selectors
-from docs_registry.models import Draft
+import pytest
+from django.db import DatabaseError, OperationalError, connection
+
+from docs_registry import selectors, services
+from docs_registry.models import Acknowledgment, Draft
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +177,94 @@ def test_api_errors_are_json(client, document, sales_staff, method, url, status)
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")
     assert set(response.json()) == {"detail"}
+
+
+# --- a read-only database -----------------------------------------------------------
+
+READ_ONLY_SWITCH = {
+    # Writes then fail with "attempt to write a readonly database".
+    "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+    # Writes then fail with "cannot execute ... in a read-only transaction".
+    "postgresql": (
+        "SET default_transaction_read_only = on",
+        "SET default_transaction_read_only = off",
+    ),
+}
+
+
+@contextmanager
+def read_only_database():
+    on, off = READ_ONLY_SWITCH[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(on)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(off)
+
+
+# Outside a test transaction, as in production: on PostgreSQL a refused write
+# would otherwise abort the test's transaction and every read after it.
+read_only_test = pytest.mark.django_db(transaction=True)
+
+
+@read_only_test
+def test_read_only_database_still_serves_pages(client, document, sales_staff):
+    client.force_login(sales_staff)  # a fresh session: the first page renews it
+    with read_only_database():
+        for url, shown in [
+            ("/docs/PRC-0001/", "<h1>Discount approval rules</h1>"),
+            ("/docs/", '<a href="/docs/PRC-0001/">PRC-0001</a>'),
+            ("/glossary/", "<p>No terms yet.</p>"),
+        ]:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert shown in response.content.decode(), url
+        with pytest.raises(DatabaseError, match="read"):
+            Acknowledgment.objects.update(number=1)  # the switch is on
+
+
+@read_only_test
+def test_read_only_database_still_serves_the_api(client, document, sales_staff):
+    _, raw = services.api_token_create(user=sales_staff, name="integration")
+    with read_only_database():
+        response = client.get("/api/docs/PRC-0001/", **bearer(raw))
+    assert response.status_code == 200
+    assert response.json()["doc_id"] == "PRC-0001"
+
+
+@read_only_test
+def test_a_write_to_a_read_only_database_answers_503(client, document, sales_staff):
+    client.force_login(sales_staff)
+    with read_only_database():
+        response = client.post("/docs/PRC-0001/acknowledge/", {"number": "1"})
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    html = response.content.decode()
+    assert '<h1 id="read-only">Samepage is read-only right now</h1>' in html
+    assert 'class="site-header"' in html  # the product's page, not a bare error
+    assert not Acknowledgment.objects.exists()
+
+
+@read_only_test
+def test_signing_in_to_a_read_only_database_answers_503(client, document, sales_staff):
+    with read_only_database():
+        response = client.post(
+            "/accounts/login/", {"username": "sales", "password": "pw"}
+        )
+    assert response.status_code == 503
+    assert "Samepage is read-only right now" in response.content.decode()
+
+
+def test_a_refused_write_under_the_api_answers_json_503(
+    client, document, sales_staff, monkeypatch
+):
+    def refused(**filters):
+        raise OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(selectors, "document_list", refused)
+    client.force_login(sales_staff)
+    response = client.get("/api/docs/")
+    assert response.status_code == 503
+    assert response.json()["detail"].startswith("Samepage is read-only right now")

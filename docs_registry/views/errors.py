@@ -2,6 +2,7 @@
 product's pages everywhere else. Nothing about the failure itself is shown."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 
 API_PREFIX = "/api/"
@@ -37,3 +38,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_api(request):
         return _json(500, "Server error")
     return defaults.server_error(request)
+
+
+READ_ONLY = "Samepage is read-only right now"
+
+
+def read_only(request: HttpRequest) -> HttpResponse:
+    """503 for a write the database refused; Retry-After tells clients to wait."""
+    if is_api(request):
+        response = _json(503, f"{READ_ONLY}: reading works, changes cannot be saved.")
+    else:
+        response = render(request, "503.html", {"heading": READ_ONLY}, status=503)
+    response["Retry-After"] = "300"
+    return response
