@@ -7,6 +7,7 @@ from django.utils import timezone
 from docs_registry import services
 
 from .factories import days_ago, make_category, make_document, publish
+from .html import Element, main
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,27 @@ def documents(owner, manager, category):
     return made
 
 
-def digest_ids(client):
-    response = client.get("/digest/")
+def entries(response) -> list[Element]:
     assert response.status_code == 200
-    return [entry.document.doc_id for entry in response.context["entries"]]
+    return main(response).select("article", cls="digest-entry")
+
+
+def ids(response) -> list[str]:
+    """_digest_entry.html gives each entry its document's ID."""
+    return [entry.attrs["id"] for entry in entries(response)]
+
+
+def digest_ids(client):
+    return ids(client.get("/digest/"))
+
+
+def versions_listed(entry: Element) -> list[str]:
+    return [li.one("a").text for li in entry.one("ol", cls="version-list").select("li")]
+
+
+def diff_words(entry: Element, tag: str) -> list[str]:
+    """Words the entry's diff marks as removed (`del`) or added (`ins`)."""
+    return [mark.text for mark in entry.one("pre", cls="diff").select(tag)]
 
 
 def test_each_person_sees_the_changes_for_their_teams(
@@ -69,14 +87,10 @@ def test_the_digest_shows_versions_since_the_last_acknowledgment(
     services.acknowledgment_record(user=sales_staff, document=document, number=1)
     publish(document, body="Rules for sales: 21 days.", summary="Now 21 days.")
     client.force_login(sales_staff)
-    entry = next(
-        e
-        for e in client.get("/digest/").context["entries"]
-        if e.document.doc_id == "PRC-0001"
-    )
-    assert [v.number for v in entry.versions] == [3, 2]
-    assert entry.baseline == 1
-    assert "<del>10</del><ins>21</ins>" in entry.diff
+    entry = main(client.get("/digest/")).one("article", id="PRC-0001")
+    assert versions_listed(entry) == ["v3", "v2"]
+    assert "changes since v1" in entry.one("p", cls="meta-line").text
+    assert "10" in diff_words(entry, "del") and "21" in diff_words(entry, "ins")
 
 
 def test_acknowledged_documents_leave_the_digest(client, documents, sales_staff):
@@ -102,9 +116,9 @@ def test_minor_changes_are_shown_once_and_need_no_acknowledgment(
         summary="Typo",
         significance="minor",
     )
-    first = client.get("/digest/").context["entries"]
-    assert [e.document.doc_id for e in first] == ["PRC-0001"]
-    assert not first[0].needs_acknowledgment
+    [first] = entries(client.get("/digest/"))
+    assert first.attrs["id"] == "PRC-0001"
+    assert first.select("span", cls="badge")[0].text == "minor only"
     assert digest_ids(client) == []  # seen now
 
 
@@ -126,7 +140,7 @@ def test_digest_paginates(client, owner, manager, category, sales_staff):
         make_document(owner=owner, manager=manager, category=category, title=f"D{n}")
     client.force_login(sales_staff)
     assert len(digest_ids(client)) == 10
-    assert len(client.get("/digest/?page=2").context["entries"]) == 2
+    assert len(ids(client.get("/digest/?page=2"))) == 2
 
 
 # Team digest -----------------------------------------------------------------------
@@ -145,14 +159,9 @@ def test_team_digest_for_a_period(client, owner, manager, category):
     make_document(owner=owner, manager=manager, category=category, audience="both")
     since = (timezone.localdate() - timedelta(days=7)).isoformat()
     client.force_login(manager)
-    response = client.get(f"/digest/?team=support&since={since}")
-    assert response.status_code == 200
-    assert [e.document.doc_id for e in response.context["entries"]] == ["PRC-0003"]
+    assert ids(client.get(f"/digest/?team=support&since={since}")) == ["PRC-0003"]
     sales = client.get(f"/digest/?team=sales&since={since}")
-    assert sorted(e.document.doc_id for e in sales.context["entries"]) == [
-        "PRC-0002",
-        "PRC-0003",
-    ]
+    assert sorted(ids(sales)) == ["PRC-0002", "PRC-0003"]
     assert "Sales, last 7 days" in sales.content.decode()
 
 
@@ -164,9 +173,10 @@ def test_team_digest_baseline_is_the_version_before_the_period(
     publish(document, body="Up to 15%.", summary="Raised to 15%.")
     since = (timezone.localdate() - timedelta(days=7)).isoformat()
     client.force_login(manager)
-    [entry] = client.get(f"/digest/?team=sales&since={since}").context["entries"]
-    assert entry.baseline == 1 and [v.number for v in entry.versions] == [2]
-    assert "<ins>15%.</ins>" in entry.diff
+    [entry] = entries(client.get(f"/digest/?team=sales&since={since}"))
+    assert "changes since v1" in entry.one("p", cls="meta-line").text
+    assert versions_listed(entry) == ["v2"]
+    assert "15%." in diff_words(entry, "ins")
 
 
 @pytest.mark.parametrize(
