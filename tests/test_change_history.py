@@ -176,6 +176,7 @@ def test_history_is_for_managers_only(client, story, owner, sales_staff):
         assert client.get("/history/?format=csv").status_code == 403
 
 
+@pytest.mark.slow
 def test_history_pages_100_at_a_time(client, owner, manager, category):
     document = make_document(owner=owner, manager=manager, category=category)
     for n in range(2, 103):

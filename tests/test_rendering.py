@@ -443,6 +443,7 @@ def test_body_of_exactly_200_kb_renders() -> None:
     assert output.startswith("<p>Customers on the <strong>annual plan</strong>")
 
 
+@pytest.mark.slow
 def test_rendering_work_grows_linearly_with_the_body() -> None:
     counted = []
     warm_up()

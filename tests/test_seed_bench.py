@@ -23,6 +23,7 @@ def seed(**size) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_seeds_documents_versions_people_and_acknowledgments():
     seed()
     assert Document.objects.count() == 120
@@ -42,6 +43,7 @@ def test_seeds_documents_versions_people_and_acknowledgments():
     assert pending_count(reader) == 100 * 2
 
 
+@pytest.mark.slow
 def test_the_bulk_rows_are_sealed_rendered_and_searchable():
     seed()
     out = StringIO()
