@@ -349,9 +349,6 @@ PATHOLOGICAL: dict[str, Callable[[], str]] = {
 # `[` or deep nesting costs quadratically many steps and exceeds it.
 STEPS_PER_BYTE = 20
 STEPS_TO_START = 10_000
-# What the renderer's budget promises: no text costs more than the largest body of
-# ordinary prose, however its work grows with small inputs.
-LARGEST_BODY_STEPS = STEPS_PER_BYTE * MAX_BODY_BYTES
 
 
 def warm_up() -> None:
