@@ -1,12 +1,13 @@
 """Bad numbers, server errors and a read-only database: a clear answer (400, 404,
 503), JSON under /api/, and never a server error that leaks what went wrong."""
 
+import logging
 from contextlib import contextmanager
 
 import pytest
 from django.db import DatabaseError, OperationalError, connection
 
-from docs_registry import selectors, services
+from docs_registry import read_only, selectors, services
 from docs_registry.models import Acknowledgment, Draft
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +269,16 @@ def test_a_refused_write_under_the_api_answers_json_503(
     response = client.get("/api/docs/")
     assert response.status_code == 503
     assert response.json()["detail"].startswith("Samepage is read-only right now")
+
+
+@read_only_test
+def test_the_first_refused_write_is_logged_as_an_error_and_later_ones_quietly(
+    client, document, sales_staff, monkeypatch, caplog
+):
+    monkeypatch.setattr(read_only, "_reported", False)
+    client.force_login(sales_staff)
+    with read_only_database(), caplog.at_level(logging.INFO, logger=read_only.__name__):
+        for _ in range(3):
+            client.post("/docs/PRC-0001/acknowledge/", {"number": "1"})
+    levels = [r.levelname for r in caplog.records if r.name == read_only.__name__]
+    assert levels == ["ERROR", "INFO", "INFO"]
