@@ -23,13 +23,15 @@ test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The benchmark (README, "Speed"): seeds its own database once (bench.sqlite3, or
-# DATABASE_URL's), then serves it with gunicorn and measures each page.
+# DATABASE_URL's), then serves it with gunicorn and measures each page; then times
+# rendering and linting the largest body (bench/work.py).
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench.sqlite3
 bench: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
 bench: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_bench
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/work.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -24,6 +24,7 @@ from . import permissions, selectors, services
 from . import search as full_text
 from .caching import page_state
 from .models import Document, User, Version
+from .params import RowId
 
 PAGE_SIZE = 50
 
@@ -306,7 +307,7 @@ def document_list(
     request,
     q: str = "",
     audience: Literal["sales", "support", "both", ""] = "",
-    category: int | None = None,
+    category: RowId | None = None,
     owner: str | None = None,
     include_retired: bool = False,
     page: int = 1,
@@ -384,7 +385,7 @@ def search(
     request,
     q: str,
     audience: Literal["sales", "support", "both", ""] = "",
-    category: int | None = None,
+    category: RowId | None = None,
     owner: str | None = None,
     include_retired: bool = False,
     page: int = 1,

@@ -15,6 +15,7 @@ from .models import (
     User,
     Version,
 )
+from .params import NUMBER_MAX
 from .rendering import RenderingError, check_markdown
 from .selectors import SORTS, owner_choices
 from .selectors.changes import KINDS, ChangeFilters
@@ -81,7 +82,9 @@ class EditForm(forms.Form):
         initial=Version.Significance.MAJOR,
         widget=forms.RadioSelect,
     )
-    base_number = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    base_number = forms.IntegerField(
+        min_value=1, max_value=NUMBER_MAX, widget=forms.HiddenInput
+    )
 
     def require_summary(self) -> bool:
         """Publishing needs a summary; saving a draft does not."""

@@ -1,5 +1,6 @@
 """Session renewal without a database write on every request; no page kept in
-any cache; a pause on sign-in for an address that keeps failing."""
+any cache; a pause on sign-in for an address that keeps failing; the answer to
+a write the database refuses."""
 
 import time
 
@@ -10,8 +11,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
+from . import read_only
 from .selectors.signin import failures_from_address
 from .signin import client_address
+from .views import errors
 
 # Activity renews the idle timeout, but at most this often: saving the session on
 # every request (SESSION_SAVE_EVERY_REQUEST) made every page a write, which
@@ -75,3 +78,22 @@ class SigninThrottleMiddleware:
 
 def _signin_paths() -> set[str]:
     return {reverse("login"), reverse("admin:login")}
+
+
+class ReadOnlyDatabaseMiddleware:
+    """A write refused by a read-only database answers 503 "read-only right now"
+    instead of a server error; reads never reach this."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        if not read_only.is_read_only_error(exception):
+            return None
+        read_only.report(exception)
+        return errors.read_only(request)

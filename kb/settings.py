@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "docs_registry.middleware.SessionRenewalMiddleware",
+    "docs_registry.middleware.ReadOnlyDatabaseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -154,6 +155,8 @@ SAMEPAGE_TRUSTED_PROXIES = env_list("SAMEPAGE_TRUSTED_PROXIES")
 AXES_CLIENT_IP_CALLABLE = "docs_registry.signin.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Database sessions whose renewal may fail when the database is read-only.
+SESSION_ENGINE = "docs_registry.sessions"
 # Signed-in sessions end after this much idle time (activity renews it, at most
 # once a minute: docs_registry.middleware).
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "480"))

@@ -9,3 +9,8 @@ urlpatterns = [
     path("api/", api.urls()),
     path("", include("docs_registry.urls")),
 ]
+
+handler400 = "docs_registry.views.errors.bad_request"
+handler403 = "docs_registry.views.errors.permission_denied"
+handler404 = "docs_registry.views.errors.page_not_found"
+handler500 = "docs_registry.views.errors.server_error"

@@ -3,8 +3,8 @@ themselves, so tests exercise the same rules as the product."""
 
 from contextlib import contextmanager
 from datetime import timedelta
-from unittest import mock
 
+import time_machine
 from django.utils import timezone
 
 from docs_registry import services
@@ -68,5 +68,5 @@ def days_ago(days: int):
     """What is done inside happens `days` ago. The permanent record (versions,
     history) cannot be back-dated afterwards, so set-up travels in time instead."""
     moment = timezone.now() - timedelta(days=days)
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    with time_machine.travel(moment, tick=False):
         yield

@@ -277,6 +277,7 @@ def manage(*args: str, database: Path) -> str:
     return result.stdout
 
 
+@pytest.mark.slow
 def test_round_trip_through_a_fresh_database_is_byte_identical(settings, tmp_path):
     settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())

@@ -265,6 +265,7 @@ def test_acknowledging_again_changes_no_acknowledgment(record, client, sales_sta
     assert permanent_record() == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["seed_demo", "send_digests", "verify_history"])
 def test_running_a_command_again_changes_no_recorded_row(settings, command):
     settings.DEBUG = True  # seed_demo runs only then

@@ -38,6 +38,7 @@ def test_document_pages_cost_the_same_with_2_or_30_versions(client, document, ur
     assert count_queries(client, url) == with_two
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query", ["", "?sort=changed", "?audience=sales&q=rules"])
 def test_browse_costs_the_same_with_3_or_60_documents(
     client, owner, manager, category, query
@@ -60,6 +61,7 @@ def make_readers_world(owner, manager, category, documents: int, versions: int):
             publish(document, body=f"version {n}", summary=f"Change {n}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url",
     [

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
@@ -23,6 +22,8 @@ from docs_registry.rendering import (
     check_markdown,
     render_markdown,
 )
+
+from .steps import StepCounter
 
 # The shared test data sits beside the project folder (in CI: ../shared).
 VECTORS = (
@@ -342,21 +343,41 @@ PATHOLOGICAL: dict[str, Callable[[], str]] = {
 }
 
 
+# Rendering ordinary prose costs about 14 steps a byte (one function call each,
+# see tests/steps.py); a pathological input must cost no more than a little over
+# that, whether it is refused or rendered. Without the renderer's bounds, a run of
+# `[` or deep nesting costs quadratically many steps and exceeds it.
+STEPS_PER_BYTE = 20
+STEPS_TO_START = 10_000
+
+
+def warm_up() -> None:
+    """The first call compiles patterns and loads extensions: count only the
+    work a text causes."""
+    render_markdown("*warm*")
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("make", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
-def test_pathological_input_is_rendered_or_refused_quickly(
+def test_pathological_input_is_rendered_or_refused_in_linear_work(
     make: Callable[[], str],
 ) -> None:
     text = make()
-    start = time.perf_counter()
-    try:
-        output = render_markdown(text)
-    except RenderingError as error:
-        assert error.message and error.code
+    warm_up()
+    with StepCounter() as steps:
+        try:
+            output = render_markdown(text)
+        except RenderingError as error:
+            refusal = error
+        else:
+            refusal = None
+    if refusal is None:
+        assert isinstance(output, str)
+    else:
+        assert refusal.message and refusal.code
         with pytest.raises(RenderingError):
             check_markdown(text)
-    else:
-        assert isinstance(output, str)
-    assert time.perf_counter() - start < 2.0
+    assert steps.count <= STEPS_TO_START + STEPS_PER_BYTE * len(text)
 
 
 def test_8000_brackets_are_refused_with_a_reason() -> None:
@@ -415,10 +436,22 @@ def ordinary_text(size: int) -> str:
 def test_body_of_exactly_200_kb_renders() -> None:
     text = ordinary_text(MAX_BODY_BYTES)
     assert len(text.encode("utf-8")) == MAX_BODY_BYTES
-    start = time.perf_counter()
     output = render_markdown(text)
-    assert time.perf_counter() - start < 2.0
     assert output.startswith("<p>Customers on the <strong>annual plan</strong>")
+
+
+@pytest.mark.slow
+def test_rendering_work_grows_linearly_with_the_body() -> None:
+    counted = []
+    warm_up()
+    for size in (10_000, 20_000, 40_000):
+        with StepCounter() as steps:
+            render_markdown(ordinary_text(size))
+        counted.append(steps.count)
+    # Doubling the body at most doubles the work, give or take the fixed part.
+    assert counted[1] <= 2.1 * counted[0]
+    assert counted[2] <= 2.1 * counted[1]
+    assert counted[2] <= STEPS_PER_BYTE * 40_000
 
 
 def test_body_over_200_kb_is_refused() -> None:

@@ -24,6 +24,7 @@ def seed(**size) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_seeds_documents_versions_people_and_acknowledgments():
     seed()
     assert Document.objects.count() == 120
@@ -44,6 +45,7 @@ def test_seeds_documents_versions_people_and_acknowledgments():
     assert (waiting.documents, waiting.versions) == (100, 100 * 2)
 
 
+@pytest.mark.slow
 def test_the_bulk_rows_are_sealed_rendered_and_searchable():
     seed()
     out = StringIO()

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from docs_registry import demo_data, services
 from docs_registry.models import Audience, Category, Document, User, Version
 
-pytestmark = pytest.mark.django_db
+# Each test seeds the whole demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ACCOUNT_ROLES = {
     # username: (in_sales, in_support, is_manager, is_staff)

@@ -11,6 +11,8 @@ from docs_registry import services
 from docs_registry.models import ApiToken
 from docs_registry.services import ServiceError
 
+from .html import main
+
 pytestmark = pytest.mark.django_db
 
 
@@ -97,7 +99,8 @@ def test_profile_shows_who_you_are_and_your_tokens(client, sales_staff, manager)
     response = client.get("/profile/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Sales" in page and "Staff" in page and sales_staff.username in page
+    details = [dd.text for dd in main(response).one("dl", cls="details").select("dd")]
+    assert details == [sales_staff.username, "Sales", "Staff"]
     assert "Mine" in page and "Not mine" not in page
     assert "Never" in page  # not used yet
 
@@ -108,7 +111,7 @@ def test_a_new_token_is_shown_once(client, sales_staff):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     token = ApiToken.objects.get(user=sales_staff)
-    raw = response.context["raw_token"]
+    raw = main(response).one("code", cls="token").text
     page = response.content.decode()
     assert raw in page and "it will not be shown again" in page
     assert services.api_token_authenticate(raw) == sales_staff

@@ -10,10 +10,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import permissions
+from .. import permissions, read_only
 from ..models import ApiToken, User
 from .errors import ServiceError
 
@@ -88,6 +89,12 @@ def _touch(token: ApiToken) -> None:
     if token.last_used_at is not None and token.last_used_at > cutoff:
         return
     # Conditional too: concurrent requests from one integration write once.
-    ApiToken.objects.filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lte=cutoff), pk=token.pk
-    ).update(last_used_at=now)
+    try:
+        ApiToken.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=cutoff), pk=token.pk
+        ).update(last_used_at=now)
+    except DatabaseError as error:
+        # A read-only database still serves reads; the time is a hint only.
+        if not read_only.is_read_only_error(error):
+            raise
+        read_only.report(error)
