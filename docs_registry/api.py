@@ -16,7 +16,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, re_path, reverse
 from django.utils.html import strip_tags
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -24,6 +24,7 @@ from . import permissions, selectors, services
 from . import search as full_text
 from .caching import page_state
 from .models import Document, User, Version
+from .selectors.glossary import glossary_applied
 
 PAGE_SIZE = 50
 
@@ -119,9 +120,15 @@ class DocumentItemOut(Schema):
     api_url: str
 
 
+HTML_DESCRIPTION = (
+    "The version as served on its page: sanitized HTML, with the first use of "
+    'each glossary term as <abbr data-term="id" title="its current definition">.'
+)
+
+
 class DocumentOut(DocumentItemOut):
     markdown: str
-    html: str
+    html: str = Field(description=HTML_DESCRIPTION)
     summary: str
     significance: str
     created_at: datetime
@@ -142,7 +149,7 @@ class VersionItemOut(Schema):
 
 class VersionOut(VersionItemOut):
     markdown: str
-    html: str
+    html: str = Field(description=HTML_DESCRIPTION)
 
 
 class HitOut(Schema):
@@ -325,12 +332,12 @@ def document_list(
 
 @api.get("/docs/{doc_id}/", response=DocumentOut, url_name="document")
 def document_detail(request, doc_id: str):
-    """The current version of a document, its Markdown and stored HTML."""
+    """The current version of a document, its Markdown and HTML."""
     document = _readable(request, doc_id)
     version = document.current_version
     return _document_item(request, document) | {
         "markdown": version.body,
-        "html": version.body_html,
+        "html": glossary_applied(version.body_html),
         "summary": version.summary,
         "significance": version.significance,
         "created_at": document.created_at,
@@ -359,7 +366,7 @@ def version_detail(request, doc_id: str, number: int):
     version = selectors.version_get(document, number)
     return _version_item(request, document, version) | {
         "markdown": version.body,
-        "html": version.body_html,
+        "html": glossary_applied(version.body_html),
     }
 
 

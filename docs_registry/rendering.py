@@ -31,7 +31,10 @@ from typing import Any
 import bleach
 import markdown
 from bleach import html5lib_shim
+from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
+from .linting import PhraseTrie
 
 MAX_BODY_BYTES = 200 * 1024
 MAX_NESTING = 50
@@ -138,18 +141,33 @@ class _TreeWalker(html5lib_shim.getTreeWalker("etree")):
         return parent, positions[id(parent)], parents, None
 
 
-class _GlossaryFilter(html5lib_shim.Filter):
-    """Mark the first use of each glossary term with <abbr title="definition">, so
-    its definition shows without JavaScript. Works on the sanitized token stream:
-    the serializer escapes the definition, and code, links and existing <abbr>
-    elements are left as they are."""
+# A term's tokens: words, single punctuation marks, and runs of spaces (which
+# match any run of spaces, line breaks included).
+_TERM_TOKEN = re.compile(r"\w+|[^\w\s]|\s+")
+_WORD_CHARACTER = re.compile(r"\w")
 
-    definitions: Mapping[str, str] = MappingProxyType({})
+
+def _term_tokens(text: str) -> Iterator[tuple[re.Match[str], str]]:
+    for match in _TERM_TOKEN.finditer(text):
+        token = match.group()
+        yield match, " " if token.isspace() else token.casefold()
+
+
+class _GlossaryFilter(html5lib_shim.Filter):
+    """Mark the first use of each glossary term with <abbr data-term="id">. The
+    definition is not stored: `apply_glossary()` adds the current one when the
+    page is served. Works on the sanitized token stream, so the marker needs no
+    place in the allow-list (an author's own data-term is removed), and code,
+    links and existing <abbr> elements are left as they are."""
+
+    terms: Mapping[str, int] = MappingProxyType({})
     _SKIP = frozenset({"a", "abbr", "code", "pre"})
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        pattern = _term_pattern(self.definitions)
-        unused = {term.casefold(): term for term in self.definitions}
+        phrases = PhraseTrie()
+        for term, term_id in self.terms.items():
+            phrases.add([token for _, token in _term_tokens(term)], term_id)
+        unused = set(self.terms.values())
         inside = 0
         for token in super().__iter__():
             kind = token["type"]
@@ -157,41 +175,82 @@ class _GlossaryFilter(html5lib_shim.Filter):
                 inside += 1
             elif kind == "EndTag" and token["name"] in self._SKIP:
                 inside = max(inside - 1, 0)
-            elif kind == "Characters" and not inside and unused and pattern:
-                yield from self._mark(token, pattern, unused)
+            elif kind == "Characters" and not inside and unused:
+                yield from self._mark(token["data"], phrases, unused)
                 continue
             yield token
 
-    def _mark(self, token, pattern, unused) -> Iterator[dict[str, Any]]:
-        text, position = token["data"], 0
-        for match in pattern.finditer(text):
-            term = unused.pop(" ".join(match.group().casefold().split()), None)
-            if term is None:
+    @staticmethod
+    def _mark(text: str, phrases: PhraseTrie, unused: set[int]):
+        matches, tokens = zip(*_term_tokens(text), strict=True) if text else ((), ())
+        position = index = 0
+        while index < len(tokens):
+            found = _term_at(text, matches, tokens, index, phrases)
+            if found is None:
+                index += 1
                 continue
-            yield {"type": "Characters", "data": text[position : match.start()]}
-            title = {(None, "title"): self.definitions[term]}
-            yield {"type": "StartTag", "name": "abbr", "namespace": None, "data": title}
-            yield {"type": "Characters", "data": match.group()}
+            length, term_id = found
+            start, end = matches[index].start(), matches[index + length - 1].end()
+            index += length
+            if term_id not in unused:
+                continue
+            unused.discard(term_id)
+            yield {"type": "Characters", "data": text[position:start]}
+            marker = {(None, "data-term"): str(term_id)}
+            yield {"type": "StartTag", "name": "abbr", "namespace": None} | {
+                "data": marker
+            }
+            yield {"type": "Characters", "data": text[start:end]}
             yield {"type": "EndTag", "name": "abbr", "namespace": None}
-            position = match.end()
+            position = end
         yield {"type": "Characters", "data": text[position:]}
 
 
-def _term_pattern(definitions: Mapping[str, str]) -> re.Pattern[str] | None:
-    if not definitions:
+def _term_at(text, matches, tokens, index, phrases) -> tuple[int, int] | None:
+    """The longest term at token `index` that stands as whole words: no letter
+    or digit right before or after it (a term may start or end with punctuation,
+    as ".NET" or "C++" do)."""
+    start = matches[index].start()
+    if start and _WORD_CHARACTER.match(text, start - 1):
         return None
-    # Longest first, so "Premium Support plan" wins over "Premium Support".
-    terms = sorted(definitions, key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(map(re.escape, t.split())) for t in terms)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    for length, term_id in reversed(phrases.matches(tokens, index)):
+        end = matches[index + length - 1].end()
+        if not _WORD_CHARACTER.match(text, end):
+            return length, term_id
+    return None
 
 
-def _sanitize(dirty: str, glossary: Mapping[str, str] | None = None) -> str:
+_GLOSSARY_MARKER = re.compile(r'<abbr data-term="(\d+)">')
+
+
+def glossary_marks(body_html: str) -> set[int]:
+    """The ids of the glossary terms marked in stored HTML."""
+    return {int(match.group(1)) for match in _GLOSSARY_MARKER.finditer(body_html)}
+
+
+def apply_glossary(body_html: str, definitions: Mapping[int, str]) -> SafeString:
+    """Stored, sanitized HTML with each marked term given its current definition
+    as the (escaped) title. A term no longer in `definitions` stays marked without
+    one. Versions stored before markers keep the <abbr title> they were published
+    with: they are sealed (integrity.py), and an author's own <abbr title> cannot
+    be told apart from one the glossary wrote."""
+
+    def titled(match: re.Match[str]) -> str:
+        definition = definitions.get(int(match.group(1)))
+        if definition is None:
+            return match.group()
+        title = html.escape(definition, quote=True)
+        return f'<abbr data-term="{match.group(1)}" title="{title}">'
+
+    # The markers are written by the sanitizer's own serializer (quotes and "<" in
+    # attribute values escaped), so the pattern matches markers only.
+    return mark_safe(_GLOSSARY_MARKER.sub(titled, body_html))  # noqa: S308 sanitized, titles escaped
+
+
+def _sanitize(dirty: str, glossary: Mapping[str, int] | None = None) -> str:
     filters: list[type[html5lib_shim.Filter]] = [_LinkRelFilter]
     if glossary:
-        filters.append(
-            type("_Glossary", (_GlossaryFilter,), {"definitions": dict(glossary)})
-        )
+        filters.append(type("_Glossary", (_GlossaryFilter,), {"terms": dict(glossary)}))
     cleaner = bleach.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=_allow_attribute,
@@ -570,11 +629,11 @@ def check_markdown(text: str) -> None:
         )
 
 
-def render_markdown(text: str, *, glossary: Mapping[str, str] | None = None) -> str:
+def render_markdown(text: str, *, glossary: Mapping[str, int] | None = None) -> str:
     """Markdown -> sanitized HTML. Calls check_markdown first. Deterministic.
 
-    `glossary` maps terms to definitions: the first use of each is marked with
-    <abbr title="definition">."""
+    `glossary` maps terms to their ids: the first use of each is marked with
+    <abbr data-term="id">, which `apply_glossary()` gives its definition."""
     check_markdown(text)
     try:
         dirty = markdown.markdown(

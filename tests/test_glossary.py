@@ -173,7 +173,7 @@ def test_glossary_page_queries_do_not_grow(client, manager, sales_staff):
 
 def test_first_use_of_each_term_shows_its_definition(client, document, owner, manager):
     add_term(manager, definition='Paid add-on "24/7" <script>alert(1)</script>')
-    add_term(manager, "case", avoid="ticket", definition="A customer's request.")
+    case = add_term(manager, "case", avoid="ticket", definition="A customer's request.")
     client.force_login(owner)
     response = client.post(
         "/docs/PRC-0001/edit/",
@@ -191,14 +191,17 @@ def test_first_use_of_each_term_shows_its_definition(client, document, owner, ma
     assert response.status_code == 302
     html = client.get("/docs/PRC-0001/").content.decode()
     assert html.count("<abbr") == 2
-    assert '<abbr title="A customer\'s request.">Case</abbr>' in html
+    assert (
+        f'<abbr data-term="{case.pk}" title="A customer&#x27;s request.">Case</abbr>'
+        in html
+    )
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html or "&lt;script>" in html
     assert "<code>Premium Support</code>" in html
 
 
 def test_preview_marks_terms_too(client, document, owner, manager):
-    add_term(manager, "case", avoid="", definition="A customer's request.")
+    case = add_term(manager, "case", avoid="", definition="A customer's request.")
     client.force_login(owner)
     response = client.post(
         "/docs/PRC-0001/edit/",
@@ -212,7 +215,8 @@ def test_preview_marks_terms_too(client, document, owner, manager):
         },
     )
     assert (
-        '<abbr title="A customer\'s request.">case</abbr>' in response.content.decode()
+        f'<abbr data-term="{case.pk}" title="A customer&#x27;s request.">case</abbr>'
+        in response.content.decode()
     )
 
 

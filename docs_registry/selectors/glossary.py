@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.safestring import SafeString
 
 from ..linting import Linter
 from ..models import GlossaryTerm
+from ..rendering import apply_glossary, glossary_marks
 
 
 def glossary_terms(query: str = "") -> QuerySet[GlossaryTerm]:
@@ -30,9 +32,22 @@ def glossary_linter() -> Linter:
     return Linter(rules)
 
 
-def glossary_definitions() -> dict[str, str]:
-    """Term -> definition, for marking first uses in rendered documents."""
-    return dict(GlossaryTerm.objects.values_list("term", "definition"))
+def glossary_term_ids() -> dict[str, int]:
+    """Term -> id, for marking first uses when a document is rendered (one query)."""
+    return dict(GlossaryTerm.objects.values_list("term", "pk"))
+
+
+def glossary_applied(body_html: str) -> SafeString:
+    """Stored HTML with the current definitions of the terms it marks: read when
+    a page is served (and kept with it), so a changed definition shows in every
+    document at once. One query, and none for HTML that marks no term."""
+    marked = glossary_marks(body_html)
+    definitions = (
+        dict(GlossaryTerm.objects.filter(pk__in=marked).values_list("pk", "definition"))
+        if marked
+        else {}
+    )
+    return apply_glossary(body_html, definitions)
 
 
 GLOSSARY_CHANGES_SHOWN = 50
