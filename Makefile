@@ -30,6 +30,7 @@ bench: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_bench
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/glossary.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -32,7 +32,7 @@ class Finding:
 
 
 def words_of(text: str) -> tuple[str, ...]:
-    return tuple(match.group().casefold() for match in WORD.finditer(text))
+    return tuple(WORD.findall(text.casefold()))
 
 
 class PhraseTrie:
@@ -58,6 +58,13 @@ class PhraseTrie:
 
     def __bool__(self) -> bool:
         return bool(self._root)
+
+    def starts(self, tokens: Sequence[str]) -> list[int]:
+        """Where a phrase may start: the positions of tokens some phrase begins
+        with (one look-up a token)."""
+        self.lookups += len(tokens)
+        root = self._root
+        return [index for index, token in enumerate(tokens) if token in root]
 
     def matches(self, tokens: Sequence[str], start: int) -> list[tuple[int, Any]]:
         """(length, value) of every phrase that starts at `start`, shortest first."""
@@ -95,13 +102,13 @@ class Linter:
         words = [token.group().casefold() for token in tokens]
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         findings = []
-        index = 0
-        while index < len(words):
-            matches = self.phrases.matches(words, index)
+        taken = 0
+        for index in self.phrases.starts(words):
+            matches = [] if index < taken else self.phrases.matches(words, index)
             if not matches:
-                index += 1
                 continue
             length, preferred = matches[-1]  # the longest avoided phrase
+            taken = index + length
             start, end = tokens[index].start(), tokens[index + length - 1].end()
             line = bisect_right(line_starts, start)
             findings.append(
@@ -112,7 +119,6 @@ class Linter:
                     preferred=preferred,
                 )
             )
-            index += length
         return findings
 
 

@@ -25,6 +25,7 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import accumulate
 from types import MappingProxyType
 from typing import Any
 
@@ -147,10 +148,13 @@ _TERM_TOKEN = re.compile(r"\w+|[^\w\s]|\s+")
 _WORD_CHARACTER = re.compile(r"\w")
 
 
-def _term_tokens(text: str) -> Iterator[tuple[re.Match[str], str]]:
-    for match in _TERM_TOKEN.finditer(text):
-        token = match.group()
-        yield match, " " if token.isspace() else token.casefold()
+def _term_tokens(text: str) -> tuple[list[str], list[int]]:
+    """The tokens of a text as terms are compared (casefolded, a run of spaces as
+    one space), and where each starts, with the text's length after the last. The
+    tokens cover the text without gaps."""
+    raw = _TERM_TOKEN.findall(text)
+    keys = [" " if token.isspace() else token.casefold() for token in raw]
+    return keys, [0, *accumulate(map(len, raw))]
 
 
 class _GlossaryFilter(html5lib_shim.Filter):
@@ -166,7 +170,8 @@ class _GlossaryFilter(html5lib_shim.Filter):
     def __iter__(self) -> Iterator[dict[str, Any]]:
         phrases = PhraseTrie()
         for term, term_id in self.terms.items():
-            phrases.add([token for _, token in _term_tokens(term)], term_id)
+            keys = _TERM_TOKEN.findall(term.casefold())
+            phrases.add([" " if key.isspace() else key for key in keys], term_id)
         unused = set(self.terms.values())
         inside = 0
         for token in super().__iter__():
@@ -182,19 +187,20 @@ class _GlossaryFilter(html5lib_shim.Filter):
 
     @staticmethod
     def _mark(text: str, phrases: PhraseTrie, unused: set[int]):
-        matches, tokens = zip(*_term_tokens(text), strict=True) if text else ((), ())
-        position = index = 0
-        while index < len(tokens):
-            found = _term_at(text, matches, tokens, index, phrases)
+        keys, starts = _term_tokens(text)
+        position = taken = 0
+        for index in phrases.starts(keys):
+            found = (
+                None if index < taken else _term_at(text, keys, starts, index, phrases)
+            )
             if found is None:
-                index += 1
                 continue
             length, term_id = found
-            start, end = matches[index].start(), matches[index + length - 1].end()
-            index += length
+            taken = index + length
             if term_id not in unused:
                 continue
             unused.discard(term_id)
+            start, end = starts[index], starts[taken]
             yield {"type": "Characters", "data": text[position:start]}
             marker = {(None, "data-term"): str(term_id)}
             yield {"type": "StartTag", "name": "abbr", "namespace": None} | {
@@ -206,16 +212,15 @@ class _GlossaryFilter(html5lib_shim.Filter):
         yield {"type": "Characters", "data": text[position:]}
 
 
-def _term_at(text, matches, tokens, index, phrases) -> tuple[int, int] | None:
+def _term_at(text, keys, starts, index, phrases) -> tuple[int, int] | None:
     """The longest term at token `index` that stands as whole words: no letter
     or digit right before or after it (a term may start or end with punctuation,
     as ".NET" or "C++" do)."""
-    start = matches[index].start()
+    start = starts[index]
     if start and _WORD_CHARACTER.match(text, start - 1):
         return None
-    for length, term_id in reversed(phrases.matches(tokens, index)):
-        end = matches[index + length - 1].end()
-        if not _WORD_CHARACTER.match(text, end):
+    for length, term_id in reversed(phrases.matches(keys, index)):
+        if not _WORD_CHARACTER.match(text, starts[index + length]):
             return length, term_id
     return None
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Left, Lower, Upper
 from django.utils.safestring import SafeString
 
 from ..linting import Linter
 from ..models import GlossaryTerm
 from ..rendering import apply_glossary, glossary_marks
 
+GLOSSARY_PAGE_SIZE = 100
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
 
 def glossary_terms(query: str = "") -> QuerySet[GlossaryTerm]:
-    terms = GlossaryTerm.objects.select_related("owner")
+    """Terms A to Z (any case), each with its `initial` for the A–Z index."""
+    terms = GlossaryTerm.objects.select_related("owner").annotate(
+        initial=Upper(Left("term", 1))
+    )
     if query:
         terms = terms.filter(
             Q(term__icontains=query)
@@ -21,11 +30,41 @@ def glossary_terms(query: str = "") -> QuerySet[GlossaryTerm]:
     return terms
 
 
+@dataclass(frozen=True)
+class Letter:
+    letter: str
+    page: int | None  # where its first term is; None when no term starts with it
+
+
+def glossary_letters(terms: QuerySet[GlossaryTerm]) -> list[Letter]:
+    """The A–Z index of `terms` (one query). Positions are counted by the database
+    with the same comparison as the list's order, whatever its collation."""
+    lowered = terms.annotate(lower=Lower("term"))
+    counts = lowered.aggregate(
+        **{f"before_{c}": Count("pk", filter=Q(lower__lt=c.lower())) for c in LETTERS},
+        **{
+            f"has_{c}": Count("pk", filter=Q(lower__startswith=c.lower()))
+            for c in LETTERS
+        },
+    )
+    return [
+        Letter(
+            letter=c,
+            page=counts[f"before_{c}"] // GLOSSARY_PAGE_SIZE + 1
+            if counts[f"has_{c}"]
+            else None,
+        )
+        for c in LETTERS
+    ]
+
+
 def glossary_linter() -> Linter:
     """A linter for every word the glossary says to avoid (one query)."""
     rules = [
         (avoided, term)
-        for term, avoid in GlossaryTerm.objects.values_list("term", "avoid")
+        for term, avoid in GlossaryTerm.objects.exclude(avoid="").values_list(
+            "term", "avoid"
+        )
         for avoided in avoid.splitlines()
         if avoided.strip()
     ]
