@@ -54,7 +54,8 @@ ALLOWED_ATTRIBUTES: MappingProxyType[str, frozenset[str]] = MappingProxyType(
         "img": frozenset({"src", "alt", "title"}),
         "th": frozenset({"align"}),
         "td": frozenset({"align"}),
-        "abbr": frozenset({"title"}),
+        # data-term: a glossary term's id, the marker of its first use.
+        "abbr": frozenset({"title", "data-term"}),
         "ol": frozenset({"start"}),
     }
 )
@@ -95,6 +96,9 @@ def _url_allowed(value: str, schemes: frozenset[str], *, relative: bool) -> bool
     return scheme.group(1) in schemes
 
 
+_TERM_ID = re.compile(r"[1-9][0-9]{0,18}")
+
+
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
     if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
         return False
@@ -102,6 +106,8 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         return _url_allowed(value, LINK_SCHEMES, relative=True)
     if name == "src":
         return _url_allowed(value, IMAGE_SCHEMES, relative=False)
+    if name == "data-term":
+        return _TERM_ID.fullmatch(value) is not None
     return True
 
 
@@ -160,9 +166,10 @@ def _term_tokens(text: str) -> tuple[list[str], list[int]]:
 class _GlossaryFilter(html5lib_shim.Filter):
     """Mark the first use of each glossary term with <abbr data-term="id">. The
     definition is not stored: `apply_glossary()` adds the current one when the
-    page is served. Works on the sanitized token stream, so the marker needs no
-    place in the allow-list (an author's own data-term is removed), and code,
-    links and existing <abbr> elements are left as they are."""
+    page is served. The marker is in the allow-list (an id, digits only), so code
+    that sanitizes stored HTML again keeps it; an author may write one too. Works
+    on the sanitized token stream: code, links and existing <abbr> elements are
+    left as they are."""
 
     terms: Mapping[str, int] = MappingProxyType({})
     _SKIP = frozenset({"a", "abbr", "code", "pre"})

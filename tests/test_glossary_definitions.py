@@ -106,11 +106,17 @@ def test_xss_vector_as_a_definition_stays_inside_its_title(vector: str | None):
     assert parsed.abbrs == [{"data-term": "7", "title": vector.replace("\r", "\n")}]
 
 
-def test_an_authors_own_marker_is_not_one(document, manager):
-    save_term(manager, definition="Our paid support add-on.")
-    html = render_markdown('<abbr data-term="1">SLA</abbr> and <abbr>x</abbr>')
-    assert html == "<p><abbr>SLA</abbr> and <abbr>x</abbr></p>"
-    assert glossary_marks(html) == set()
+def test_a_marker_is_a_term_id_and_nothing_else():
+    html = render_markdown(
+        '<abbr data-term="12">SLA</abbr> <abbr data-term="x">a</abbr> '
+        '<abbr data-term="0">b</abbr> <abbr data-term="1 onclick=x">c</abbr> '
+        f'<abbr data-term="{"9" * 20}">d</abbr>'
+    )
+    assert html == (
+        '<p><abbr data-term="12">SLA</abbr> <abbr>a</abbr> <abbr>b</abbr> '
+        "<abbr>c</abbr> <abbr>d</abbr></p>"
+    )
+    assert glossary_marks(html) == {12}
 
 
 def test_text_that_looks_like_a_marker_is_left_alone():
