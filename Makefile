@@ -32,6 +32,7 @@ bench: $(VENV)/.installed
 	$(PY) manage.py seed_bench
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/work.py
+	$(PY) bench/glossary.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

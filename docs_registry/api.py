@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from functools import wraps
 from html import unescape
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -16,17 +16,25 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, re_path, reverse
 from django.utils.html import strip_tags
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import WithJsonSchema
 
 from . import permissions, selectors, services
 from . import search as full_text
 from .caching import page_state
 from .models import Document, User, Version
-from .params import RowId
+from .selectors.glossary import glossary_applied
 
 PAGE_SIZE = 50
+# Ids are the database's 64-bit integers.
+ID_MAX = 2**63 - 1
+# The last page whose rows the database can still count up to.
+PAGE_MAX = ID_MAX // PAGE_SIZE
+# As much of a query as search reads (search.MAX_QUERY_LENGTH).
+QUERY_MAX_LENGTH = full_text.MAX_QUERY_LENGTH
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
 
 
 class BearerToken(HttpBearer):
@@ -43,7 +51,9 @@ class ActiveSession(SessionAuth):
 api = NinjaAPI(
     title="Samepage API",
     version="1",
-    description="Read-only access to Samepage documents and their versions.",
+    description="Read-only access to Samepage documents and their versions. Every "
+    'error answers JSON {"detail": "..."}; every method but GET answers 405 with '
+    "`Allow: GET`.",
     # Token first: an integration's token wins over a browser session. No CSRF
     # check: every endpoint is a GET, and anything else is refused with 405.
     auth=[BearerToken(), ActiveSession(csrf=False)],
@@ -95,6 +105,33 @@ def _http_error(request, exc):
 # --- schemas --------------------------------------------------------------------
 
 
+class ErrorOut(Schema):
+    detail: str
+
+
+# What each kind of operation can answer besides 200 (405 is the same for all of
+# them: see the API's description).
+_READ = {
+    400: ErrorOut,  # a parameter outside its constraints
+    401: ErrorOut,  # not signed in, or no valid token
+}
+_ONE_DOCUMENT = {
+    401: ErrorOut,
+    403: ErrorOut,  # the document is not for the reader's team
+    404: ErrorOut,  # no such document (or version)
+}
+_LIST = _READ | {404: ErrorOut}  # a page past the last, or an unknown owner
+
+Page = Annotated[
+    int, Query(ge=1, le=PAGE_MAX, description="1 is the first page; 50 a page.")
+]
+CategoryId = Annotated[int | None, Query(ge=1, le=ID_MAX)]
+Owner = Annotated[
+    str | None,
+    Query(max_length=USERNAME_MAX_LENGTH, description="A username."),
+]
+
+
 class PersonOut(Schema):
     username: str
     name: str
@@ -120,9 +157,15 @@ class DocumentItemOut(Schema):
     api_url: str
 
 
+HTML_DESCRIPTION = (
+    "The version as served on its page: sanitized HTML, with the first use of "
+    'each glossary term as <abbr data-term="id" title="its current definition">.'
+)
+
+
 class DocumentOut(DocumentItemOut):
     markdown: str
-    html: str
+    html: str = Field(description=HTML_DESCRIPTION)
     summary: str
     significance: str
     created_at: datetime
@@ -143,7 +186,7 @@ class VersionItemOut(Schema):
 
 class VersionOut(VersionItemOut):
     markdown: str
-    html: str
+    html: str = Field(description=HTML_DESCRIPTION)
 
 
 class HitOut(Schema):
@@ -247,8 +290,9 @@ def _paginate(request: HttpRequest, queryset, page: int, item) -> dict:
     try:
         current = paginator.page(page)
     except EmptyPage:
+        # A page that does not exist (yet), as a document that does not: 404.
         raise HttpError(
-            400, f"page: there are {paginator.num_pages} page(s); {page} is not one."
+            404, f"page: there are {paginator.num_pages} page(s); {page} is not one."
         ) from None
 
     def link(number: int) -> str:
@@ -277,7 +321,7 @@ def _owner_id(username: str | None) -> int | None:
         return None
     owner = User.objects.filter(username=username).values_list("pk", flat=True)
     if not owner:
-        raise HttpError(400, f"owner: no one has the username {username!r}.")
+        raise HttpError(404, f"owner: no one has the username {username!r}.")
     return owner[0]
 
 
@@ -302,15 +346,15 @@ def _parse_since(value: str) -> datetime:
 # --- endpoints ------------------------------------------------------------------
 
 
-@api.get("/docs/", response=DocumentPage, url_name="documents")
+@api.get("/docs/", response={200: DocumentPage} | _LIST, url_name="documents")
 def document_list(
     request,
-    q: str = "",
+    q: Annotated[str, Query(max_length=QUERY_MAX_LENGTH)] = "",
     audience: Literal["sales", "support", "both", ""] = "",
-    category: RowId | None = None,
-    owner: str | None = None,
+    category: CategoryId = None,
+    owner: Owner = None,
     include_retired: bool = False,
-    page: int = 1,
+    page: Page = 1,
 ):
     """Current documents, by ID; filters as on the Documents page. A team's
     audience (`sales`, `support`) includes documents for both teams."""
@@ -324,22 +368,28 @@ def document_list(
     return _paginate(request, documents, page, lambda d: _document_item(request, d))
 
 
-@api.get("/docs/{doc_id}/", response=DocumentOut, url_name="document")
+@api.get(
+    "/docs/{doc_id}/", response={200: DocumentOut} | _ONE_DOCUMENT, url_name="document"
+)
 def document_detail(request, doc_id: str):
-    """The current version of a document, its Markdown and stored HTML."""
+    """The current version of a document, its Markdown and HTML."""
     document = _readable(request, doc_id)
     version = document.current_version
     return _document_item(request, document) | {
         "markdown": version.body,
-        "html": version.body_html,
+        "html": glossary_applied(version.body_html),
         "summary": version.summary,
         "significance": version.significance,
         "created_at": document.created_at,
     }
 
 
-@api.get("/docs/{doc_id}/versions/", response=VersionPage, url_name="versions")
-def version_list(request, doc_id: str, page: int = 1):
+@api.get(
+    "/docs/{doc_id}/versions/",
+    response={200: VersionPage} | _ONE_DOCUMENT | _READ,
+    url_name="versions",
+)
+def version_list(request, doc_id: str, page: Page = 1):
     """Every published version of a document, newest first."""
     document = _readable(request, doc_id)
     versions = (
@@ -353,19 +403,32 @@ def version_list(request, doc_id: str, page: int = 1):
     )
 
 
-@api.get("/docs/{doc_id}/versions/{number}/", response=VersionOut, url_name="version")
-def version_detail(request, doc_id: str, number: int):
+@api.get(
+    "/docs/{doc_id}/versions/{number}/",
+    response={200: VersionOut} | _ONE_DOCUMENT | _READ,
+    url_name="version",
+)
+def version_detail(request, doc_id: str, number: Annotated[int, Path(ge=1, le=ID_MAX)]):
     """One version exactly as it was published."""
     document = _readable(request, doc_id)
     version = selectors.version_get(document, number)
     return _version_item(request, document, version) | {
         "markdown": version.body,
-        "html": version.body_html,
+        "html": glossary_applied(version.body_html),
     }
 
 
-@api.get("/changes/", response=VersionPage, url_name="changes")
-def changes(request, since: str, page: int = 1):
+@api.get("/changes/", response={200: VersionPage} | _LIST, url_name="changes")
+def changes(
+    request,
+    since: Annotated[
+        str,
+        # Parsed by _parse_since, which also reads a "+" sent unencoded.
+        WithJsonSchema({"type": "string", "format": "date-time"}),
+        Query(description="An RFC 3339 time with its zone: 2026-01-31T09:00:00Z."),
+    ],
+    page: Page = 1,
+):
     """Versions published after `since`, oldest first: poll with the time of the
     last change seen."""
     after = _parse_since(since)
@@ -380,15 +443,23 @@ def changes(request, since: str, page: int = 1):
     )
 
 
-@api.get("/search/", response=HitPage, url_name="search")
+@api.get("/search/", response={200: HitPage} | _LIST, url_name="search")
 def search(
     request,
-    q: str,
+    q: Annotated[
+        str,
+        Query(
+            max_length=QUERY_MAX_LENGTH,
+            # A letter or a digit somewhere: the words searched for.
+            pattern=r"[^\W_]",
+            description="The words to search for.",
+        ),
+    ],
     audience: Literal["sales", "support", "both", ""] = "",
-    category: RowId | None = None,
-    owner: str | None = None,
+    category: CategoryId = None,
+    owner: Owner = None,
     include_retired: bool = False,
-    page: int = 1,
+    page: Page = 1,
 ):
     """Full-text search over current documents and the glossary, best first;
     filters as on /api/docs/. Titles and snippets come as HTML with the

@@ -25,13 +25,17 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import accumulate
 from types import MappingProxyType
 from typing import Any
 
 import bleach
 import markdown
 from bleach import html5lib_shim
+from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
+from .linting import PhraseTrie
 
 MAX_BODY_BYTES = 200 * 1024
 MAX_NESTING = 50
@@ -50,7 +54,8 @@ ALLOWED_ATTRIBUTES: MappingProxyType[str, frozenset[str]] = MappingProxyType(
         "img": frozenset({"src", "alt", "title"}),
         "th": frozenset({"align"}),
         "td": frozenset({"align"}),
-        "abbr": frozenset({"title"}),
+        # data-term: a glossary term's id, the marker of its first use.
+        "abbr": frozenset({"title", "data-term"}),
         "ol": frozenset({"start"}),
     }
 )
@@ -91,6 +96,9 @@ def _url_allowed(value: str, schemes: frozenset[str], *, relative: bool) -> bool
     return scheme.group(1) in schemes
 
 
+_TERM_ID = re.compile(r"[1-9][0-9]{0,18}")
+
+
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
     if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
         return False
@@ -98,6 +106,8 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         return _url_allowed(value, LINK_SCHEMES, relative=True)
     if name == "src":
         return _url_allowed(value, IMAGE_SCHEMES, relative=False)
+    if name == "data-term":
+        return _TERM_ID.fullmatch(value) is not None
     return True
 
 
@@ -144,18 +154,38 @@ class _TreeWalker(html5lib_shim.getTreeWalker("etree")):
         return parent, positions[id(parent)], parents, None
 
 
-class _GlossaryFilter(html5lib_shim.Filter):
-    """Mark the first use of each glossary term with <abbr title="definition">, so
-    its definition shows without JavaScript. Works on the sanitized token stream:
-    the serializer escapes the definition, and code, links and existing <abbr>
-    elements are left as they are."""
+# A term's tokens: words, single punctuation marks, and runs of spaces (which
+# match any run of spaces, line breaks included).
+_TERM_TOKEN = re.compile(r"\w+|[^\w\s]|\s+")
+_WORD_CHARACTER = re.compile(r"\w")
 
-    definitions: Mapping[str, str] = MappingProxyType({})
+
+def _term_tokens(text: str) -> tuple[list[str], list[int]]:
+    """The tokens of a text as terms are compared (casefolded, a run of spaces as
+    one space), and where each starts, with the text's length after the last. The
+    tokens cover the text without gaps."""
+    raw = _TERM_TOKEN.findall(text)
+    keys = [" " if token.isspace() else token.casefold() for token in raw]
+    return keys, [0, *accumulate(map(len, raw))]
+
+
+class _GlossaryFilter(html5lib_shim.Filter):
+    """Mark the first use of each glossary term with <abbr data-term="id">. The
+    definition is not stored: `apply_glossary()` adds the current one when the
+    page is served. The marker is in the allow-list (an id, digits only), so code
+    that sanitizes stored HTML again keeps it; an author may write one too. Works
+    on the sanitized token stream: code, links and existing <abbr> elements are
+    left as they are."""
+
+    terms: Mapping[str, int] = MappingProxyType({})
     _SKIP = frozenset({"a", "abbr", "code", "pre"})
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        pattern = _term_pattern(self.definitions)
-        unused = {term.casefold(): term for term in self.definitions}
+        phrases = PhraseTrie()
+        for term, term_id in self.terms.items():
+            keys = _TERM_TOKEN.findall(term.casefold())
+            phrases.add([" " if key.isspace() else key for key in keys], term_id)
+        unused = set(self.terms.values())
         inside = 0
         for token in super().__iter__():
             kind = token["type"]
@@ -163,41 +193,82 @@ class _GlossaryFilter(html5lib_shim.Filter):
                 inside += 1
             elif kind == "EndTag" and token["name"] in self._SKIP:
                 inside = max(inside - 1, 0)
-            elif kind == "Characters" and not inside and unused and pattern:
-                yield from self._mark(token, pattern, unused)
+            elif kind == "Characters" and not inside and unused:
+                yield from self._mark(token["data"], phrases, unused)
                 continue
             yield token
 
-    def _mark(self, token, pattern, unused) -> Iterator[dict[str, Any]]:
-        text, position = token["data"], 0
-        for match in pattern.finditer(text):
-            term = unused.pop(" ".join(match.group().casefold().split()), None)
-            if term is None:
+    @staticmethod
+    def _mark(text: str, phrases: PhraseTrie, unused: set[int]):
+        keys, starts = _term_tokens(text)
+        position = taken = 0
+        for index in phrases.starts(keys):
+            found = (
+                None if index < taken else _term_at(text, keys, starts, index, phrases)
+            )
+            if found is None:
                 continue
-            yield {"type": "Characters", "data": text[position : match.start()]}
-            title = {(None, "title"): self.definitions[term]}
-            yield {"type": "StartTag", "name": "abbr", "namespace": None, "data": title}
-            yield {"type": "Characters", "data": match.group()}
+            length, term_id = found
+            taken = index + length
+            if term_id not in unused:
+                continue
+            unused.discard(term_id)
+            start, end = starts[index], starts[taken]
+            yield {"type": "Characters", "data": text[position:start]}
+            marker = {(None, "data-term"): str(term_id)}
+            yield {"type": "StartTag", "name": "abbr", "namespace": None} | {
+                "data": marker
+            }
+            yield {"type": "Characters", "data": text[start:end]}
             yield {"type": "EndTag", "name": "abbr", "namespace": None}
-            position = match.end()
+            position = end
         yield {"type": "Characters", "data": text[position:]}
 
 
-def _term_pattern(definitions: Mapping[str, str]) -> re.Pattern[str] | None:
-    if not definitions:
+def _term_at(text, keys, starts, index, phrases) -> tuple[int, int] | None:
+    """The longest term at token `index` that stands as whole words: no letter
+    or digit right before or after it (a term may start or end with punctuation,
+    as ".NET" or "C++" do)."""
+    start = starts[index]
+    if start and _WORD_CHARACTER.match(text, start - 1):
         return None
-    # Longest first, so "Premium Support plan" wins over "Premium Support".
-    terms = sorted(definitions, key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(map(re.escape, t.split())) for t in terms)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    for length, term_id in reversed(phrases.matches(keys, index)):
+        if not _WORD_CHARACTER.match(text, starts[index + length]):
+            return length, term_id
+    return None
 
 
-def _sanitize(dirty: str, glossary: Mapping[str, str] | None = None) -> str:
+_GLOSSARY_MARKER = re.compile(r'<abbr data-term="(\d+)">')
+
+
+def glossary_marks(body_html: str) -> set[int]:
+    """The ids of the glossary terms marked in stored HTML."""
+    return {int(match.group(1)) for match in _GLOSSARY_MARKER.finditer(body_html)}
+
+
+def apply_glossary(body_html: str, definitions: Mapping[int, str]) -> SafeString:
+    """Stored, sanitized HTML with each marked term given its current definition
+    as the (escaped) title. A term no longer in `definitions` stays marked without
+    one. Versions stored before markers keep the <abbr title> they were published
+    with: they are sealed (integrity.py), and an author's own <abbr title> cannot
+    be told apart from one the glossary wrote."""
+
+    def titled(match: re.Match[str]) -> str:
+        definition = definitions.get(int(match.group(1)))
+        if definition is None:
+            return match.group()
+        title = html.escape(definition, quote=True)
+        return f'<abbr data-term="{match.group(1)}" title="{title}">'
+
+    # The markers are written by the sanitizer's own serializer (quotes and "<" in
+    # attribute values escaped), so the pattern matches markers only.
+    return mark_safe(_GLOSSARY_MARKER.sub(titled, body_html))  # noqa: S308 sanitized, titles escaped
+
+
+def _sanitize(dirty: str, glossary: Mapping[str, int] | None = None) -> str:
     filters: list[type[html5lib_shim.Filter]] = [_LinkRelFilter]
     if glossary:
-        filters.append(
-            type("_Glossary", (_GlossaryFilter,), {"definitions": dict(glossary)})
-        )
+        filters.append(type("_Glossary", (_GlossaryFilter,), {"terms": dict(glossary)}))
     cleaner = bleach.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=_allow_attribute,
@@ -576,11 +647,11 @@ def check_markdown(text: str) -> None:
         )
 
 
-def render_markdown(text: str, *, glossary: Mapping[str, str] | None = None) -> str:
+def render_markdown(text: str, *, glossary: Mapping[str, int] | None = None) -> str:
     """Markdown -> sanitized HTML. Calls check_markdown first. Deterministic.
 
-    `glossary` maps terms to definitions: the first use of each is marked with
-    <abbr title="definition">."""
+    `glossary` maps terms to their ids: the first use of each is marked with
+    <abbr data-term="id">, which `apply_glossary()` gives its definition."""
     check_markdown(text)
     try:
         dirty = markdown.markdown(

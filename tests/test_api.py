@@ -251,6 +251,8 @@ def test_search_escapes_what_it_returns(client, owner, manager, category, token)
         "/api/docs/PRC-9999/versions/",
         "/api/docs/PRC-0001/versions/7/",
         "/api/docs/PRC-9999/versions/1/",
+        "/api/docs/?page=2",
+        "/api/docs/?owner=nobody",
     ],
 )
 def test_unknown_documents_and_versions_are_404(client, document, token, url):
@@ -268,18 +270,15 @@ def test_unknown_documents_and_versions_are_404(client, document, token, url):
         "/api/changes/?since=2026-13-01T00:00:00Z",
         "/api/changes/?since=2020-01-01T00:00:00Z&page=x",
         "/api/docs/?page=0",
-        "/api/docs/?page=2",
         "/api/docs/?page=abc",
         "/api/docs/?audience=marketing",
         "/api/docs/?category=pricing",
-        "/api/docs/?owner=nobody",
         "/api/docs/?include_retired=perhaps",
         "/api/docs/PRC-0001/versions/one/",
         "/api/search/",
         "/api/search/?q=%20",
         "/api/search/?q=--",
         "/api/search/?q=x&audience=marketing",
-        "/api/search/?q=x&owner=nobody",
     ],
 )
 def test_bad_requests_are_400_with_a_message(client, document, token, url):

@@ -27,6 +27,13 @@ def add_term(actor, wording="Premium Support", avoid="Gold plan\nVIP support", *
     )
 
 
+def anchors(response) -> list[str]:
+    """The terms a glossary page shows, in order, by their anchors."""
+    return re.findall(
+        r'class="glossary-term" id="term-([^"]+)"', response.content.decode()
+    )
+
+
 def post_term(client, url="/glossary/new/", **fields):
     data = {
         "term": "Premium Support",
@@ -180,7 +187,7 @@ def test_glossary_page_queries_do_not_grow(client, manager, sales_staff):
 
 def test_first_use_of_each_term_shows_its_definition(client, document, owner, manager):
     add_term(manager, definition='Paid add-on "24/7" <script>alert(1)</script>')
-    add_term(manager, "case", avoid="ticket", definition="A customer's request.")
+    case = add_term(manager, "case", avoid="ticket", definition="A customer's request.")
     client.force_login(owner)
     response = client.post(
         "/docs/PRC-0001/edit/",
@@ -198,14 +205,17 @@ def test_first_use_of_each_term_shows_its_definition(client, document, owner, ma
     assert response.status_code == 302
     html = client.get("/docs/PRC-0001/").content.decode()
     assert html.count("<abbr") == 2
-    assert '<abbr title="A customer\'s request.">Case</abbr>' in html
+    assert (
+        f'<abbr data-term="{case.pk}" title="A customer&#x27;s request.">Case</abbr>'
+        in html
+    )
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html or "&lt;script>" in html
     assert "<code>Premium Support</code>" in html
 
 
 def test_preview_marks_terms_too(client, document, owner, manager):
-    add_term(manager, "case", avoid="", definition="A customer's request.")
+    case = add_term(manager, "case", avoid="", definition="A customer's request.")
     client.force_login(owner)
     response = client.post(
         "/docs/PRC-0001/edit/",
@@ -219,7 +229,8 @@ def test_preview_marks_terms_too(client, document, owner, manager):
         },
     )
     assert (
-        '<abbr title="A customer\'s request.">case</abbr>' in response.content.decode()
+        f'<abbr data-term="{case.pk}" title="A customer&#x27;s request.">case</abbr>'
+        in response.content.decode()
     )
 
 

@@ -49,7 +49,7 @@ ATTRIBUTES = {
     "img": {"src", "alt", "title"},
     "th": {"align"},
     "td": {"align"},
-    "abbr": {"title"},
+    "abbr": {"title", "data-term"},
     "ol": {"start"},
 }
 FORBIDDEN_TAGS = ("<script", "<iframe", "<style", "<form", "<object", "<embed", "<svg")

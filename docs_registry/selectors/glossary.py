@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Left, Lower, Upper
+from django.utils.safestring import SafeString
 
 from ..linting import Linter
 from ..models import GlossaryTerm
+from ..rendering import apply_glossary, glossary_marks
+
+GLOSSARY_PAGE_SIZE = 100
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def glossary_terms(query: str = "") -> QuerySet[GlossaryTerm]:
-    terms = GlossaryTerm.objects.select_related("owner")
+    """Terms A to Z (any case), each with its `initial` for the A–Z index."""
+    terms = GlossaryTerm.objects.select_related("owner").annotate(
+        initial=Upper(Left("term", 1))
+    )
     if query:
         terms = terms.filter(
             Q(term__icontains=query)
@@ -19,20 +30,63 @@ def glossary_terms(query: str = "") -> QuerySet[GlossaryTerm]:
     return terms
 
 
+@dataclass(frozen=True)
+class Letter:
+    letter: str
+    page: int | None  # where its first term is; None when no term starts with it
+
+
+def glossary_letters(terms: QuerySet[GlossaryTerm]) -> list[Letter]:
+    """The A–Z index of `terms` (one query). Positions are counted by the database
+    with the same comparison as the list's order, whatever its collation."""
+    lowered = terms.annotate(lower=Lower("term"))
+    counts = lowered.aggregate(
+        **{f"before_{c}": Count("pk", filter=Q(lower__lt=c.lower())) for c in LETTERS},
+        **{
+            f"has_{c}": Count("pk", filter=Q(lower__startswith=c.lower()))
+            for c in LETTERS
+        },
+    )
+    return [
+        Letter(
+            letter=c,
+            page=counts[f"before_{c}"] // GLOSSARY_PAGE_SIZE + 1
+            if counts[f"has_{c}"]
+            else None,
+        )
+        for c in LETTERS
+    ]
+
+
 def glossary_linter() -> Linter:
     """A linter for every word the glossary says to avoid (one query)."""
     rules = [
         (avoided, term)
-        for term, avoid in GlossaryTerm.objects.values_list("term", "avoid")
+        for term, avoid in GlossaryTerm.objects.exclude(avoid="").values_list(
+            "term", "avoid"
+        )
         for avoided in avoid.splitlines()
         if avoided.strip()
     ]
     return Linter(rules)
 
 
-def glossary_definitions() -> dict[str, str]:
-    """Term -> definition, for marking first uses in rendered documents."""
-    return dict(GlossaryTerm.objects.values_list("term", "definition"))
+def glossary_term_ids() -> dict[str, int]:
+    """Term -> id, for marking first uses when a document is rendered (one query)."""
+    return dict(GlossaryTerm.objects.values_list("term", "pk"))
+
+
+def glossary_applied(body_html: str) -> SafeString:
+    """Stored HTML with the current definitions of the terms it marks: read when
+    a page is served (and kept with it), so a changed definition shows in every
+    document at once. One query, and none for HTML that marks no term."""
+    marked = glossary_marks(body_html)
+    definitions = (
+        dict(GlossaryTerm.objects.filter(pk__in=marked).values_list("pk", "definition"))
+        if marked
+        else {}
+    )
+    return apply_glossary(body_html, definitions)
 
 
 GLOSSARY_CHANGES_SHOWN = 50

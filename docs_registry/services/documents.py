@@ -21,7 +21,7 @@ from ..models import (
 )
 from ..rendering import check_markdown, render_markdown
 from ..search import search_index_document
-from ..selectors.glossary import glossary_definitions, glossary_linter
+from ..selectors.glossary import glossary_linter, glossary_term_ids
 from ..text import normalise_text
 from .acknowledgments import record_acknowledgment
 from .errors import LintFindingsError, ServiceError, StaleDraftError
@@ -83,7 +83,7 @@ def document_create(
         raise ServiceError("Choose an audience.", code="invalid_audience")
     _require_active_user(owner, role="owner")
     body = normalise_text(body)
-    body_html = render_markdown(body, glossary=glossary_definitions())
+    body_html = render_markdown(body, glossary=glossary_term_ids())
 
     document = Document(
         doc_id=_next_doc_id(category),
@@ -178,7 +178,7 @@ def document_publish(
     blocking = settings.SAMEPAGE_LINT_BLOCKS_PUBLISH
     if findings and (blocking or not publish_anyway):
         raise LintFindingsError(findings, blocking=blocking)
-    body_html = render_markdown(body, glossary=glossary_definitions())
+    body_html = render_markdown(body, glossary=glossary_term_ids())
 
     version = Version(
         document=locked,

@@ -20,7 +20,7 @@ from ..models import (
     Version,
 )
 from ..rendering import RenderingError, check_markdown, render_markdown
-from ..selectors.glossary import glossary_definitions
+from ..selectors.glossary import glossary_term_ids
 from ..services.history import save_with_history
 from .checking import check_export, user_fields
 from .layout import DOC_ID, TransferError
@@ -157,7 +157,7 @@ def _create_document(
 def _create_versions(
     document: Document, records: list[Record], users: dict[str, User]
 ) -> list[Version]:
-    glossary = glossary_definitions()
+    glossary = glossary_term_ids()
     versions, previous_chain = [], ""
     for record in records:
         body = record.data["body"]

@@ -25,7 +25,7 @@ from ..models import Document, Draft, Version
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
 from ..selectors.digest import known_version, last_acknowledged_number
-from ..selectors.glossary import glossary_definitions, glossary_linter
+from ..selectors.glossary import glossary_linter, glossary_term_ids
 from ..selectors.reviews import review_status
 from .common import lazy, query_without
 from .questions import question_context
@@ -268,7 +268,7 @@ def edit(request: HttpRequest, doc_id: str) -> HttpResponse:
             document,
             form,
             draft,
-            preview=render_markdown(body, glossary=glossary_definitions()),
+            preview=render_markdown(body, glossary=glossary_term_ids()),
             findings=glossary_linter().lint(body),
         )
     return _publish(request, document, form, draft)

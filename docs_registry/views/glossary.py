@@ -1,6 +1,7 @@
 """The glossary: the standard terms both teams use."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,18 +10,24 @@ from django.views.decorators.http import require_http_methods, require_safe
 from .. import permissions, services
 from ..forms import GlossaryTermForm
 from ..models import GlossaryTerm
-from ..selectors.glossary import glossary_terms
+from ..selectors.glossary import GLOSSARY_PAGE_SIZE, glossary_letters, glossary_terms
+from .common import query_without
 
 
 @require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
+    terms = glossary_terms(query)
     return render(
         request,
         "docs_registry/glossary.html",
         {
-            "terms": glossary_terms(query),
+            "page": Paginator(terms, GLOSSARY_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "letters": glossary_letters(terms),
             "query": query,
+            "page_query": query_without(request, "page"),
             "can_add": permissions.is_manager(request.user),
         },
     )
