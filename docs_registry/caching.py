@@ -19,49 +19,36 @@ digest), and only when a page asks for it.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 
-# Every part is an index look-up (MAX of a primary key, or of an index's last column).
-_STATE = (
-    "SELECT (SELECT MAX(id) FROM docs_registry_version), "
-    "(SELECT MAX(history_id) FROM docs_registry_historicaldocument), "
-    "(SELECT MAX(history_id) FROM docs_registry_historicalcategory), "
-    "(SELECT MAX(history_id) FROM docs_registry_historicalglossaryterm), "
-    "(SELECT MAX(history_id) FROM docs_registry_historicaluser), "
-    "(SELECT MAX(history_id) FROM docs_registry_historicalquestion), "
-    "(SELECT MAX(id) FROM docs_registry_acknowledgment WHERE user_id = %s), "
-    "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s)"
-)
-# PostgreSQL: the same query in a function that keeps its plan (migration 0014).
-_STATE_FUNCTION = "SELECT * FROM docs_registry_page_state(%s)"
+_REVISION = "SELECT number FROM docs_registry_revision WHERE id = 1"
 
 
 @dataclass(frozen=True)
 class PageState:
-    content: str  # the content stamp, for cache keys
-    reader: str  # the content stamp plus the person's acknowledgments and digest
+    content: str  # the revision, for cache keys
+    reader: str  # the revision plus the person
+
+
+def revision_number() -> int:
+    """The revision counter (models.Revision): one read by primary key."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REVISION)
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def page_state(request: HttpRequest) -> PageState:
     """The state behind this request's pages, read once per request."""
     state = getattr(request, "_samepage_state", None)
     if state is None:
+        number = revision_number()
         user_id = getattr(request.user, "pk", None)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # the same query, planned once
-                cursor.execute(_STATE_FUNCTION, [user_id])
-            else:
-                cursor.execute(_STATE, [user_id, user_id])
-            row = cursor.fetchone()
-        content = ".".join(str(value) for value in row[:6])
-        # The digest time is text or a datetime by database: hashed, it is a key.
-        reading = hashlib.sha256(repr(row[6:]).encode()).hexdigest()[:24]
-        state = PageState(content=content, reader=f"{content}.{reading}")
+        state = PageState(content=str(number), reader=f"{number}.{user_id}")
         request._samepage_state = state
     return state
 

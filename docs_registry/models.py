@@ -445,3 +445,16 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Revision(models.Model):
+    """One row (id 1): a number moved forward in the same transaction as every
+    write that can change what a page shows (docs_registry/revisions.py). Kept pages
+    are keyed by it (caching.py). Its UPDATE locks the row until commit, so numbers
+    follow commit order: a reader who sees number N sees every write counted
+    up to N."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Revision {self.number}"

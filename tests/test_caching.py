@@ -163,23 +163,6 @@ def test_digest_buttons_submit_the_forms_outside_the_kept_page(reader, sales_sta
     )
 
 
-@pytest.mark.postgres
-def test_the_postgresql_state_function_reads_what_the_query_reads(
-    reader, document, sales_staff
-):
-    from docs_registry import caching
-
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite runs the query itself")
-    services.acknowledgment_record(user=sales_staff, document=document, number=2)
-    services.digest_mark_seen(user=sales_staff, at=document.created_at)
-    with connection.cursor() as cursor:
-        cursor.execute(caching._STATE, [sales_staff.pk, sales_staff.pk])
-        expected = cursor.fetchone()
-        cursor.execute(caching._STATE_FUNCTION, [sales_staff.pk])
-        assert cursor.fetchone() == expected
-
-
 def test_a_refused_question_is_never_served_from_the_kept_page(reader):
     page(reader, "/docs/PRC-0001/")
     refused = reader.post("/docs/PRC-0001/questions/", {"kind": "question", "text": ""})
