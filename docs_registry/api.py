@@ -22,7 +22,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from . import permissions, selectors, services
 from . import search as full_text
-from .caching import page_state
+from .caching import revision
 from .models import Document, User, Version
 
 PAGE_SIZE = 50
@@ -266,7 +266,7 @@ def _paginate(request: HttpRequest, queryset, page: int, item) -> dict:
 
 
 def _readable(request: HttpRequest, doc_id: str) -> Document:
-    document = selectors.document_get_kept(doc_id, page_state(request).content)
+    document = selectors.document_get_kept(doc_id, revision(request))
     permissions.require(permissions.can_read(request.auth, document))
     return document
 

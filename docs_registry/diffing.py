@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
-from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from .caching import cache_key, remember
 
 TOKEN = re.compile(r"\s+|[^\s]+")
 # Private-use and later planes: no surrogates, so every token maps to a valid char.
@@ -81,20 +82,15 @@ def diff_markdown(old: str, new: str) -> tuple[SafeString, DiffStats]:
     return html, DiffStats(words_added=added, words_removed=removed)
 
 
-# Comparisons larger than this are not kept: the cache lives in each worker's memory.
-CACHED_DIFF_MAX_LENGTH = 64_000
-
-
 def diff_versions(old, new) -> tuple[SafeString, DiffStats]:
     """`diff_markdown` of two versions' bodies (`old` may be None: an empty text),
     cached. Published versions never change, so their comparison never does either:
     it is kept under the two content hashes (equal hashes, equal bodies)."""
-    key = f"diff:{old.content_hash if old else '-'}:{new.content_hash}"
-    cached = cache.get(key)
-    if cached is not None:
-        html, added, removed = cached
-        return mark_safe(html), DiffStats(added, removed)  # noqa: S308 -- ours
+    key = cache_key("diff", old.content_hash if old else "-", new.content_hash)
+    html, added, removed = remember(key, lambda: _diff_texts(old, new))
+    return mark_safe(html), DiffStats(added, removed)  # noqa: S308 -- ours
+
+
+def _diff_texts(old, new) -> tuple[str, int, int]:
     html, stats = diff_markdown(old.body if old else "", new.body)
-    if len(html) <= CACHED_DIFF_MAX_LENGTH:
-        cache.set(key, (str(html), stats.words_added, stats.words_removed))
-    return html, stats
+    return str(html), stats.words_added, stats.words_removed

@@ -4,19 +4,18 @@ Every change below goes through the services (or the admin's plain save) and mus
 show on the very next request of a page that was cached before it."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from docs_registry import services
 from docs_registry.models import Category
 
 from .factories import make_document, make_user, publish
+from .querycount import cold_and_warm
 
 pytestmark = pytest.mark.django_db
 
 # Read a second time with nothing changed, each page costs the session, the user
-# and the state: everything else is kept (the document, versions, questions, the
-# reader's acknowledgment, rendered fragments).
+# and the revision: everything else is kept (the document, versions, questions,
+# the reader's acknowledgment, rendered fragments).
 CACHED_PAGES = [
     "/docs/",
     "/search/?q=approval",
@@ -26,6 +25,16 @@ CACHED_PAGES = [
     "/docs/PRC-0001/compare/?from=1&to=2",
     "/digest/",
 ]
+# A reader's first read of each, with the cache emptied.
+COLD = {
+    "/docs/": 8,
+    "/search/?q=approval": 8,
+    "/docs/PRC-0001/": 7,
+    "/docs/PRC-0001/history/": 7,
+    "/docs/PRC-0001/v1/": 6,
+    "/docs/PRC-0001/compare/?from=1&to=2": 6,
+    "/digest/": 11,
+}
 
 
 @pytest.fixture
@@ -43,11 +52,7 @@ def page(client, url: str) -> str:
 
 @pytest.mark.parametrize("url", CACHED_PAGES)
 def test_a_page_read_again_costs_three_queries(reader, url):
-    page(reader, url)
-    page(reader, url)  # the digest records the first visit; the next one is plain
-    with CaptureQueriesContext(connection) as queries:
-        page(reader, url)
-    assert len(queries) == 3, [query["sql"][:60] for query in queries]
+    assert cold_and_warm(reader, url) == (COLD[url], 3)
 
 
 def test_a_publish_shows_at_once(reader, document):
@@ -106,24 +111,17 @@ def test_a_new_document_shows_in_browse_and_search(reader, owner, manager):
 
 
 def test_signing_in_changes_nothing_cached(client, document, sales_staff):
-    from django.test import RequestFactory
+    from docs_registry.caching import revision_number
 
-    from docs_registry.caching import page_state
-
-    def stamp():
-        request = RequestFactory().get("/")
-        request.user = sales_staff
-        return page_state(request).content
-
-    before = stamp()
+    before = revision_number()
     sales_staff.set_password("pw")
     sales_staff.save()
-    changed = stamp()  # a saved person is a history record...
+    changed = revision_number()  # a saved person is a history record...
     records = sales_staff.history.count()
-    assert changed != before
+    assert changed > before
     signed_in = client.post("/accounts/login/", {"username": "sales", "password": "pw"})
     assert signed_in.status_code == 302
-    assert stamp() == changed  # ...but signing in is not
+    assert revision_number() == changed  # ...but signing in is not
     assert sales_staff.history.count() == records
 
 
@@ -180,3 +178,115 @@ def test_the_kept_document_page_holds_no_token(reader):
     assert '<button type="submit" form="ask-form" class="primary">Send' in kept
     # Acknowledge, ask, close: each its own form, so Enter in a field only asks.
     assert forms.count("csrfmiddlewaretoken") == 3
+
+
+# --- keys, expiry, size, release, configuration -------------------------------
+
+
+def test_every_kept_entry_expires(reader, settings):
+    from django.core.cache import cache
+
+    page(reader, "/docs/PRC-0001/")
+    expiries = list(cache._expire_info.values())  # LocMem's own bookkeeping
+    assert expiries and None not in expiries
+    assert settings.CACHES["default"]["TIMEOUT"] == 900
+
+
+def test_a_value_too_large_is_not_kept(settings):
+    from docs_registry.caching import cache_key, remember
+
+    settings.SAMEPAGE_CACHE_MAX_ENTRY_BYTES = 1000
+    computed = []
+
+    def compute(size):
+        computed.append(size)
+        return "x" * size
+
+    for size in (100, 100, 5000, 5000):
+        remember(cache_key("test", size), lambda size=size: compute(size))
+    assert computed == [100, 5000, 5000]
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [b"\x80\x05garbage", "a plain string", {"a": "dict"}, b"\x80\x04N."],
+)
+def test_a_value_that_is_not_ours_is_ignored_and_replaced(reader, foreign):
+    from django.core.cache import cache
+
+    from docs_registry.caching import cache_key, remember
+
+    key = cache_key("test", 1)
+    cache.set(key, foreign)
+    assert remember(key, lambda: "worked out") == "worked out"
+    assert remember(key, lambda: "again") == "worked out"
+
+
+def test_keys_carry_the_release(reader, monkeypatch):
+    from kb import settings as project_settings
+
+    monkeypatch.setenv("SAMEPAGE_RELEASE", "2026.12.1")
+    assert project_settings.release() == "2026.12.1"
+    assert (
+        "samepage:2026.12.1"
+        == project_settings.cache_settings("locmem://", ttl=900, max_entries=10)[
+            "KEY_PREFIX"
+        ]
+    )
+    monkeypatch.delenv("SAMEPAGE_RELEASE")
+    assert project_settings.release().endswith("-0016_revision")
+
+
+def test_a_page_kept_by_another_release_is_not_served(reader, settings, document):
+    from django.core.cache import cache
+
+    from kb.settings import cache_settings
+
+    old = cache_settings("locmem://samepage-releases", ttl=900, max_entries=100)
+    settings.CACHES = {"default": old | {"KEY_PREFIX": "samepage:old"}}
+    kept = page(reader, "/docs/PRC-0001/")
+    for key in list(cache._cache):  # an older release kept other words
+        cache._cache[key] = cache._cache[key].replace(b"15%", b"99%")
+    assert "99%" in page(reader, "/docs/PRC-0001/")
+    settings.CACHES = {"default": old | {"KEY_PREFIX": "samepage:new"}}
+    assert page(reader, "/docs/PRC-0001/").count("15%") == kept.count("15%")
+
+
+@pytest.mark.parametrize(
+    "url, backend",
+    [
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
+        (
+            "redis://127.0.0.1:6379/0",
+            "docs_registry.cache_backends.ResilientRedisCache",
+        ),
+        (
+            "rediss://cache.example:6380/1",
+            "docs_registry.cache_backends.ResilientRedisCache",
+        ),
+        ("dummy://", "django.core.cache.backends.dummy.DummyCache"),
+    ],
+)
+def test_the_cache_is_chosen_by_its_url(url, backend):
+    from kb.settings import cache_settings
+
+    configured = cache_settings(url, ttl=60, max_entries=10)
+    assert configured["BACKEND"] == backend
+    assert configured["TIMEOUT"] == 60
+
+
+def test_an_unknown_cache_url_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from kb.settings import cache_settings
+
+    with pytest.raises(ImproperlyConfigured, match="SAMEPAGE_CACHE_URL"):
+        cache_settings("memcached://127.0.0.1:11211", ttl=60, max_entries=10)
+
+
+def test_templates_name_no_vary_on_list():
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    for path in templates.rglob("*.html"):
+        assert "{% cache" not in path.read_text(), path

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import selectors, services
-from ..caching import page_state, remember
+from ..caching import cache_key, page_key, remember, revision
 from ..forms import TeamDigestForm
 from ..models import Document
 from ..selectors import digest as digest_selectors
@@ -37,12 +37,12 @@ def digest(request: HttpRequest) -> HttpResponse:
     if "team" in request.GET or "since" in request.GET:
         return _team_digest(request)
     shown_at = timezone.now()
-    pending = digest_selectors.PendingDocuments(request.user, page_state(request))
+    pending = digest_selectors.PendingDocuments(request.user, revision(request))
     page = Paginator(pending, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
     documents = list(page.object_list)
     # Read before this visit is recorded: what happened since the last one.
     since, answers, glossary = remember(
-        f"since-last-visit:{request.user.pk}:{page_state(request).reader}",
+        cache_key("since-last-visit", request.user.pk, revision(request)),
         lambda: _since_last_visit(request.user),
     )
     # Minor changes, answers and glossary changes need no acknowledgment: having
@@ -60,6 +60,8 @@ def digest(request: HttpRequest) -> HttpResponse:
             "personal": True,
             "answers": answers,
             "glossary_changes": glossary,
+            # The presets name dates: the kept page is today's.
+            "page_key": page_key(request, "digest", _presets(), personal=True),
         },
     )
 

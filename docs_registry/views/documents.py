@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions, selectors, services
-from ..caching import page_state, remember
+from ..caching import cache_key, page_key, remember, revision
 from ..diffing import diff_versions
 from ..forms import (
     BrowseForm,
@@ -38,17 +38,21 @@ def _readable_document(request: HttpRequest, doc_id: str) -> Document:
 
 
 def _shown_document(request: HttpRequest, doc_id: str) -> Document:
-    """`_readable_document` for pages that only show it: kept under the content
-    stamp (see caching.py). Pages that change a document read it afresh."""
-    document = selectors.document_get_kept(doc_id, page_state(request).content)
+    """`_readable_document` for pages that only show it: kept under the revision
+    (see caching.py). Pages that change a document read it afresh."""
+    document = selectors.document_get_kept(doc_id, revision(request))
     permissions.require(permissions.can_read(request.user, document))
     return document
 
 
-def _document_context(request: HttpRequest, document: Document, **extra) -> dict:
-    """What every page about one document needs, its buttons included."""
+def _document_context(
+    request: HttpRequest, kind: str, document: Document, **extra
+) -> dict:
+    """What every page about one document needs, its buttons included, and the key
+    its page is kept under (`kind` names the page)."""
     return {
         "document": document,
+        "page_key": page_key(request, kind, document=document),
         # Printed copies name where the current version lives.
         "current_url": request.build_absolute_uri(document.get_absolute_url()),
         "can_publish": permissions.can_publish(request.user, document),
@@ -76,6 +80,7 @@ def browse(request: HttpRequest) -> HttpResponse:
             "sort": filters.get("sort", "id"),
             "filter_query": query_without(request, "sort", "page"),
             "page_query": query_without(request, "page"),
+            "page_key": page_key(request, "browse"),
         },
     )
 
@@ -83,8 +88,19 @@ def browse(request: HttpRequest) -> HttpResponse:
 @require_safe
 def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _shown_document(request, doc_id)
-    context = _document_context(request, document, version=document.current_version)
-    context["review"] = review_status(document)
+    context = _document_context(
+        request, "document-top", document, version=document.current_version
+    )
+    context["review"] = review = review_status(document)
+    # The reader's whole page (theirs alone: acknowledgments, questions), and the
+    # body shown to every reader; both show whether a review is due.
+    context["top_key"] = context.pop("page_key")
+    context["page_key"] = page_key(
+        request, "document", review.is_due, document=document, personal=True
+    )
+    context["body_key"] = page_key(
+        request, "document-body", review.is_due, document=document
+    )
     if permissions.can_acknowledge(request.user, document):
         # Read only when the reader's kept page is missing (its key covers it).
         context["acknowledged"] = lazy(last_acknowledged_number, request.user, document)
@@ -98,13 +114,13 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
 def version_detail(request: HttpRequest, doc_id: str, number: int) -> HttpResponse:
     document = _shown_document(request, doc_id)
     version = remember(
-        f"version:{document.pk}:{number}:{page_state(request).content}",
+        cache_key("version", document.pk, number, revision(request)),
         lambda: selectors.version_get(document, number),
     )
     return render(
         request,
         "docs_registry/version.html",
-        _document_context(request, document, version=version),
+        _document_context(request, "version", document, version=version),
     )
 
 
@@ -120,7 +136,7 @@ def history(request: HttpRequest, doc_id: str) -> HttpResponse:
     return render(
         request,
         "docs_registry/history.html",
-        _document_context(request, document, page=page, query_string=""),
+        _document_context(request, "history", document, page=page, query_string=""),
     )
 
 
@@ -131,7 +147,7 @@ def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
     first = _version_number(request.GET.get("from"), default=max(current - 1, 1))
     second = _version_number(request.GET.get("to"), default=current)
     old, new = remember(
-        f"compare:{document.pk}:{first}:{second}:{page_state(request).content}",
+        cache_key("compare", document.pk, first, second, revision(request)),
         lambda: selectors.versions_for_compare(document, first, second),
     )
     diff, stats = diff_versions(old, new)
@@ -140,6 +156,7 @@ def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
         "docs_registry/compare.html",
         _document_context(
             request,
+            "compare",
             document,
             old=old,
             new=new,

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from ..caching import page_key
 from ..forms import BrowseForm
 from ..models import Document
 from ..search import Filters, SearchResults, looks_like_doc_id
@@ -41,5 +42,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "query": query,
             "page": page,
             "page_query": query_without(request, "page"),
+            "page_key": page_key(request, "search"),
         },
     )
