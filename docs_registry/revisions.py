@@ -3,9 +3,10 @@
 Every write that can change what a page shows passes through here, in its own
 transaction: each save of a model with history (documents, categories, glossary
 terms, people, questions: simple-history writes a record per save), and each saved
-version, acknowledgment and digest state. Writes in bulk that send no signals
-(imports, the bench seeder, rebuilding the search index) call `revision_bump`
-themselves. Callers never need to remember anything else."""
+version, acknowledgment and digest state. Writes that send none of those signals
+(rebuilding the search index, the bench seeder's bulk rows) call `revision_bump`
+themselves; an import writes history records in its transaction, which is enough.
+Callers never need to remember anything else."""
 
 from django.db.models import F
 from django.db.models.signals import post_save
