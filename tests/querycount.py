@@ -21,3 +21,9 @@ def cold_and_warm(client, url: str, **headers) -> tuple[int, int]:
     cache.clear()
     cold = _count(client, url, headers)
     return cold, _count(client, url, headers)
+
+
+def search_transaction() -> int:
+    """Queries a search adds on PostgreSQL, where it runs in a transaction of its
+    own that turns off sequential scans (docs_registry/search.py)."""
+    return 6 if connection.vendor == "postgresql" else 0

@@ -7,7 +7,7 @@ from docs_registry.models import Audience
 from docs_registry.search import search_rebuild
 
 from .factories import make_category, make_document, make_user, publish
-from .querycount import cold_and_warm
+from .querycount import cold_and_warm, search_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +197,7 @@ def test_results_page_costs_the_same_with_2_or_30_matches(
         make_document(owner=owner, manager=manager)
     url = "/search/?q=discount&audience=sales"
     with_two = cold_and_warm(reader, url)
-    assert with_two == (8, 3)  # cold, warm
+    assert with_two == (8 + search_transaction(), 3)  # cold, warm
     for _ in range(28):
         make_document(owner=owner, manager=manager)
     assert cold_and_warm(reader, url) == with_two
