@@ -307,7 +307,7 @@ class Acknowledgment(models.Model):
         ]
         indexes = [
             models.Index(fields=["document", "number"]),
-            # The person's newest acknowledgment, for the waiting count's cache key.
+            # A person's acknowledgments, newest first.
             models.Index(fields=["user", "id"]),
         ]
 
@@ -408,8 +408,8 @@ class Question(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    # Each ask, answer and close is recorded (and moves the content stamp that
-    # cached pages are kept under, see caching.py).
+    # Each ask, answer and close is recorded (and moves the revision that kept
+    # pages follow, see revisions.py).
     history = HistoricalRecords()
 
     class Meta:
