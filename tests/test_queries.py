@@ -36,6 +36,9 @@ COUNTS = {
     "/history/": (11, 11),
     "/history/?format=csv": (6, 6),
     "/history/?kind=publish": (10, 10),
+    "/mine/": (10, 9),
+    "/glossary/": (5, 4),
+    "/reviews/": (5, 5),
 }
 
 

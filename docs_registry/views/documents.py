@@ -94,8 +94,7 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     context["review"] = review = review_status(document)
     # The reader's whole page (theirs alone: acknowledgments, questions), and the
     # body shown to every reader; both show whether a review is due.
-    context["top_key"] = context.pop("page_key")
-    context["page_key"] = page_key(
+    context["reader_key"] = page_key(
         request, "document", review.is_due, document=document, personal=True
     )
     context["body_key"] = page_key(
