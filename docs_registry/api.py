@@ -23,7 +23,7 @@ from pydantic import WithJsonSchema
 
 from . import permissions, selectors, services
 from . import search as full_text
-from .caching import page_state
+from .caching import revision
 from .models import Document, User, Version
 from .selectors.glossary import glossary_applied
 
@@ -311,7 +311,7 @@ def _paginate(request: HttpRequest, queryset, page: int, item) -> dict:
 
 
 def _readable(request: HttpRequest, doc_id: str) -> Document:
-    document = selectors.document_get_kept(doc_id, page_state(request).content)
+    document = selectors.document_get_kept(doc_id, revision(request))
     permissions.require(permissions.can_read(request.auth, document))
     return document
 

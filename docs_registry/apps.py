@@ -9,8 +9,10 @@ class DocsRegistryConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import signals
 
+        from . import revisions  # noqa: F401 -- connects the revision counter's hooks
+
         # Signing in saves the sign-in time: not a change worth a history record
-        # (and each record would invalidate cached pages, see caching.py).
+        # (and each record would move the revision counter, see revisions.py).
         signals.user_logged_in.disconnect(dispatch_uid="update_last_login")
         signals.user_logged_in.connect(
             _update_last_login_quietly, dispatch_uid="samepage_last_login"

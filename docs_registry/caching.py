@@ -1,78 +1,130 @@
-"""What pages keep between requests, and the stamp that keeps it right.
+"""What pages keep between requests, and the keys that keep it right.
 
-Pages that read the same for many people (browse, search, a document's history, its
-versions and comparisons) are kept rendered in each worker's cache, under a key
-that includes the content stamp: the newest row of every append-only table behind
-those pages — versions (each publish) and the history records of documents,
-categories, glossary terms, people and questions (each save writes one). Rows there
-are only ever added, so while the stamp is unchanged nothing shown has changed:
-cached HTML is never stale and nothing needs invalidating.
+Every key is built here. A page or value is kept under the revision counter
+(models.Revision, moved by every write that can change what a page shows: see
+revisions.py) and the facts that vary it for a reader: their role (manager or not,
+owner of the document or not), their teams, the address asked for, and the
+person only for what is theirs alone (their waiting count, their digest, their
+view of a document). While the counter stands still nothing shown has changed, so
+nothing is ever invalidated: a write moves the counter and the next request reads
+afresh. The counter's UPDATE holds its row locked until commit, so a reader who
+sees number N sees every write counted up to N.
 
-Reads behind a page are kept the same way (`remember`): a document with its
-owner and current version, versions, questions, under the stamp; what concerns one
-person (their acknowledgments, their digest) under the reader's state.
-
-One indexed query per request reads the stamp, together with what the person's
-waiting count depends on (their newest acknowledgment, when they last saw their
-digest, which versions they were shown), and only when a page asks for it.
+Around that:
+- the cache's KEY_PREFIX names the release (settings), so a deploy never reads
+  what older code kept;
+- every entry expires after SAMEPAGE_CACHE_TTL seconds, a backstop;
+- values are kept pickled in a small envelope no larger than
+  SAMEPAGE_CACHE_MAX_ENTRY_BYTES; a value that is not ours (corrupt bytes, another
+  shape) is ignored and worked out again;
+- a cache that cannot be reached is a cache that has nothing (cache_backends.py):
+  pages are then read from the database.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import logging
+import pickle
+import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 
-# Every part is an index look-up (MAX of a primary key, or of an index's last column).
-_STATE = (
-    "SELECT (SELECT MAX(id) FROM docs_registry_version), "
-    "(SELECT MAX(history_id) FROM docs_registry_historicaldocument), "
-    "(SELECT MAX(history_id) FROM docs_registry_historicalcategory), "
-    "(SELECT MAX(history_id) FROM docs_registry_historicalglossaryterm), "
-    "(SELECT MAX(history_id) FROM docs_registry_historicaluser), "
-    "(SELECT MAX(history_id) FROM docs_registry_historicalquestion), "
-    "(SELECT MAX(id) FROM docs_registry_acknowledgment WHERE user_id = %s), "
-    "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s), "
-    "(SELECT MAX(id) FROM docs_registry_seenversion WHERE user_id = %s)"
-)
-# PostgreSQL: the same query in a function that keeps its plan (migration 0016).
-_STATE_FUNCTION = "SELECT * FROM docs_registry_page_state(%s)"
+from . import permissions
+
+logger = logging.getLogger(__name__)
+
+_REVISION = "SELECT number FROM docs_registry_revision WHERE id = 1"
+# What every kept value is wrapped in: anything else found under a key is foreign.
+_ENVELOPE = "samepage-kept/1"
 
 
-@dataclass(frozen=True)
-class PageState:
-    content: str  # the content stamp, for cache keys
-    reader: str  # the content stamp plus the person's acknowledgments and digest
+def revision_number() -> int:
+    """The revision counter: one read by primary key."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REVISION)
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
-def page_state(request: HttpRequest) -> PageState:
-    """The state behind this request's pages, read once per request."""
-    state = getattr(request, "_samepage_state", None)
-    if state is None:
-        user_id = getattr(request.user, "pk", None)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # the same query, planned once
-                cursor.execute(_STATE_FUNCTION, [user_id])
-            else:
-                cursor.execute(_STATE, [user_id, user_id, user_id])
-            row = cursor.fetchone()
-        content = ".".join(str(value) for value in row[:6])
-        # The digest time is text or a datetime by database: hashed, it is a key.
-        reading = hashlib.sha256(repr(row[6:]).encode()).hexdigest()[:24]
-        state = PageState(content=content, reader=f"{content}.{reading}")
-        request._samepage_state = state
-    return state
+def revision(request: HttpRequest) -> int:
+    """The revision this request's pages are read at: read once per request, so
+    every part of a page is kept under the same number."""
+    number = getattr(request, "_samepage_revision", None)
+    if number is None:
+        number = request._samepage_revision = revision_number()
+    return number
+
+
+def cache_key(kind: str, *facts) -> str:
+    """The one way a key is made: what is kept, and everything it depends on."""
+    digest = hashlib.sha256(repr(facts).encode()).hexdigest()[:40]
+    return f"{kind}:{digest}"
+
+
+def page_key(
+    request: HttpRequest,
+    kind: str,
+    *facts,
+    document=None,
+    personal: bool = False,
+    by_address: bool = True,
+) -> str:
+    """The key of a kept page (or part of one) for this reader: the revision, their
+    role and teams, whether they own `document`, the address (scheme and host too:
+    printed pages name it) unless `by_address` is off, the person when `personal`,
+    and any other `facts` the page shows (e.g. today's date)."""
+    user = request.user
+    reader = (
+        permissions.is_manager(user),
+        bool(document is not None and permissions.can_publish(user, document)),
+        bool(user.in_sales),
+        bool(user.in_support),
+        user.pk if personal else None,
+    )
+    address = request.build_absolute_uri() if by_address else None
+    return cache_key(kind, revision(request), reader, address, *facts)
 
 
 def remember(key: str, compute):
-    """The value cached under `key`, computed and kept if missing. Keys must hold
-    everything the value depends on (a stamp, a reader's state): nothing is ever
-    invalidated. None is not a value that can be kept."""
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value)
+    """The value kept under `key` (built by `cache_key` or `page_key`), or
+    `compute()`, kept for next time unless it is too large to keep."""
+    found = _read(key)
+    if found is not _MISSING:
+        return found
+    value = compute()
+    blob = pickle.dumps((_ENVELOPE, value), pickle.HIGHEST_PROTOCOL)
+    if len(blob) <= settings.SAMEPAGE_CACHE_MAX_ENTRY_BYTES:
+        cache.set(key, blob)
     return value
+
+
+_MISSING = object()
+_last_warning = 0.0
+
+
+def _read(key: str):
+    # Any bytes at all may be found under a key (the backend unpickles them too):
+    # whatever fails to read as our envelope is a value we do not have.
+    try:
+        raw = cache.get(key)
+        if raw is None:
+            return _MISSING
+        mark, value = pickle.loads(raw)  # noqa: S301 -- written by remember()
+        if mark == _ENVELOPE:
+            return value
+    except Exception:  # noqa: S110
+        pass
+    _warn_now_and_then(f"Ignored a value that is not ours under cache key {key}")
+    return _MISSING
+
+
+def _warn_now_and_then(message: str) -> None:
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning >= 60:
+        _last_warning = now
+        logger.warning(message)

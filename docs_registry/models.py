@@ -307,7 +307,7 @@ class Acknowledgment(models.Model):
         ]
         indexes = [
             models.Index(fields=["document", "number"]),
-            # The person's newest acknowledgment, for the waiting count's cache key.
+            # A person's acknowledgments, newest first.
             models.Index(fields=["user", "id"]),
         ]
 
@@ -432,8 +432,8 @@ class Question(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    # Each ask, answer and close is recorded (and moves the content stamp that
-    # cached pages are kept under, see caching.py).
+    # Each ask, answer and close is recorded (and moves the revision that kept
+    # pages follow, see revisions.py).
     history = HistoricalRecords()
 
     class Meta:
@@ -469,3 +469,16 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Revision(models.Model):
+    """One row (id 1): a number moved forward in the same transaction as every
+    write that can change what a page shows (docs_registry/revisions.py). Kept pages
+    are keyed by it (caching.py). Its UPDATE locks the row until commit, so numbers
+    follow commit order: a reader who sees number N sees every write counted
+    up to N."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Revision {self.number}"

@@ -1,5 +1,6 @@
 """Samepage settings, read from the environment (see README, "Configuration")."""
 
+import importlib.metadata
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -87,7 +88,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "docs_registry.context_processors.page",
             ],
-            "builtins": ["docs_registry.templatetags.cached_urls"],
         },
     }
 ]
@@ -161,14 +161,76 @@ SESSION_ENGINE = "docs_registry.sessions"
 # once a minute: docs_registry.middleware).
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "480"))
 
-# Each worker keeps what never goes stale in its own memory: comparisons of
-# published versions, and waiting counts under keys that change with their inputs.
+
+# The cache (docs_registry/caching.py): each worker's own memory by default, or one
+# Redis shared by every server (README, "Running several app servers").
+def release() -> str:
+    """What names this code in cache keys, so a deploy never reads what older code
+    kept: SAMEPAGE_RELEASE, else the package version and the latest migration."""
+    named = os.environ.get("SAMEPAGE_RELEASE", "").strip()
+    if named:
+        return named
+    try:
+        version = importlib.metadata.version("samepage")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    migrations = sorted(
+        path.stem
+        for path in (BASE_DIR / "docs_registry" / "migrations").glob("[0-9]*.py")
+    )
+    return f"{version}-{migrations[-1] if migrations else 'none'}"
+
+
+def cache_settings(url: str, *, ttl: int, max_entries: int) -> dict:
+    """CACHES["default"] for locmem:// (the default), redis://host:port/db (or
+    rediss://) and dummy:// (nothing kept)."""
+    scheme = url.partition("://")[0].lower()
+    common = {"TIMEOUT": ttl, "KEY_PREFIX": f"samepage:{release()}"}
+    if scheme == "locmem":
+        return common | {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url.partition("://")[2] or "samepage",
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
+        }
+    if scheme in {"redis", "rediss"}:
+        return common | {
+            # Django's RedisCache, but a Redis that cannot be reached is a cache
+            # that has nothing: pages are read from the database meanwhile.
+            "BACKEND": "docs_registry.cache_backends.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_connect_timeout": float(
+                    os.environ.get("SAMEPAGE_CACHE_TIMEOUT", "0.25")
+                ),
+                "socket_timeout": float(
+                    os.environ.get("SAMEPAGE_CACHE_TIMEOUT", "0.25")
+                ),
+            },
+        }
+    if scheme == "dummy":
+        return common | {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"SAMEPAGE_CACHE_URL must start with locmem://, redis://, rediss:// or "
+        f"dummy://, not {url!r}."
+    )
+
+
+# Every kept entry expires after this many seconds: a backstop, since keys change
+# with every write.
+SAMEPAGE_CACHE_TTL = int(os.environ.get("SAMEPAGE_CACHE_TTL", "900"))
+# A value larger than this once pickled is not kept; with LocMem's entry limit it
+# bounds each worker's cache (README, "Memory").
+SAMEPAGE_CACHE_MAX_ENTRY_BYTES = int(
+    os.environ.get("SAMEPAGE_CACHE_MAX_ENTRY_BYTES", str(128 * 1024))
+)
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
+    "default": cache_settings(
+        os.environ.get("SAMEPAGE_CACHE_URL")
+        or os.environ.get("CACHE_URL")
+        or "locmem://",
+        ttl=SAMEPAGE_CACHE_TTL,
+        max_entries=int(os.environ.get("SAMEPAGE_CACHE_MAX_ENTRIES", "1000")),
+    )
 }
 
 LOGIN_URL = "login"

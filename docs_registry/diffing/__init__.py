@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from ..caching import cache_key, remember
 from ..text import normalise_text
 from .blocks import compare_blocks, counts, html_blocks, sanitized
 from .showing import changes_html, changes_text
@@ -42,8 +42,6 @@ __all__ = [
 
 # Part of every cache key: a new way of comparing must not read the old results.
 ALGORITHM = "2"
-# Comparisons larger than this are not kept: the cache lives in each worker's memory.
-CACHED_DIFF_MAX_LENGTH = 64_000
 
 
 @dataclass(frozen=True)
@@ -106,26 +104,19 @@ def compare_rendered(old_html: str, new_html: str) -> Comparison:
 
 def _kept(key: str, compare, whole) -> Comparison:
     """`compare()` kept under `key`; `whole()` shows both versions when they are
-    too different (not kept: it is as long as both, and quick to build)."""
-    cached = cache.get(key)
-    if cached is None:
+    too different (only that verdict is kept: both versions are as long as both,
+    and quick to show)."""
+
+    def compared() -> tuple:
         try:
             comparison = compare()
         except TooDifferent:
-            cache.set(key, ("", "", 0, 0, True))
-            return Comparison(whole(), DiffStats(0, 0), too_different=True)
-        if len(comparison.html) + len(comparison.text) <= CACHED_DIFF_MAX_LENGTH:
-            stats = comparison.stats
-            cached = (
-                str(comparison.html),
-                comparison.text,
-                stats.words_added,
-                stats.words_removed,
-                False,
-            )
-            cache.set(key, cached)
-        return comparison
-    html, text, added, removed, too_different = cached
+            return ("", "", 0, 0, True)
+        stats = comparison.stats
+        html, text = str(comparison.html), comparison.text
+        return (html, text, stats.words_added, stats.words_removed, False)
+
+    html, text, added, removed, too_different = remember(key, compared)
     if too_different:
         return Comparison(whole(), DiffStats(0, 0), too_different=True)
     return Comparison(mark_safe(html), DiffStats(added, removed), text=text)  # noqa: S308 -- ours
@@ -133,7 +124,9 @@ def _kept(key: str, compare, whole) -> Comparison:
 
 def _key(kind: str, old, new) -> str:
     # Published versions never change: equal hashes, equal comparisons.
-    return f"{kind}:{ALGORITHM}:{old.content_hash if old else '-'}:{new.content_hash}"
+    return cache_key(
+        kind, ALGORITHM, old.content_hash if old else "-", new.content_hash
+    )
 
 
 TOO_DIFFERENT = (

@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.template.defaultfilters import pluralize
 
-from ..caching import PageState, remember
+from ..caching import cache_key, remember
 from ..diffing import DiffStats, compare_versions
 from ..models import (
     Acknowledgment,
@@ -162,14 +162,14 @@ def pending_totals(user: User) -> Waiting:
     return Waiting(totals["documents"], totals["versions"] or 0)
 
 
-def waiting_count(user: User, state: PageState) -> Waiting:
+def waiting_count(user: User, revision: int) -> Waiting:
     """`pending_totals`, cached. Every page shows it, and counting looks at every
     document addressed to the person (30 ms with 10,000). The key holds all the
-    count depends on: the content stamp (publishes, retirements, audiences, the
-    person's teams), their newest acknowledgment, the newest version they were
-    shown and when they last dismissed their digest (see caching.py), so a cached
-    count is never stale."""
-    return remember(f"waiting:{user.pk}:{state.reader}", lambda: pending_totals(user))
+    count depends on: the revision, which every publish, retirement, change of
+    audience or team, acknowledgment, version shown and digest dismissal moves
+    (see caching.py), so a cached count is never stale."""
+    key = cache_key("waiting", user.pk, revision)
+    return remember(key, lambda: pending_totals(user))
 
 
 @dataclass
@@ -210,16 +210,17 @@ def user_digest_documents(user: User) -> QuerySet[Document]:
 class PendingDocuments:
     """The person's pending documents (`user_digest_documents`), for Paginator: the
     count and each page's documents (with their baselines) are cached under the
-    reader's state (see caching.py), which changes with anything that could change
-    them: deciding what is pending looks at every document addressed to them."""
+    revision (see caching.py), which moves with anything that could change them:
+    deciding what is pending looks at every document addressed to them."""
 
-    def __init__(self, user: User, state: PageState):
+    def __init__(self, user: User, revision: int):
         self.user = user
-        self.key = f"digest:{user.pk}:{state.reader}"
+        self.facts = (user.pk, revision)
 
     def count(self) -> int:
         return remember(
-            f"{self.key}:count", lambda: user_digest_documents(self.user).count()
+            cache_key("digest-count", *self.facts),
+            lambda: user_digest_documents(self.user).count(),
         )
 
     def __len__(self) -> int:
@@ -227,7 +228,7 @@ class PendingDocuments:
 
     def __getitem__(self, window: slice) -> list[Document]:
         return remember(
-            f"{self.key}:{window.start}:{window.stop}",
+            cache_key("digest-page", *self.facts, window.start, window.stop),
             lambda: list(user_digest_documents(self.user)[window]),
         )
 

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..caching import remember
+from ..caching import cache_key, remember
 from ..models import Audience, ChangeKind, Document, Draft, User, Version
 
 SORTS = {
@@ -66,10 +66,11 @@ def document_get(doc_id: str) -> Document:
     )
 
 
-def document_get_kept(doc_id: str, stamp: str) -> Document:
-    """`document_get`, kept under the content stamp (see caching.py): for pages
-    and API reads that only show the document."""
-    return remember(f"document:{doc_id.upper()}:{stamp}", lambda: document_get(doc_id))
+def document_get_kept(doc_id: str, revision: int) -> Document:
+    """`document_get`, kept under the revision (see caching.py): for pages and API
+    reads that only show the document."""
+    key = cache_key("document", doc_id.upper(), revision)
+    return remember(key, lambda: document_get(doc_id))
 
 
 def version_get(document: Document, number: int) -> Version:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions, selectors, services
-from ..caching import page_state, remember
+from ..caching import cache_key, page_key, remember, revision
 from ..diffing import compare_versions, diff_versions
 from ..forms import (
     BrowseForm,
@@ -43,17 +43,21 @@ def _readable_document(request: HttpRequest, doc_id: str) -> Document:
 
 
 def _shown_document(request: HttpRequest, doc_id: str) -> Document:
-    """`_readable_document` for pages that only show it: kept under the content
-    stamp (see caching.py). Pages that change a document read it afresh."""
-    document = selectors.document_get_kept(doc_id, page_state(request).content)
+    """`_readable_document` for pages that only show it: kept under the revision
+    (see caching.py). Pages that change a document read it afresh."""
+    document = selectors.document_get_kept(doc_id, revision(request))
     permissions.require(permissions.can_read(request.user, document))
     return document
 
 
-def _document_context(request: HttpRequest, document: Document, **extra) -> dict:
-    """What every page about one document needs, its buttons included."""
+def _document_context(
+    request: HttpRequest, kind: str, document: Document, **extra
+) -> dict:
+    """What every page about one document needs, its buttons included, and the key
+    its page is kept under (`kind` names the page)."""
     return {
         "document": document,
+        "page_key": page_key(request, kind, document=document),
         # Printed copies name where the current version lives.
         "current_url": request.build_absolute_uri(document.get_absolute_url()),
         "can_publish": permissions.can_publish(request.user, document),
@@ -81,6 +85,7 @@ def browse(request: HttpRequest) -> HttpResponse:
             "sort": filters.get("sort", "id"),
             "filter_query": query_without(request, "sort", "page"),
             "page_query": query_without(request, "page"),
+            "page_key": page_key(request, "browse"),
         },
     )
 
@@ -88,8 +93,18 @@ def browse(request: HttpRequest) -> HttpResponse:
 @require_safe
 def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _shown_document(request, doc_id)
-    context = _document_context(request, document, version=document.current_version)
-    context["review"] = review_status(document)
+    context = _document_context(
+        request, "document-top", document, version=document.current_version
+    )
+    context["review"] = review = review_status(document)
+    # The reader's whole page (theirs alone: acknowledgments, questions), and the
+    # body shown to every reader; both show whether a review is due.
+    context["reader_key"] = page_key(
+        request, "document", review.is_due, document=document, personal=True
+    )
+    context["body_key"] = page_key(
+        request, "document-body", review.is_due, document=document
+    )
     if permissions.can_acknowledge(request.user, document):
         _note_shown(request, document)
         # Read only when the reader's kept page is missing (its key covers it).
@@ -105,9 +120,8 @@ def _note_shown(request: HttpRequest, document: Document) -> None:
     services.version_shown_record). Known versions are kept under the reader's
     state, so a page read again costs no query and writes nothing."""
     current = document.current_version.number
-    state = page_state(request).reader
     known = remember(
-        f"known:{request.user.pk}:{document.pk}:{state}",
+        cache_key("known", request.user.pk, document.pk, revision(request)),
         lambda: known_version(request.user, document),
     )
     if known >= current:
@@ -127,13 +141,13 @@ def _note_shown(request: HttpRequest, document: Document) -> None:
 def version_detail(request: HttpRequest, doc_id: str, number: int) -> HttpResponse:
     document = _shown_document(request, doc_id)
     version = remember(
-        f"version:{document.pk}:{number}:{page_state(request).content}",
+        cache_key("version", document.pk, number, revision(request)),
         lambda: selectors.version_get(document, number),
     )
     return render(
         request,
         "docs_registry/version.html",
-        _document_context(request, document, version=version),
+        _document_context(request, "version", document, version=version),
     )
 
 
@@ -149,7 +163,7 @@ def history(request: HttpRequest, doc_id: str) -> HttpResponse:
     return render(
         request,
         "docs_registry/history.html",
-        _document_context(request, document, page=page, query_string=""),
+        _document_context(request, "history", document, page=page, query_string=""),
     )
 
 
@@ -159,7 +173,7 @@ def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
     current = document.current_version.number
     source = request.GET.get("view") == "source"
     context = _document_context(
-        request, document, numbers=range(current, 0, -1), source=source
+        request, "compare", document, numbers=range(current, 0, -1), source=source
     )
     try:
         first, second = _compare_numbers(request.GET, current=current)
@@ -169,7 +183,7 @@ def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
             request, "docs_registry/compare.html", context, status=problem.status
         )
     old, new, between = remember(
-        f"compare:{document.pk}:{first}:{second}:{page_state(request).content}",
+        cache_key("compare", document.pk, first, second, revision(request)),
         lambda: (
             *selectors.versions_for_compare(document, first, second),
             selectors.versions_between(document, first, second),

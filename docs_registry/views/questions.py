@@ -12,6 +12,7 @@ from django.views.decorators.http import (
 )
 
 from .. import permissions, selectors, services
+from ..caching import cache_key
 from ..forms import AnswerForm, QuestionForm, QuestionReportForm
 from ..models import Document, Question
 from ..selectors import questions as question_selectors
@@ -32,6 +33,8 @@ def question_context(
         ),
         "question_form": form or lazy(QuestionForm),
         "refused_question": form is not None,
+        # The empty form reads the same for everyone.
+        "question_form_key": cache_key("question-form-empty"),
     }
 
 

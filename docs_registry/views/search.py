@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from ..caching import page_key
 from ..forms import BrowseForm
 from ..search import Filters, SearchResults, citation
 from .common import lazy, query_without
@@ -42,5 +43,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "cited": cited,
             "page": page,
             "page_query": query_without(request, "page"),
+            "page_key": page_key(request, "search"),
         },
     )

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from docs_registry.revisions import revision_bump
 from docs_registry.search import search_rebuild
 
 
@@ -12,4 +13,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             search_rebuild()
+            revision_bump()  # search pages read the index
         self.stdout.write("Search index rebuilt.")

@@ -1,0 +1,29 @@
+"""Queries a page costs read with the cache emptied (cold: what it takes to work
+out) and read again (warm: what a kept page costs). Query-count tests pin both:
+counting only warm reads would measure cache hits and miss a lost select_related."""
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def _count(client, url: str, headers: dict) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+        if response.streaming:  # a CSV queries while it is read
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def cold_and_warm(client, url: str, **headers) -> tuple[int, int]:
+    client.get(url, **headers)  # renews the session, records a digest visit
+    cache.clear()
+    cold = _count(client, url, headers)
+    return cold, _count(client, url, headers)
+
+
+def search_transaction() -> int:
+    """Queries a search adds on PostgreSQL, where it runs in a transaction of its
+    own that turns off sequential scans (docs_registry/search.py)."""
+    return 6 if connection.vendor == "postgresql" else 0
