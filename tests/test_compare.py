@@ -14,7 +14,7 @@ from docs_registry.rendering import RenderingError, check_markdown
 
 from .factories import publish
 from .test_diffing import unrelated_text
-from .test_rendering import MISSING_VECTORS, URL_NOISE, VECTORS, decode_vector
+from .test_rendering import URL_NOISE, VECTORS, decode_vector, require_vectors
 
 pytestmark = pytest.mark.django_db
 
@@ -236,10 +236,11 @@ def publishable(bodies):
         yield body
 
 
-@pytest.mark.skipif(not VECTORS.is_file(), reason=MISSING_VECTORS)
 def test_hostile_input_on_both_sides_of_a_comparison_runs_nothing(
     client, document, sales_staff
 ):
+    if not VECTORS.is_file():
+        require_vectors()
     every = vectors()
     chunks = [every[start : start + 40] for start in range(0, len(every), 40)]
     # Each pair of versions has changed, removed, inserted and unchanged blocks,

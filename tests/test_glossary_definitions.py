@@ -1,7 +1,6 @@
 """Glossary definitions are applied when a page is served, not frozen at publish:
 stored HTML marks a term's first use, and the page shows its current definition."""
 
-import os
 from html.parser import HTMLParser
 
 import pytest
@@ -14,7 +13,7 @@ from docs_registry.rendering import apply_glossary, glossary_marks, render_markd
 
 from .factories import publish
 from .querycount import cold_and_warm
-from .test_rendering import MISSING_VECTORS, vector_params
+from .test_rendering import require_vectors, vector_params
 
 pytestmark = pytest.mark.django_db
 
@@ -97,9 +96,7 @@ def test_a_hostile_definition_is_escaped_in_the_served_title(
 @pytest.mark.parametrize("vector", vector_params())
 def test_xss_vector_as_a_definition_stays_inside_its_title(vector: str | None):
     if vector is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(MISSING_VECTORS)
-        pytest.skip(MISSING_VECTORS)
+        require_vectors()
     served = apply_glossary('<p><abbr data-term="7">SLA</abbr> x</p>', {7: vector})
     parsed = Abbrs(served)
     assert parsed.others == ["p"]
