@@ -52,22 +52,21 @@ def user_teams(user: User) -> list[str]:
     return [team for team in ("sales", "support") if getattr(user, f"in_{team}")]
 
 
-def _last_acknowledged(user: User, document_ref: str = "document"):
+def _newest_number(model, user: User, document_ref: str):
     newest = (
-        Acknowledgment.objects.filter(user=user, document=OuterRef(document_ref))
+        model.objects.filter(user=user, document=OuterRef(document_ref))
         .order_by("-number")
         .values("number")[:1]
     )
     return Coalesce(Subquery(newest, output_field=IntegerField()), Value(0))
+
+
+def _last_acknowledged(user: User, document_ref: str = "document"):
+    return _newest_number(Acknowledgment, user, document_ref)
 
 
 def _last_shown(user: User, document_ref: str = "document"):
-    newest = (
-        SeenVersion.objects.filter(user=user, document=OuterRef(document_ref))
-        .order_by("-number")
-        .values("number")[:1]
-    )
-    return Coalesce(Subquery(newest, output_field=IntegerField()), Value(0))
+    return _newest_number(SeenVersion, user, document_ref)
 
 
 def _seen_at(user: User):

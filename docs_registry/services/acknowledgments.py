@@ -13,22 +13,28 @@ from ..models import Acknowledgment, DigestState, Document, SeenVersion, User
 from .errors import ServiceError
 
 
-def record_acknowledgment(*, user: User, document: Document, number: int) -> bool:
-    """Record the acknowledgment unless one of `number` or later exists (it covers
-    every earlier version). Returns whether a row was written. No checks: callers
-    have made them."""
-    if Acknowledgment.objects.filter(
-        user=user, document=document, number__gte=number
-    ).exists():
+def _record_once(model, *, user: User, document: Document, number: int, **at) -> bool:
+    """Write `model`'s row for `number` unless the user has one of `number` or
+    later (it covers every earlier version). Returns whether a row was written."""
+    if model.objects.filter(user=user, document=document, number__gte=number).exists():
         return False
     # get_or_create absorbs the race of two clicks at once (unique constraint).
-    _, created = Acknowledgment.objects.get_or_create(
+    _, created = model.objects.get_or_create(
+        user=user, document=document, number=number, defaults=at
+    )
+    return created
+
+
+def record_acknowledgment(*, user: User, document: Document, number: int) -> bool:
+    """Record the acknowledgment unless one of `number` or later exists. Returns
+    whether a row was written. No checks: callers have made them."""
+    return _record_once(
+        Acknowledgment,
         user=user,
         document=document,
         number=number,
-        defaults={"acknowledged_at": timezone.now()},
+        acknowledged_at=timezone.now(),
     )
-    return created
 
 
 def acknowledgment_record(*, user: User, document: Document, number: int) -> bool:
@@ -84,19 +90,14 @@ def version_shown_record(*, user: User, document: Document, number: int) -> bool
     a later one, or is not in the document's audience."""
     if not permissions.can_acknowledge(user, document):
         return False
-    if (
-        Acknowledgment.objects.filter(
-            user=user, document=document, number__gte=number
-        ).exists()
-        or SeenVersion.objects.filter(
-            user=user, document=document, number__gte=number
-        ).exists()
-    ):
-        return False
-    _, created = SeenVersion.objects.get_or_create(
+    if Acknowledgment.objects.filter(
+        user=user, document=document, number__gte=number
+    ).exists():
+        return False  # what was acknowledged was seen
+    return _record_once(
+        SeenVersion,
         user=user,
         document=document,
         number=number,
-        defaults={"seen_at": timezone.now()},
+        seen_at=timezone.now(),
     )
-    return created
