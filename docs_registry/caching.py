@@ -37,26 +37,53 @@ from . import permissions
 
 logger = logging.getLogger(__name__)
 
-_REVISION = "SELECT number FROM docs_registry_revision WHERE id = 1"
+# The pages' counter, the content counter and the reader's own readings, in one
+# statement: each part is a look-up by primary key.
+_REVISION = (
+    "SELECT (SELECT number FROM docs_registry_revision WHERE id = 1), "
+    "(SELECT number FROM docs_registry_revision WHERE id = 2), "
+    "(SELECT readings FROM docs_registry_digeststate WHERE user_id = %s)"
+)
 # What every kept value is wrapped in: anything else found under a key is foreign.
 _ENVELOPE = "samepage-kept/1"
 
 
-def revision_number() -> int:
-    """The revision counter: one read by primary key."""
+def _counters(user_id: int | None) -> tuple[int, int, int]:
     with connection.cursor() as cursor:
-        cursor.execute(_REVISION)
-        row = cursor.fetchone()
-    return row[0] if row else 0
+        cursor.execute(_REVISION, [user_id])
+        pages, content, readings = cursor.fetchone()
+    return pages or 0, content or 0, readings or 0
+
+
+def revision_number() -> int:
+    """The pages' revision counter (see revisions.py)."""
+    return _counters(None)[0]
+
+
+def reader_revision_of(user) -> tuple[int, int]:
+    """What the person's own kept values depend on: the content counter and their
+    readings (see revisions.py)."""
+    return _counters(user.pk)[1:]
+
+
+def _request_counters(request: HttpRequest) -> tuple[int, int, int]:
+    counters = getattr(request, "_samepage_counters", None)
+    if counters is None:
+        user_id = getattr(request.user, "pk", None)
+        counters = request._samepage_counters = _counters(user_id)
+    return counters
 
 
 def revision(request: HttpRequest) -> int:
     """The revision this request's pages are read at: read once per request, so
     every part of a page is kept under the same number."""
-    number = getattr(request, "_samepage_revision", None)
-    if number is None:
-        number = request._samepage_revision = revision_number()
-    return number
+    return _request_counters(request)[0]
+
+
+def reader_revision(request: HttpRequest) -> tuple[int, int]:
+    """`reader_revision_of` the signed-in person, read with `revision` in the same
+    statement, once per request."""
+    return _request_counters(request)[1:]
 
 
 def cache_key(kind: str, *facts) -> str:
@@ -86,7 +113,9 @@ def page_key(
         user.pk if personal else None,
     )
     address = request.build_absolute_uri() if by_address else None
-    return cache_key(kind, revision(request), reader, address, *facts)
+    # A personal page also shows the person's own readings, which move alone.
+    own = reader_revision(request) if personal else None
+    return cache_key(kind, revision(request), reader, own, address, *facts)
 
 
 def remember(key: str, compute):

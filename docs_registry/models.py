@@ -348,6 +348,10 @@ class DigestState(models.Model):
     )
     seen_at = models.DateTimeField(null=True, blank=True)
     emailed_through = models.DateTimeField(null=True, blank=True)
+    # Moved with each of the person's own readings (acknowledgments, versions
+    # shown, dismissals) in the same transaction: what is kept for them alone is
+    # keyed by it (revisions.py), so another person's reading never empties it.
+    readings = models.BigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"Digest state of {self.user}"
@@ -472,11 +476,12 @@ class ApiToken(models.Model):
 
 
 class Revision(models.Model):
-    """One row (id 1): a number moved forward in the same transaction as every
-    write that can change what a page shows (docs_registry/revisions.py). Kept pages
-    are keyed by it (caching.py). Its UPDATE locks the row until commit, so numbers
-    follow commit order: a reader who sees number N sees every write counted
-    up to N."""
+    """Numbers moved forward in the same transaction as the writes they count
+    (docs_registry/revisions.py): row 1 by every write that can change what a page
+    shows, row 2 by those that can change what waits for anyone (everything but a
+    person's own readings). Kept pages are keyed by them (caching.py). Their UPDATE
+    locks the row until commit, so numbers follow commit order: a reader who sees
+    number N sees every write counted up to N."""
 
     number = models.BigIntegerField(default=0)
 

@@ -306,11 +306,11 @@ def test_the_waiting_count_is_cached_and_never_stale(documents, sales_staff, man
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from docs_registry.caching import revision_number
+    from docs_registry.caching import reader_revision_of
     from docs_registry.selectors.digest import pending_totals, waiting_count
 
     def counted():
-        return waiting_count(sales_staff, revision_number())
+        return waiting_count(sales_staff, reader_revision_of(sales_staff))
 
     def check():
         assert counted() == pending_totals(sales_staff)
@@ -319,7 +319,7 @@ def test_the_waiting_count_is_cached_and_never_stale(documents, sales_staff, man
     assert check() == (2, 4)
     with CaptureQueriesContext(connection) as queries:
         counted()
-    assert len(queries) == 1  # the revision; the count comes from the cache
+    assert len(queries) == 1  # the counters; the count comes from the cache
 
     publish(documents["sales"], body="Rules for sales: 21 days.")
     assert check() == (2, 5)
@@ -357,3 +357,37 @@ def test_a_document_page_is_served_when_seeing_it_cannot_be_recorded(
         response = client.get("/docs/PRC-0001/")
     assert response.status_code == 200 and "PRC-0001" in response.content.decode()
     assert digest_ids(client) == ["PRC-0001"]  # still waiting: nothing was recorded
+
+
+def test_another_persons_reading_leaves_my_waiting_count_kept(
+    client, documents, sales_staff, support_staff
+):
+    """What waits for a person is kept under the content counter and their own
+    readings: another person acknowledging or opening a document moves neither,
+    so nobody else's digest or badge is worked out again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_registry.caching import reader_revision_of
+
+    client.force_login(sales_staff)
+    client.get("/digest/")
+    mine = reader_revision_of(sales_staff)
+    services.acknowledgment_record(
+        user=support_staff, document=documents["both"], number=2
+    )
+    services.version_shown_record(
+        user=support_staff, document=documents["support"], number=2
+    )
+    assert reader_revision_of(sales_staff) == mine
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/digest/").content.decode()
+    assert 'aria-label="2 documents changed (4 versions)"' in html
+    assert not [q for q in queries if "latest_major_number" in q["sql"]]
+
+    services.acknowledgment_record(
+        user=sales_staff, document=documents["both"], number=2
+    )
+    assert reader_revision_of(sales_staff) != mine
+    html = client.get("/digest/").content.decode()
+    assert 'aria-label="1 document changed (2 versions)"' in html

@@ -161,13 +161,14 @@ def pending_totals(user: User) -> Waiting:
     return Waiting(totals["documents"], totals["versions"] or 0)
 
 
-def waiting_count(user: User, revision: int) -> Waiting:
+def waiting_count(user: User, reader_revision: tuple[int, int]) -> Waiting:
     """`pending_totals`, cached. Every page shows it, and counting looks at every
     document addressed to the person (30 ms with 10,000). The key holds all the
-    count depends on: the revision, which every publish, retirement, change of
-    audience or team, acknowledgment, version shown and digest dismissal moves
-    (see caching.py), so a cached count is never stale."""
-    key = cache_key("waiting", user.pk, revision)
+    count depends on (caching.reader_revision): the content counter, which every
+    publish, retirement, change of audience or team moves, and the person's own
+    readings (acknowledgments, versions shown, dismissals). So a cached count is
+    never stale, and another person's acknowledgment leaves it kept."""
+    key = cache_key("waiting", user.pk, reader_revision)
     return remember(key, lambda: pending_totals(user))
 
 
@@ -209,12 +210,13 @@ def user_digest_documents(user: User) -> QuerySet[Document]:
 class PendingDocuments:
     """The person's pending documents (`user_digest_documents`), for Paginator: the
     count and each page's documents (with their baselines) are cached under the
-    revision (see caching.py), which moves with anything that could change them:
-    deciding what is pending looks at every document addressed to them."""
+    person's reader revision (see `waiting_count`), which moves with anything that
+    could change them: deciding what is pending looks at every document addressed
+    to them."""
 
-    def __init__(self, user: User, revision: int):
+    def __init__(self, user: User, reader_revision: tuple[int, int]):
         self.user = user
-        self.facts = (user.pk, revision)
+        self.facts = (user.pk, reader_revision)
 
     def count(self) -> int:
         return remember(

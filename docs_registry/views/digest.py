@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import selectors, services
-from ..caching import cache_key, page_key, remember, revision
+from ..caching import cache_key, page_key, reader_revision, remember
 from ..forms import TeamDigestForm
 from ..models import Document, Team
 from ..selectors import digest as digest_selectors
@@ -39,11 +39,11 @@ def digest(request: HttpRequest) -> HttpResponse:
     they acknowledge it, mark it as seen, or open the document."""
     if "team" in request.GET or "since" in request.GET:
         return _team_digest(request)
-    pending = digest_selectors.PendingDocuments(request.user, revision(request))
+    pending = digest_selectors.PendingDocuments(request.user, reader_revision(request))
     page = Paginator(pending, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
     documents = list(page.object_list)
     since, answers, glossary = remember(
-        cache_key("since-last-visit", request.user.pk, revision(request)),
+        cache_key("since-last-visit", request.user.pk, reader_revision(request)),
         lambda: _since_last_visit(request.user),
     )
     minor_only = any(doc.latest_major_number <= doc.acknowledged for doc in documents)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions, selectors, services
-from ..caching import cache_key, page_key, remember, revision
+from ..caching import cache_key, page_key, reader_revision, remember, revision
 from ..diffing import compare_versions, diff_versions
 from ..forms import (
     BrowseForm,
@@ -121,7 +121,7 @@ def _note_shown(request: HttpRequest, document: Document) -> None:
     state, so a page read again costs no query and writes nothing."""
     current = document.current_version.number
     known = remember(
-        cache_key("known", request.user.pk, document.pk, revision(request)),
+        cache_key("known", request.user.pk, document.pk, reader_revision(request)),
         lambda: known_version(request.user, document),
     )
     if known >= current:
