@@ -4,81 +4,18 @@ without scrolling sideways, with the demo data plus one document whose title is
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
-from docs_registry import services
-from docs_registry.models import Audience, Category, Document, User
+from .main_pages import LONG_TITLE, ROLES, seed, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEMO_PASSWORD = "demo"
-DOC_ID = (
-    "POL-0001"  # Refund policy: both teams, owned by support-lead, several versions
-)
-LONG_TITLE = "Unbroken" + "x" * 192
-
-EVERYONE = [
-    "/",
-    "/digest/",
-    "/docs/",
-    "/docs/?sort=title",
-    "/glossary/",
-    "/mine/",
-    "/profile/",
-    "/search/?q=refund",
-    f"/docs/{DOC_ID}/",
-    f"/docs/{DOC_ID}/history/",
-    f"/docs/{DOC_ID}/v1/",
-    f"/docs/{DOC_ID}/compare/?from=1&to=2",
-]
-OWNER = [f"/docs/{DOC_ID}/edit/"]
-MANAGER = [
-    "/coverage/",
-    "/coverage/people/sales/",
-    "/questions/",
-    "/reviews/",
-    "/history/",
-    "/people/locked/",
-    "/docs/new/",
-    "/glossary/new/",
-    f"/docs/{DOC_ID}/details/",
-    f"/docs/{DOC_ID}/transfer/",
-]
-ROLES = {
-    "sales": EVERYONE,
-    "support-lead": EVERYONE + OWNER,
-    "manager": EVERYONE + MANAGER,
-}
 WIDTHS = (390, 1280)
 
 
 @pytest.fixture
 def demo(settings):
-    """The demo data, as `make run` serves it, and a document with a title that
-    has nowhere to break."""
-    settings.DEBUG = True  # seed_demo refuses to run otherwise
-    call_command("seed_demo", stdout=StringIO())
-    settings.DEBUG = False
-    manager = User.objects.get(username="manager")
-    return services.document_create(
-        actor=manager,
-        category=Category.objects.get(prefix="POL"),
-        title=LONG_TITLE,
-        audience=Audience.BOTH,
-        owner=User.objects.get(username="support-lead"),
-        body="# Heading\n\n" + "y" * 300 + "\n",
-    )
-
-
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for()
+    return seed(settings)
 
 
 def _overflow(page) -> int:
@@ -88,9 +25,8 @@ def _overflow(page) -> int:
 
 @pytest.mark.parametrize("username", list(ROLES))
 def test_every_page_fits_a_phone_and_a_laptop(page, demo, username):
-    long_doc: Document = demo
-    paths = ROLES[username] + [long_doc.get_absolute_url()]
-    _sign_in(page, username)
+    paths = ROLES[username] + [demo.get_absolute_url()]
+    sign_in(page, username)
     too_wide = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
@@ -106,7 +42,7 @@ def test_every_page_fits_a_phone_and_a_laptop(page, demo, username):
 def test_the_long_title_is_listed_without_widening_the_page(page, demo):
     """The unbroken title is on the list pages a phone shows (a test that only
     visited pages without it would prove nothing)."""
-    _sign_in(page, "manager")
+    sign_in(page, "manager")
     page.set_viewport_size({"width": 390, "height": 800})
     for path in ("/", "/docs/?sort=changed", "/coverage/"):
         page.goto(path)
@@ -120,7 +56,7 @@ def test_the_menu_folds_on_a_phone_and_opens_without_script(browser, live_server
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     try:
         page = context.new_page()
-        _sign_in(page, "sales")
+        sign_in(page, "sales")
         page.set_viewport_size({"width": 390, "height": 800})
         page.goto("/docs/")
         menu = page.get_by_text("Menu", exact=True)
@@ -141,7 +77,7 @@ def test_the_menu_folds_on_a_phone_and_opens_without_script(browser, live_server
 
 def test_document_ids_never_wrap(page, demo):
     """On a phone the ID cell of a stacked card shows the ID on one line."""
-    _sign_in(page, "manager")
+    sign_in(page, "manager")
     page.set_viewport_size({"width": 390, "height": 800})
     for path in ("/", "/docs/", "/coverage/"):
         page.goto(path)
