@@ -26,6 +26,8 @@ def _overflow(page) -> int:
 @pytest.mark.parametrize("username", list(ROLES))
 def test_every_page_fits_a_phone_and_a_laptop(page, demo, username):
     paths = ROLES[username] + [demo.get_absolute_url()]
+    missing = []  # the icon, the stylesheet and scripts are all there: no 404
+    page.on("response", lambda r: r.status == 404 and missing.append(r.url))
     sign_in(page, username)
     too_wide = []
     for width in WIDTHS:
@@ -37,6 +39,7 @@ def test_every_page_fits_a_phone_and_a_laptop(page, demo, username):
             if extra > 0:
                 too_wide.append(f"{path} at {width} px: {extra} px too wide")
     assert too_wide == [], f"as {username}: " + "; ".join(too_wide)
+    assert missing == []
 
 
 def test_the_long_title_is_listed_without_widening_the_page(page, demo):
