@@ -65,3 +65,21 @@ def test_examples_name_documents_and_versions_of_the_demo_data(settings):
             ):
                 missing.add(f"{path.name}: {doc_id} v{number}")
     assert sorted(missing) == []
+
+
+def test_a_refused_edit_names_the_owner_and_leads_back(client, document, sales_staff):
+    client.force_login(sales_staff)
+    response = client.get(f"{document.get_absolute_url()}edit/")
+    assert response.status_code == 403
+    page = parse(response).one("main")
+    assert "owned by Sales Lead" in page.text
+    back = [a for a in page.select("a") if a.text == "Back to PRC-0001"]
+    assert back[0].attrs["href"] == document.get_absolute_url()
+
+
+def test_other_refusals_lead_to_the_documents(client, sales_staff):
+    client.force_login(sales_staff)
+    response = client.get("/coverage/")
+    assert response.status_code == 403
+    links = parse(response).one("main").select("a")
+    assert [a.attrs["href"] for a in links] == ["/docs/"]
