@@ -77,3 +77,21 @@ def test_no_serious_accessibility_violation_on_any_page(axe_page, demo, username
 def test_the_sign_in_page_has_no_accessibility_violation(axe_page, demo):
     axe_page.goto("/accounts/login/")
     assert violations(axe_page, impacts=BLOCKING | {"moderate"}) == []
+
+
+def test_dark_mode_keeps_the_most_used_pages_readable(browser, live_server, demo):
+    """The same check with the system set to dark: colour contrast above all."""
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, color_scheme="dark"
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "manager")
+        problems = []
+        for path in sorted(MOST_USED):
+            page.goto(path)
+            found = violations(page, impacts=BLOCKING | {"moderate"})
+            problems += [f"{path}: {line}" for line in found]
+        assert problems == []
+    finally:
+        context.close()
