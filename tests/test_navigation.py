@@ -159,3 +159,15 @@ def test_creation_is_one_row_of_the_history(client, document, sales_staff):
     )
     assert len(rows) == 1
     assert "v1" in rows[0].text
+
+
+def test_browse_lists_the_categories_and_marks_the_chosen_one(
+    client, document, sales_staff
+):
+    client.force_login(sales_staff)
+    everything = parse(client.get("/docs/")).one("nav", cls="category-list")
+    links = everything.select("a")
+    assert [a.text for a in links] == ["All categories", "Pricing (PRC)"]
+    assert [a.attrs.get("aria-current") for a in links] == ["page", None]
+    chosen = parse(client.get(links[1].attrs["href"])).one("nav", cls="category-list")
+    assert [a.attrs.get("aria-current") for a in chosen.select("a")] == [None, "page"]
