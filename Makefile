@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Local development runs with debugging on (demo data and a development secret key).
 export DJANGO_DEBUG ?= 1
+# `make run PORT=8080 HOST=0.0.0.0` serves elsewhere.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test bench lint format clean
 
@@ -17,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)

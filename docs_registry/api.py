@@ -500,12 +500,34 @@ def _no_such_endpoint(request: HttpRequest) -> JsonResponse:
     return _error(404, "No such API endpoint.")
 
 
+def _schema_view(view):
+    """The schema answers whoever the endpoints answer: a signed-in person or a
+    valid token (so a client can read it with the token it already has); anyone
+    else gets the same JSON 401 as every endpoint."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_active):
+            header = request.headers.get("Authorization", "")
+            scheme, _, raw = header.partition(" ")
+            user = BearerToken().authenticate(request, raw.strip())
+            if scheme.lower() != "bearer" or user is None:
+                return _unauthorized(request, None)
+            request.user = user
+        return view(request, *args, **kwargs)
+
+    return _api_view(wrapper)
+
+
 def urls() -> tuple[list, str, str]:
     patterns, app_name, namespace = api.urls
     wrapped = [
-        URLPattern(p.pattern, _api_view(p.callback), p.default_args, p.name)
-        if p.name != "openapi-json"
-        else p  # the schema stays behind sign-in, like every page
+        URLPattern(
+            p.pattern,
+            (_schema_view if p.name == "openapi-json" else _api_view)(p.callback),
+            p.default_args,
+            p.name,
+        )
         for p in patterns
     ]
     # Last: any other address under /api/ answers in JSON too, not with a page.

@@ -57,6 +57,8 @@ ALLOWED_ATTRIBUTES: MappingProxyType[str, frozenset[str]] = MappingProxyType(
         # data-term: a glossary term's id, the marker of its first use.
         "abbr": frozenset({"title", "data-term"}),
         "ol": frozenset({"start"}),
+        # id: a section's anchor, section-<words> (heading_anchors() sets them).
+        **{f"h{level}": frozenset({"id"}) for level in (2, 3, 4)},
     }
 )
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -97,6 +99,7 @@ def _url_allowed(value: str, schemes: frozenset[str], *, relative: bool) -> bool
 
 
 _TERM_ID = re.compile(r"[1-9][0-9]{0,18}")
+_SECTION_ID = re.compile(r"section-[a-z0-9-]{1,70}")
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -108,6 +111,8 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         return _url_allowed(value, IMAGE_SCHEMES, relative=False)
     if name == "data-term":
         return _TERM_ID.fullmatch(value) is not None
+    if name == "id":
+        return _SECTION_ID.fullmatch(value) is not None
     return True
 
 
@@ -661,10 +666,76 @@ def render_markdown(text: str, *, glossary: Mapping[str, int] | None = None) -> 
             extension_configs={"tables": {"use_align_attribute": True}},
             output_format="html",
         )
-        return _sanitize(dirty, glossary)
+        return heading_anchors(_sanitize(dirty, glossary))
     except RecursionError as error:
         # check_markdown keeps nesting far below the recursion limit; this is
         # the backstop should some construct still nest deeper.
         raise RenderingError(
             "The text nests too deeply to render.", code="too_deep"
         ) from error
+
+
+# --- Headings: anchors and a table of contents --------------------------------
+#
+# Sections (h2-h4) get an id at render, from the sanitized HTML, so that a table
+# of contents can link to them. The ids are ours alone: any id an author wrote is
+# replaced, each starts with "section-" (so it cannot clash with the page's own
+# ids, such as #coverage, or shadow a global name), and each is unique within the
+# document. h1 gets none: the page's title is the document's heading.
+
+_SECTION = re.compile(r"<h([2-4])(?: id=\"[^\"]*\")?>(.*?)</h\1>", re.S)
+_ANCHORED = re.compile(r'<h([2-4]) id="(section-[a-z0-9-]{1,70})">(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+TOC_MIN_HEADINGS = 3
+
+
+def _heading_text(inner_html: str) -> str:
+    return html.unescape(_TAG.sub("", inner_html)).strip()
+
+
+def heading_anchors(clean_html: str) -> str:
+    """Give each h2-h4 of sanitized HTML a unique id of the form section-<words>."""
+    used: set[str] = set()
+
+    def anchor(match: re.Match[str]) -> str:
+        words = re.findall(r"[a-z0-9]+", _heading_text(match[2]).lower())
+        base = "section-" + ("-".join(words)[:60].strip("-") or "part")
+        slug, number = base, 2
+        while slug in used:
+            slug, number = f"{base}-{number}", number + 1
+        used.add(slug)
+        return f'<h{match[1]} id="{slug}">{match[2]}</h{match[1]}>'
+
+    return _SECTION.sub(anchor, clean_html)
+
+
+def table_of_contents(body_html: str) -> list[tuple[int, str, str]]:
+    """(level, id, text) of each anchored section of stored HTML; empty when
+    there are fewer than TOC_MIN_HEADINGS, where a contents list would not help."""
+    sections = [
+        (int(level), slug, _heading_text(inner))
+        for level, slug, inner in _ANCHORED.findall(body_html)
+    ]
+    return sections if len(sections) >= TOC_MIN_HEADINGS else []
+
+
+def without_title_heading(body_html: str, title: str) -> str:
+    """Stored HTML without a leading h1 that only repeats the document's title,
+    which the page already shows as its heading."""
+    match = re.match(r"\s*<h1>(.*?)</h1>\s*", body_html, re.S)
+    if match and _heading_text(match[1]).casefold() == title.strip().casefold():
+        return body_html[match.end() :]
+    return body_html
+
+
+_MARKUP = re.compile(
+    r"(\*\*|__|`|~~)"  # strong, code, strike-through marks
+    r"|\[([^\]]*)\]\([^)]*\)"  # a link: its text stays
+    r"|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)"  # emphasis, not 2*3 or snake_case
+)
+
+
+def plain_text(markdown_text: str) -> str:
+    """A one-line Markdown text (a change summary) without its markup: emphasis,
+    code marks and link targets dropped, link text kept."""
+    return _MARKUP.sub(lambda match: match[2] or "", markdown_text)

@@ -318,11 +318,15 @@ SECURE_PROXY_SSL_HEADER = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"expected": {"()": "docs_registry.logfilters.ExpectedRefusals"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["expected"]}
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
     # Lockouts are warnings; every successful sign-in need not be logged.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Django's own console handler (debug only) would print each line a second time.
+    "loggers": {"axes": {"level": "WARNING"}, "django": {"handlers": []}},
 }

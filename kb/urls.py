@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from docs_registry import api
+from docs_registry.views.accounts import SignOutView
 
 urlpatterns = [
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls()),

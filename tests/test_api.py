@@ -347,11 +347,21 @@ def test_lists_cost_the_same_with_1_or_30_rows(
 
 
 def test_the_openapi_schema_is_for_signed_in_people(client, sales_staff):
-    assert client.get("/api/openapi.json").status_code == 302
+    anonymous = client.get("/api/openapi.json")
+    assert anonymous.status_code == 401 and "Bearer" in anonymous.json()["detail"]
     client.force_login(sales_staff)
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/docs/{doc_id}/versions/{number}/" in paths
     assert set(paths["/api/changes/"]) == {"get"}
+
+
+def test_the_openapi_schema_answers_a_token(client, sales_staff, token):
+    response = client.get("/api/openapi.json", **bearer(token))
+    assert response.status_code == 200
+    assert "/api/changes/" in response.json()["paths"]
+    assert "sessionid" not in response.cookies
+    wrong = client.get("/api/openapi.json", **bearer("sp_nonsense"))
+    assert wrong.status_code == 401
 
 
 @pytest.mark.parametrize("path", ["/api/nothing/", "/api/docs/PRC-0001/extra/"])

@@ -109,9 +109,9 @@ def test_the_demo_manager_sees_and_clears_a_lockout(demo, settings):
     manager = Client()
     assert sign_in(manager, "manager", "demo", address="192.0.2.50").status_code == 302
     html = manager.get("/people/locked/").content.decode()
-    assert "<td>sales</td>" in html
+    assert '<td data-label="Account">sales</td>' in html
     assert "locked for 15\xa0minutes after 20 wrong passwords" in html
-    assert "<td>support</td>" not in html
+    assert '<td data-label="Account">support</td>' not in html
     response = manager.post("/people/locked/", {"username": "sales"})
     assert response.status_code == 302
     assert "No account is locked" in manager.get("/people/locked/").content.decode()
@@ -123,7 +123,10 @@ def test_a_locked_manager_is_cleared_by_another_manager(demo, settings):
     assert sign_in(Client(), "manager", "demo", address="192.0.2.7").status_code == 429
     colleague = Client()
     colleague.force_login(make_user("manager-2", is_manager=True))
-    assert "<td>manager</td>" in colleague.get("/people/locked/").content.decode()
+    assert (
+        '<td data-label="Account">manager</td>'
+        in colleague.get("/people/locked/").content.decode()
+    )
     colleague.post("/people/locked/", {"username": "manager"})
     assert sign_in(Client(), "manager", "demo", address="192.0.2.7").status_code == 302
 
@@ -273,5 +276,5 @@ def test_the_locked_page_costs_the_same_with_1_or_30_locked(
     assert _count_queries(manager, "/people/locked/", cold=cold) == expected
     _locked_rows(range(1, 30))
     html = manager.get("/people/locked/").content.decode()
-    assert html.count("<td>person-") == 30
+    assert html.count('<td data-label="Account">person-') == 30
     assert _count_queries(manager, "/people/locked/", cold=cold) == expected

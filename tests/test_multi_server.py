@@ -178,7 +178,7 @@ def test_a_change_through_one_server_shows_at_once_on_the_other(
         },
     )
     assert "35%" in on_b(DOC)
-    assert "<td>v2</td>" in on_b("/docs/")
+    assert '<td data-label="Version">v2</td>' in on_b("/docs/")
     assert "Thirty-five" in on_b(f"{DOC}history/")
     assert "Thirty-five" in on_b("/digest/")
     assert "35%" in on_b("/search/?q=rules")

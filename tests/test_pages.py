@@ -199,8 +199,7 @@ def test_history_lists_versions_and_metadata_changes_newest_first(
     assert [kind_of(e) for e in entries] == [
         "transfer",
         "publish",
-        "publish",
-        "created",
+        "publish",  # v1: the creation, shown once
     ]
     assert (
         entries[0].one("ul", cls="changes").text == "owner: Sales Lead → Support Lead"
@@ -228,7 +227,7 @@ def test_history_paginates(client, document, sales_staff):
     assert len(first) == 50
     assert first[0].select("a")[0].attrs["href"] == "/docs/PRC-0001/v55/"
     second = history_rows(client.get("/docs/PRC-0001/history/?page=2"))
-    assert kind_of(second[-1]) == "created"
+    assert second[-1].select("a")[0].attrs["href"] == "/docs/PRC-0001/v1/"
 
 
 # Compare ---------------------------------------------------------------------------

@@ -142,9 +142,9 @@ def test_xss_vector_renders_inert(vector: str | None) -> None:
 # --- What survives -----------------------------------------------------------
 
 
-def test_headings_have_no_ids() -> None:
+def test_only_sections_get_ids() -> None:
     assert render_markdown("# Prices\n\n### Discounts") == (
-        "<h1>Prices</h1>\n<h3>Discounts</h3>"
+        '<h1>Prices</h1>\n<h3 id="section-discounts">Discounts</h3>'
     )
 
 

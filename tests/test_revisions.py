@@ -58,7 +58,7 @@ def test_a_publish(reader, document):
     with moves_the_revision():
         publish(document, body="Up to **30%** by zeppelin.", summary="Thirty")
     assert "30%" in read(reader, DOCUMENT)
-    assert "<td>v2</td>" in read(reader, BROWSE)
+    assert '<td data-label="Version">v2</td>' in read(reader, BROWSE)
     assert "Thirty" in read(reader, HISTORY)
     assert "Thirty" in read(reader, DIGEST)
     assert 'href="/docs/PRC-0001/"' in read(reader, search("zeppelin"))
@@ -75,7 +75,7 @@ def test_a_publish_by_an_owner_outside_the_audience(client, manager, support_sta
     with moves_the_revision():
         publish(document, body="Support only: **45%**.")
     assert "45%" in read(client, url)
-    assert "<td>v2</td>" in read(client, BROWSE)
+    assert '<td data-label="Version">v2</td>' in read(client, BROWSE)
 
 
 def test_an_acknowledgment(reader, document, sales_staff):

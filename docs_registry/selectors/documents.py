@@ -194,9 +194,14 @@ def document_history(document: Document) -> list[HistoryEntry]:
         )
         for version in versions.order_by("published_at", "number")
     ]
-    return list(
-        reversed(list(heapq.merge(publishes, _metadata_entries(document), key=_when)))
-    )
+    # Creation publishes v1 and writes a "created" record in the same transaction:
+    # one event, shown once, as v1.
+    metadata = [
+        entry
+        for entry in _metadata_entries(document)
+        if not (publishes and entry.kind == ChangeKind.CREATED)
+    ]
+    return list(reversed(list(heapq.merge(publishes, metadata, key=_when))))
 
 
 def _when(entry: HistoryEntry) -> datetime:

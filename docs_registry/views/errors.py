@@ -1,9 +1,13 @@
 """Error answers: JSON under /api/, where clients parse every response, and the
 product's pages everywhere else. Nothing about the failure itself is shown."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
+
+from .. import permissions
+from ..models import Document
+from ..selectors.documents import document_get
 
 API_PREFIX = "/api/"
 
@@ -25,7 +29,22 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
         return _json(403, "You are not allowed to do that.")
-    return defaults.permission_denied(request, exception)
+    context = {"exception": str(exception), "document": _document_in(request)}
+    return render(request, "403.html", context, status=403)
+
+
+def _document_in(request: HttpRequest) -> Document | None:
+    """The document the refused address names, when the person may read it: the
+    page then names its owner, who can help, and links back to it."""
+    match = request.resolver_match
+    doc_id = match.kwargs.get("doc_id") if match else None
+    if not doc_id or not request.user.is_authenticated:
+        return None
+    try:
+        document = document_get(doc_id)
+    except Http404:
+        return None
+    return document if permissions.can_read(request.user, document) else None
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -25,10 +25,21 @@ def _render(request: HttpRequest, form: TokenCreateForm, **extra) -> HttpRespons
     return render(request, "docs_registry/profile.html", context)
 
 
+# A new token's secret waits here for the one page that shows it: the answer to
+# the creating POST is a redirect, so reloading that page creates nothing.
+NEW_TOKEN = "profile:new-token"  # noqa: S105 (a session key, not a secret)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _render(request, TokenCreateForm())
+        new = request.session.pop(NEW_TOKEN, None) or {}
+        return _render(
+            request,
+            TokenCreateForm(),
+            new_token_name=new.get("name"),
+            raw_token=new.get("raw"),
+        )
     if "revoke" in request.POST:
         return _revoke(request, request.POST["revoke"])
     form = TokenCreateForm(request.POST)
@@ -37,8 +48,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     token, raw = services.api_token_create(
         user=request.user, name=form.cleaned_data["name"]
     )
-    # Rendered, not redirected: the token exists in this response and nowhere else.
-    return _render(request, TokenCreateForm(), new_token=token, raw_token=raw)
+    request.session[NEW_TOKEN] = {"name": token.name, "raw": raw}
+    return redirect("docs_registry:profile")
 
 
 def _revoke(request: HttpRequest, token_id: str) -> HttpResponse:

@@ -1,0 +1,77 @@
+"""The main pages of each role, over the demo data plus one document whose title
+is 200 characters with no space in it: what the layout and accessibility checks
+visit."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from docs_registry import services
+from docs_registry.models import Audience, Category, Document, User
+
+DEMO_PASSWORD = "demo"
+DOC_ID = (
+    "POL-0001"  # Refund policy: both teams, owned by support-lead, several versions
+)
+LONG_TITLE = "Unbroken" + "x" * 192
+
+EVERYONE = [
+    "/",
+    "/digest/",
+    "/docs/",
+    "/docs/?sort=title",
+    "/glossary/",
+    "/mine/",
+    "/profile/",
+    "/search/?q=refund",
+    f"/docs/{DOC_ID}/",
+    f"/docs/{DOC_ID}/history/",
+    f"/docs/{DOC_ID}/v1/",
+    f"/docs/{DOC_ID}/compare/?from=1&to=2",
+]
+OWNER = [f"/docs/{DOC_ID}/edit/"]
+MANAGER = [
+    "/coverage/",
+    "/coverage/people/sales/",
+    "/questions/",
+    "/reviews/",
+    "/history/",
+    "/people/locked/",
+    "/docs/new/",
+    "/glossary/new/",
+    f"/docs/{DOC_ID}/details/",
+    f"/docs/{DOC_ID}/transfer/",
+]
+ROLES = {
+    "sales": EVERYONE,
+    "support-lead": EVERYONE + OWNER,
+    "manager": EVERYONE + MANAGER,
+}
+
+
+def seed(settings) -> Document:
+    """The demo data, as `make run` serves it, and a document with a title that
+    has nowhere to break (returned)."""
+    settings.DEBUG = True  # seed_demo refuses to run otherwise
+    call_command("seed_demo", stdout=StringIO())
+    settings.DEBUG = False
+    manager = User.objects.get(username="manager")
+    return services.document_create(
+        actor=manager,
+        category=Category.objects.get(prefix="POL"),
+        title=LONG_TITLE,
+        audience=Audience.BOTH,
+        owner=User.objects.get(username="support-lead"),
+        body="# Heading\n\n" + "y" * 300 + "\n",
+    )
+
+
+def sign_in(page, username: str) -> None:
+    """Through the real login form, with the demo password."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
