@@ -9,7 +9,10 @@ class DocsRegistryConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import signals
 
-        from . import revisions  # noqa: F401 -- connects the revision counter's hooks
+        from . import (  # noqa: F401 -- connect their hooks
+            pending,  # what waits for each person
+            revisions,  # the revision counters
+        )
 
         # Signing in saves the sign-in time: not a change worth a history record
         # (and each record would move the revision counter, see revisions.py).

@@ -357,6 +357,44 @@ class DigestState(models.Model):
         return f"Digest state of {self.user}"
 
 
+class PendingDocument(models.Model):
+    """A document with a change waiting for a person: a major version they have not
+    acknowledged, or a minor one they have not been shown. Derived, never edited
+    by hand: docs_registry/pending.py keeps these rows in step with publishes,
+    acknowledgments, versions shown, dismissals, audiences and teams, in the same
+    transaction as each of them. So the waiting count and the digest read a
+    person's own few rows, whatever the archive holds."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="pending_for"
+    )
+    # The last version the person already knows (0: none); the digest shows the
+    # change from it to the current version.
+    baseline = models.PositiveIntegerField()
+    # How many versions the change spans: current number minus baseline.
+    versions = models.PositiveIntegerField()
+    needs_acknowledgment = models.BooleanField()
+    # The current version's publication time: the digest's order.
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document"], name="pending_document_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "-published_at", "document"],
+                name="pending_document_newest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} waits for {self.user_id} since v{self.baseline}"
+
+
 class GlossaryTerm(models.Model):
     """A standard term both teams use, and the wording to avoid instead of it."""
 

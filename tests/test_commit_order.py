@@ -102,3 +102,39 @@ def test_no_page_shows_an_older_state_after_both_commit(
     assert "Fifty" in after[f"/docs/{second.doc_id}/history/"]
     assert after["/docs/"].count('<td data-label="Version">v2</td>') == 2
     assert "40%" in after["/search/?q=rules"] and "50%" in after["/search/?q=rules"]
+
+
+def test_what_waits_is_right_after_a_publish_and_a_reading_at_once(
+    owner, manager, sales_staff
+):
+    """A publish held open while the reader is shown the version they see as
+    current: the reading waits for the publish, then works from what it
+    committed (docs_registry/pending.py). Working from what each saw alone
+    would leave the reader's row as the publish wrote it, before the reading."""
+    from docs_registry import pending, services
+
+    document = make_document(owner=owner, manager=manager)
+    services.acknowledgment_record(user=sales_staff, document=document, number=1)
+    publish(document, body="Second", significance="minor")
+    document.refresh_from_db()
+    published, release = threading.Event(), threading.Event()
+
+    def publish_third():
+        with transaction.atomic():
+            publish(document, body="Third", significance="minor")
+            published.set()
+            release.wait(timeout=30)
+
+    def shown_second():
+        services.version_shown_record(user=sales_staff, document=document, number=2)
+
+    writer = _in_thread(publish_third)
+    assert published.wait(timeout=30)
+    reader = _in_thread(shown_second)
+    _blocked_or_done(reader)
+    release.set()
+    writer.join(timeout=30)
+    reader.join(timeout=30)
+
+    assert pending.kept_rows(sales_staff.pk) == {document.pk: (2, 1, False)}
+    assert pending.expected_rows(sales_staff.pk) == {document.pk: (2, 1, False)}

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db.models import (
-    Case,
     Count,
-    DateTimeField,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -23,7 +22,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.template.defaultfilters import pluralize
@@ -35,12 +33,11 @@ from ..models import (
     Audience,
     DigestState,
     Document,
+    PendingDocument,
     SeenVersion,
     User,
     Version,
 )
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def audiences_for_teams(teams: list[str]) -> list[str]:
@@ -69,63 +66,30 @@ def _last_shown(user: User, document_ref: str = "document"):
     return _newest_number(SeenVersion, user, document_ref)
 
 
-def _seen_at(user: User):
-    seen_at = DigestState.objects.filter(user=user).values("seen_at")[:1]
-    return Coalesce(
-        Subquery(seen_at, output_field=DateTimeField()),
-        Value(_EPOCH, output_field=DateTimeField()),
-    )
-
-
-def _baseline(major_number: str):
-    """The last version the reader already knows: the one they acknowledged while
-    a major change waits; otherwise also any later version they were shown."""
-    return Case(
-        When(**{f"{major_number}__gt": F("acknowledged")}, then=F("acknowledged")),
-        default=Greatest(F("acknowledged"), F("shown")),
-        output_field=IntegerField(),
-    )
-
-
 def _pending_documents(user: User) -> QuerySet[Document]:
-    """Documents with a version the user has not acknowledged (major) or not been
-    shown (minor), decided on the document row alone: a major one is pending when
-    the latest major version is past the user's acknowledgment; a minor one when
-    the current version is past the version they last acknowledged or were shown
-    (its page, or "Mark these as seen", which also covers everything published
-    before it was pressed). Annotated with `baseline` (see `_baseline`)."""
+    """Documents with a change waiting for the user (a major version not
+    acknowledged, a minor one not shown or dismissed: pending.pending_baseline),
+    each annotated with `baseline`, the last version the user already knows, and
+    `needs_acknowledgment`. Read
+    from the user's own rows, kept in step with every write (pending.py), so the
+    cost follows what waits for them, not the archive."""
+    waiting = FilteredRelation("pending_for", condition=Q(pending_for__user=user))
     return (
-        Document.objects.filter(
-            status=Document.Status.ACTIVE,
-            audience__in=audiences_for_teams(user_teams(user)),
-        )
+        Document.objects.annotate(waiting=waiting)
+        .filter(waiting__isnull=False)
         .annotate(
-            acknowledged=_last_acknowledged(user, "pk"),
-            shown=_last_shown(user, "pk"),
+            baseline=F("waiting__baseline"),
+            needs_acknowledgment=F("waiting__needs_acknowledgment"),
         )
-        .filter(
-            Q(latest_major_number__gt=F("acknowledged"))
-            | Q(
-                current_version__number__gt=Greatest("acknowledged", "shown"),
-                current_version__published_at__gt=_seen_at(user),
-            )
-        )
-        .annotate(baseline=_baseline("latest_major_number"))
     )
 
 
 def pending_versions(user: User) -> QuerySet[Version]:
     """The versions the digest lists: each pending document's versions after its
-    baseline. Only versions of pending documents are looked at, so the cost
-    follows what is pending, not the whole archive."""
-    return (
-        Version.objects.filter(document__in=_pending_documents(user).values("pk"))
-        .annotate(
-            acknowledged=_last_acknowledged(user),
-            shown=_last_shown(user),
-            baseline=_baseline("document__latest_major_number"),
-        )
-        .filter(number__gt=F("baseline"))
+    baseline."""
+    return Version.objects.filter(
+        document__pending_for__user=user,
+        number__gt=F("document__pending_for__baseline"),
     )
 
 
@@ -154,17 +118,17 @@ def describe_waiting(documents: int, versions: int) -> str:
 
 
 def pending_totals(user: User) -> Waiting:
-    totals = _pending_documents(user).aggregate(
-        documents=Count("pk"),
-        versions=Sum(F("current_version__number") - F("baseline")),
+    if not user_teams(user):
+        return Waiting(0, 0)  # nothing is addressed to someone in no team
+    totals = PendingDocument.objects.filter(user=user).aggregate(
+        documents=Count("pk"), versions=Sum("versions")
     )
     return Waiting(totals["documents"], totals["versions"] or 0)
 
 
 def waiting_count(user: User, reader_revision: tuple[int, int]) -> Waiting:
-    """`pending_totals`, cached. Every page shows it, and counting looks at every
-    document addressed to the person (30 ms with 10,000). The key holds all the
-    count depends on (caching.reader_revision): the content counter, which every
+    """`pending_totals`, cached: every page shows it. The key holds all the count
+    depends on (caching.reader_revision): the content counter, which every
     publish, retirement, change of audience or team moves, and the person's own
     readings (acknowledgments, versions shown, dismissals). So a cached count is
     never stale, and another person's acknowledgment leaves it kept."""

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .. import integrity, permissions
+from .. import integrity, pending, permissions
 from ..models import (
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -125,6 +125,7 @@ def _point_to_current(document: Document, version: Version) -> None:
     Document.objects.filter(pk=document.pk).update(**fields)
     for name, value in fields.items():
         setattr(document, name, value)
+    pending.document_changed(document.pk)  # an UPDATE sends no signal
     if permissions.can_acknowledge(version.published_by, document):
         record_acknowledgment(
             user=version.published_by, document=document, number=version.number

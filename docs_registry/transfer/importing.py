@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .. import integrity, permissions, services
+from .. import integrity, pending, permissions, services
 from ..models import (
     Acknowledgment,
     Category,
@@ -45,6 +45,7 @@ def import_export(directory: Path) -> dict[str, int]:
         }
         _create_acknowledgments(export.acknowledgments, users, documents)
         _create_questions(export.questions, users, documents)
+        pending.rebuild()  # versions and acknowledgments were written in bulk
     return {
         "documents": len(documents),
         "versions": sum(len(record.versions) for record in export.documents),

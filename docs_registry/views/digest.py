@@ -46,7 +46,7 @@ def digest(request: HttpRequest) -> HttpResponse:
         cache_key("since-last-visit", request.user.pk, reader_revision(request)),
         lambda: _since_last_visit(request.user),
     )
-    minor_only = any(doc.latest_major_number <= doc.acknowledged for doc in documents)
+    minor_only = any(not doc.needs_acknowledgment for doc in documents)
     context = _team_choices(request.user) | {
         "page": page,
         "entries": lazy(digest_selectors.digest_entries, documents),

@@ -27,7 +27,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from docs_registry import integrity
+from docs_registry import integrity, pending
 from docs_registry.models import (
     Acknowledgment,
     Audience,
@@ -199,6 +199,7 @@ class Command(BaseCommand):
             seeder.documents(documents)
             seeder.acknowledgments()
         seeder.step("search index", search_rebuild)
+        seeder.step("what waits for each person", pending.rebuild)
         revision_bump()  # rows written in bulk send no signals
         seeder.step("statistics for the query planner", _analyze)
         self.stdout.write(f"Seeded in {time.monotonic() - started:.0f} s.")
