@@ -12,15 +12,16 @@ import requests
 
 from sso import config
 
-from .oidc_provider import CLIENT_ID, CLIENT_SECRET, OpenIDProvider
+from .oidc_provider import CLIENT_ID, CLIENT_SECRET
 
 CALLBACK = "http://testserver/sso/callback/"
 PROVIDER_NAME = "Acme ID"
 
 
-def configure(settings, provider: OpenIDProvider, **overrides) -> None:
-    """Point Samepage at `provider` (settings as the environment would set them)."""
-    settings.SAMEPAGE_OIDC_ISSUER = provider.issuer
+def configure(settings, issuer: str, **overrides) -> None:
+    """Point Samepage at the provider `issuer` (settings as the environment would
+    set them)."""
+    settings.SAMEPAGE_OIDC_ISSUER = issuer
     settings.SAMEPAGE_OIDC_CLIENT_ID = CLIENT_ID
     settings.SAMEPAGE_OIDC_CLIENT_SECRET = CLIENT_SECRET
     settings.SAMEPAGE_OIDC_PROVIDER_NAME = PROVIDER_NAME
@@ -52,7 +53,7 @@ def provider_answer(client, account_id: str) -> str:
     assert action, login_page.text
     answer = browser.post(
         urljoin(login_page.url, action.group(1)),
-        data={"prompt": "login", "login": account_id, "password": "any"},
+        data={"login": account_id, "password": "any"},
         allow_redirects=False,
         timeout=5,
     )

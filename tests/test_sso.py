@@ -42,7 +42,7 @@ def oidc():
 
 @pytest.fixture(autouse=True)
 def configured(settings, oidc):
-    configure(settings, oidc)
+    configure(settings, oidc.issuer)
     oidc.set_account("ann", **ANN)
     yield
     oidc.move_clock(0)

@@ -6,6 +6,8 @@
 // Besides the provider's own endpoints, two for the tests (loopback only):
 //   PUT  /test-admin/accounts/<id>  {claims}      add or change an account
 //   POST /test-admin/clock          {"offset": s}  move the provider's clock
+// Its sign-in page is our own plain form (any password is accepted): the
+// library's development pages load web fonts from the internet.
 import fs from "node:fs";
 import http from "node:http";
 
@@ -42,7 +44,12 @@ const provider = new Provider(issuer, {
     groups: ["groups"],
   },
   pkce: { required: () => true },
-  features: { devInteractions: { enabled: true } },
+  features: { devInteractions: { enabled: false } },
+  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  async renderError(ctx, out) {
+    ctx.type = "html";
+    ctx.body = page("Sign-in error", `<p>${escape(out.error)}: ${escape(out.error_description)}</p>`);
+  },
   ttl: { AuthorizationCode: 60, IdToken: 3600, AccessToken: 3600, Session: 3600, Grant: 3600, Interaction: 3600 },
   async findAccount(ctx, id) {
     if (!accounts.has(id)) return undefined;
@@ -61,18 +68,50 @@ const provider = new Provider(issuer, {
 });
 const handle = provider.callback();
 
-function readJson(request) {
+function escape(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title, body) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`;
+}
+
+async function interaction(request, response) {
+  const details = await provider.interactionDetails(request, response);
+  if (request.method === "POST") {
+    const form = new URLSearchParams(await readBody(request));
+    await provider.interactionFinished(
+      request,
+      response,
+      { login: { accountId: form.get("login") } },
+      { mergeWithLastSubmission: false },
+    );
+    return;
+  }
+  response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+  response.end(
+    page(
+      "Acme ID",
+      `<form method="post" action="/interaction/${escape(details.uid)}">
+        <label for="login">Company username</label> <input id="login" name="login" required>
+        <label for="password">Password</label> <input id="password" name="password" type="password" required>
+        <button type="submit">Continue</button>
+      </form>`,
+    ),
+  );
+}
+
+function readBody(request) {
   return new Promise((resolve, reject) => {
     let body = "";
     request.on("data", (chunk) => (body += chunk));
-    request.on("end", () => {
-      try {
-        resolve(JSON.parse(body || "{}"));
-      } catch (error) {
-        reject(error);
-      }
-    });
+    request.on("end", () => resolve(body));
+    request.on("error", reject);
   });
+}
+
+async function readJson(request) {
+  return JSON.parse((await readBody(request)) || "{}");
 }
 
 async function admin(request, response) {
@@ -93,6 +132,12 @@ http
   .createServer((request, response) => {
     if (request.url.startsWith("/test-admin/")) {
       admin(request, response).catch(() => response.writeHead(400).end());
+      return;
+    }
+    if (/^\/interaction\/[^/?]+$/.test(request.url)) {
+      interaction(request, response).catch((error) => {
+        response.writeHead(400, { "content-type": "text/plain" }).end(String(error));
+      });
       return;
     }
     handle(request, response);
