@@ -51,7 +51,9 @@ class StartView(OIDCAuthenticationRequestView):
     """To the provider's authorization endpoint, with state, nonce and a PKCE
     challenge kept in the session."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, **kwargs):
+        # Not the library's __init__, which reads endpoints from settings.
+        super(OIDCAuthenticationRequestView, self).__init__(**kwargs)
         self.config = provider()
 
     def get_settings(self, name, *default):
@@ -102,9 +104,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
     def login_failure(self) -> HttpResponse:
         error = self.request.GET.get("error", "")
-        return self.refuse(
-            f"the provider answered {error!r}" if error else "no sign-in under way"
-        )
+        if error:
+            return self.refuse(f"the provider answered {error!r}")
+        if getattr(self, "user", None) is not None:
+            return self.refuse(f"{self.user.username} is deactivated in Samepage")
+        return self.refuse("no sign-in under way in this browser")
 
     def refuse(self, why: str) -> HttpResponse:
         logger.warning(

@@ -16,6 +16,7 @@ from sso.models import ProviderIdentity
 from .factories import make_user
 from .html import parse
 from .oidc_provider import OpenIDProvider
+from .querycount import cold_and_warm
 from .redis_server import free_port
 from .sso_flow import (
     CALLBACK,
@@ -255,3 +256,15 @@ def test_refused_answers_pause_the_address_like_failed_passwords(client, setting
     assert client.get(local(answer)).status_code == 429
     password = client.post("/accounts/login/", {"username": "x", "password": "y"})
     assert password.status_code == 429
+
+
+def test_a_person_deactivated_in_samepage_is_not_signed_in(client):
+    sign_in(client, "ann")
+    client.logout()
+    User.objects.filter(email="ann@example.com").update(is_active=False)
+    assert sign_in(client, "ann").status_code == 400
+    assert signed_in_as(client) is None
+
+
+def test_the_sign_in_page_with_a_provider_costs_no_query(client):
+    assert cold_and_warm(client, "/accounts/login/") == (0, 0)
