@@ -268,3 +268,20 @@ def test_a_person_deactivated_in_samepage_is_not_signed_in(client):
 
 def test_the_sign_in_page_with_a_provider_costs_no_query(client):
     assert cold_and_warm(client, "/accounts/login/") == (0, 0)
+
+
+def test_the_discovery_document_is_fetched_at_first_use_only(client, monkeypatch):
+    fetched = []
+    real_get = config.requests.get
+
+    def counting_get(url, **kwargs):
+        if url.endswith(config.DISCOVERY_PATH):
+            fetched.append(url)
+        return real_get(url, **kwargs)
+
+    monkeypatch.setattr(config.requests, "get", counting_get)
+    assert fetched == []
+    sign_in(client, "ann")
+    client.logout()
+    sign_in(client, "ann")
+    assert len(fetched) == 1
