@@ -285,3 +285,16 @@ def test_the_discovery_document_is_fetched_at_first_use_only(client, monkeypatch
     client.logout()
     sign_in(client, "ann")
     assert len(fetched) == 1
+
+
+def test_an_account_locked_for_wrong_passwords_still_signs_in_at_the_provider(
+    client, settings
+):
+    settings.AXES_FAILURE_LIMIT = 1
+    sign_in(client, "ann")
+    client.logout()
+    username = User.objects.get().username
+    locked = client.post("/accounts/login/", {"username": username, "password": "x"})
+    assert "Too many failed sign-ins" in locked.content.decode()
+    assert sign_in(client, "ann").status_code == 302
+    assert signed_in_as(client) == username
