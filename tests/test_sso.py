@@ -298,3 +298,20 @@ def test_an_account_locked_for_wrong_passwords_still_signs_in_at_the_provider(
     assert "Too many failed sign-ins" in locked.content.decode()
     assert sign_in(client, "ann").status_code == 302
     assert signed_in_as(client) == username
+
+
+def test_a_provider_gone_during_the_sign_in_gives_a_clear_page(
+    client, settings, caplog
+):
+    short_lived = OpenIDProvider(redirect_uris=[CALLBACK], accounts={"ann": ANN})
+    short_lived.start()
+    try:
+        configure(settings, short_lived.issuer)
+        answer = provider_answer(client, "ann")
+    finally:
+        short_lived.stop()
+    with caplog.at_level(logging.INFO, logger="sso"):
+        response = client.get(local(answer))
+    assert response.status_code == 503
+    assert len([r for r in caplog.records if r.name == "sso"]) == 1
+    assert signed_in_as(client) is None
