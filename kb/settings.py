@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "docs_registry",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +127,8 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out address or account is refused before the password
     # is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "sso.backends.ProviderBackend",
+    "sso.backends.PasswordBackend",
 ]
 
 # Sign-in lockouts (README, "Sign-in lockouts"): an account is locked after
@@ -233,6 +235,28 @@ CACHES = {
     )
 }
 
+# Single sign-on through the company's OpenID Connect provider (README, "Single
+# sign-on (OpenID Connect)"): on when an issuer and a client id are set.
+SAMEPAGE_OIDC_ISSUER = os.environ.get("SAMEPAGE_OIDC_ISSUER", "")
+SAMEPAGE_OIDC_CLIENT_ID = os.environ.get("SAMEPAGE_OIDC_CLIENT_ID", "")
+SAMEPAGE_OIDC_CLIENT_SECRET = os.environ.get("SAMEPAGE_OIDC_CLIENT_SECRET", "")
+SAMEPAGE_OIDC_SCOPES = os.environ.get(
+    "SAMEPAGE_OIDC_SCOPES", "openid email profile groups"
+)
+SAMEPAGE_OIDC_PROVIDER_NAME = os.environ.get(
+    "SAMEPAGE_OIDC_PROVIDER_NAME", "your company account"
+)
+SAMEPAGE_OIDC_EMAIL_CLAIM = os.environ.get("SAMEPAGE_OIDC_EMAIL_CLAIM", "email")
+SAMEPAGE_OIDC_NAME_CLAIM = os.environ.get("SAMEPAGE_OIDC_NAME_CLAIM", "name")
+SAMEPAGE_OIDC_GROUPS_CLAIM = os.environ.get("SAMEPAGE_OIDC_GROUPS_CLAIM", "groups")
+SAMEPAGE_OIDC_SALES_GROUPS = env_list("SAMEPAGE_OIDC_SALES_GROUPS", "sales")
+SAMEPAGE_OIDC_SUPPORT_GROUPS = env_list("SAMEPAGE_OIDC_SUPPORT_GROUPS", "support")
+SAMEPAGE_OIDC_MANAGER_GROUPS = env_list("SAMEPAGE_OIDC_MANAGER_GROUPS")
+SAMEPAGE_OIDC_TIMEOUT = float(os.environ.get("SAMEPAGE_OIDC_TIMEOUT", "5"))
+# Off: only superusers sign in with a password (the way in when the provider is
+# down); everyone else signs in through the provider.
+SAMEPAGE_PASSWORD_LOGIN = env_bool("SAMEPAGE_PASSWORD_LOGIN", True)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "docs_registry:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -328,5 +352,10 @@ LOGGING = {
     },
     # Lockouts are warnings; every successful sign-in need not be logged.
     # Django's own console handler (debug only) would print each line a second time.
-    "loggers": {"axes": {"level": "WARNING"}, "django": {"handlers": []}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": []},
+        # Its own warnings repeat what the sso log line says.
+        "mozilla_django_oidc": {"level": "ERROR"},
+    },
 }

@@ -3,9 +3,12 @@ from django.urls import include, path
 
 from docs_registry import api
 from docs_registry.views.accounts import SignOutView
+from sso.views import SignInView
 
 urlpatterns = [
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", SignOutView.as_view(), name="logout"),
+    path("sso/", include("sso.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls()),

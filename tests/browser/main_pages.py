@@ -44,6 +44,13 @@ MANAGER = [
     f"/docs/{DOC_ID}/details/",
     f"/docs/{DOC_ID}/transfer/",
 ]
+# Signed out, with single sign-on set up (its provider unreachable: the pages
+# that say so): tests/browser/test_sso.py visits them.
+SIGN_IN_WITH_PROVIDER = [
+    "/accounts/login/",
+    "/sso/start/",
+    "/sso/callback/?code=unknown&state=unknown",
+]
 ROLES = {
     "sales": EVERYONE,
     "support-lead": EVERYONE + OWNER,
