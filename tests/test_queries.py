@@ -29,7 +29,7 @@ COUNTS = {
     "/docs/?sort=changed": (10, 3),
     "/docs/?audience=sales&q=rules": (10, 3),
     "/": (5, 4),
-    "/digest/": (11, 3),
+    "/digest/": (10, 3),
     "/digest/?team=sales&since=2020-01-01": (9, 8),
     "/coverage/": (7, 7),
     "/coverage/?format=csv": (5, 5),
