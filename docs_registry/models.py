@@ -165,6 +165,10 @@ class Document(models.Model):
     # The newest version everyone in the audience must acknowledge (minor versions
     # need none). Kept with current_version at publish; coverage reads it.
     latest_major_number = models.PositiveIntegerField(default=1, editable=False)
+    # When the current version was published, kept with current_version at publish:
+    # "recently changed" lists read it from an index instead of sorting every
+    # document by its version's time.
+    changed_at = models.DateTimeField(null=True, editable=False)
     review_interval_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Empty: the category's interval."
     )
@@ -177,6 +181,7 @@ class Document(models.Model):
         excluded_fields=[
             "current_version",
             "latest_major_number",
+            "changed_at",
             "review_interval_days",
             "last_reviewed_at",
         ],
@@ -185,7 +190,13 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["doc_id"]
-        indexes = [models.Index(fields=["status", "doc_id"])]
+        indexes = [
+            models.Index(fields=["status", "doc_id"]),
+            models.Index(
+                fields=["status", "-changed_at", "doc_id"],
+                name="document_recently_changed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.doc_id} {self.title}"

@@ -161,7 +161,7 @@ def _for_digest(documents: QuerySet[Document]) -> QuerySet:
     return (
         documents.select_related("owner", "category", "current_version")
         .defer("current_version__body", "current_version__body_html")
-        .order_by("-current_version__published_at", "doc_id")
+        .order_by("-changed_at", "doc_id")
     )
 
 

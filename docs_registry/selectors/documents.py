@@ -16,7 +16,7 @@ from ..models import Audience, ChangeKind, Document, Draft, User, Version
 SORTS = {
     "id": ("doc_id",),
     "title": ("title", "doc_id"),
-    "changed": ("-current_version__published_at", "doc_id"),
+    "changed": ("-changed_at", "doc_id"),
 }
 
 # The browse list never shows bodies; leaving them out keeps the page light.

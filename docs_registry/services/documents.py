@@ -117,7 +117,11 @@ def _point_to_current(document: Document, version: Version) -> None:
     """Point the document at its new version; the publisher has read what they
     published, so it is acknowledged for them (when they are in its audience)."""
     # Publishing a version is also confirming the document accurate (a review).
-    fields = {"current_version": version, "last_reviewed_at": version.published_at}
+    fields = {
+        "current_version": version,
+        "changed_at": version.published_at,
+        "last_reviewed_at": version.published_at,
+    }
     if version.is_major:
         fields["latest_major_number"] = version.number
     # Both are derived from the Version table, which is itself the record of every

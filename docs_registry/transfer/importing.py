@@ -142,6 +142,7 @@ def _create_document(
     Document.objects.filter(pk=document.pk).update(
         created_at=document.created_at,
         current_version=document.current_version,
+        changed_at=document.current_version.published_at,
         latest_major_number=document.latest_major_number,
     )
     # One "created" record, by whoever published v1 (the manager who created it).

@@ -378,6 +378,9 @@ class Seeder:
                 "created_at = %s",
                 [self.start],
             )
+            cursor.execute(
+                "UPDATE docs_registry_document SET changed_at = last_reviewed_at"
+            )
 
     # --- Acknowledgments ----------------------------------------------------------
 
