@@ -111,3 +111,17 @@ def smtp_server(settings):
     settings.SAMEPAGE_BASE_URL = "https://kb.example.com"
     yield server
     server.stop()
+
+
+@pytest.fixture
+def http_receiver(settings):
+    """A real HTTP server on a loopback port that webhooks may be sent to."""
+    from .http_receiver import HttpReceiver
+
+    settings.SAMEPAGE_WEBHOOK_ALLOW_LOOPBACK = True
+    settings.SAMEPAGE_WEBHOOK_TIMEOUT = 0.3
+    settings.SAMEPAGE_BASE_URL = "https://kb.example.com"
+    receiver = HttpReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()
