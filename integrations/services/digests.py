@@ -39,6 +39,9 @@ ATTEMPTS_READ = 12
 class DigestRun:
     sent: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # Set when the server could not be reached: the rest of this run is recorded
+    # as not tried rather than each waiting for the same timeout.
+    unreachable: str = ""
 
 
 class DeliveryFailed(Exception):
@@ -150,7 +153,7 @@ def _send_one(user, preference, *, dry_run: bool, report, run: DigestRun) -> Non
         if not changes:
             return
         try:
-            _deliver(user, changes)
+            _deliver(user, changes, run)
         except DeliveryFailed as error:
             failure = error  # raised once the attempt's record is committed
         else:
@@ -163,7 +166,7 @@ def _send_one(user, preference, *, dry_run: bool, report, run: DigestRun) -> Non
     report(f"Sent {len(changes)} change(s) to {user.email}")
 
 
-def _deliver(user: User, changes) -> None:
+def _deliver(user: User, changes, run: DigestRun) -> None:
     """Hand the digest to the mail server and record the attempt, in the caller's
     transaction; a refusal is recorded, then raised as DeliveryFailed (the caller
     must let its transaction commit that record)."""
@@ -183,12 +186,18 @@ def _deliver(user: User, changes) -> None:
         }
     )
     attempt = EmailAttempt(user=user, changes=len(changes), message_id=message_id)
+    if run.unreachable:
+        attempt.accepted, attempt.error = False, f"Not tried: {run.unreachable}"
+        attempt.save()
+        raise DeliveryFailed(attempt.error, None)
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
         attempt.accepted = False
         attempt.smtp_code, attempt.error = _describe(error)
         attempt.save()
+        if attempt.smtp_code is None:  # no answer at all, not a refusal
+            run.unreachable = attempt.error
         raise DeliveryFailed(attempt.error, attempt.smtp_code) from error
     attempt.accepted = True
     attempt.save()
