@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -196,7 +197,7 @@ def _deliver(user: User, changes, run: DigestRun) -> None:
         attempt.accepted = False
         attempt.smtp_code, attempt.error = _describe(error)
         attempt.save()
-        if attempt.smtp_code is None:  # no answer at all, not a refusal
+        if _unreachable(error):
             run.unreachable = attempt.error
         raise DeliveryFailed(attempt.error, attempt.smtp_code) from error
     attempt.accepted = True
@@ -221,6 +222,19 @@ def _describe(error: Exception) -> tuple[int | None, str]:
     if isinstance(error, ConnectionRefusedError):
         return None, "The mail server refused the connection (is it running?)."
     return None, f"{type(error).__name__}: {error}"
+
+
+def _unreachable(error: Exception) -> bool:
+    """No server to talk to (down, hanging, unknown name), rather than one that
+    refused this message."""
+    return isinstance(
+        error,
+        ConnectionError
+        | TimeoutError
+        | socket.gaierror
+        | smtplib.SMTPServerDisconnected
+        | smtplib.SMTPConnectError,
+    )
 
 
 def _text(reply) -> str:
