@@ -103,3 +103,9 @@ def can_close_question(user: User, question) -> bool:
         or bool(user.is_active and question.asked_by_id == user.pk)
         or is_manager(user)
     )
+
+
+def can_manage_integrations(user: User) -> bool:
+    """See who gets no digest email and failed deliveries; register webhooks,
+    read their deliveries and send one again: managers."""
+    return is_manager(user)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "docs_registry",
     "sso",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +289,9 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL")
+# Seconds to wait for the mail server before counting the attempt as failed.
+EMAIL_TIMEOUT = float(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "samepage@localhost")
 # Words the glossary says to avoid: publishing needs "publish anyway" (off) or is
 # refused outright (on).
@@ -301,6 +305,17 @@ SAMEPAGE_BASE_URL = os.environ.get("SAMEPAGE_BASE_URL", "http://127.0.0.1:8000")
 # `make bench` compares every page with a minimal signed-in page (/ceiling/); it is
 # served only when this is on.
 SAMEPAGE_BENCH_CEILING = env_bool("SAMEPAGE_BENCH_CEILING")
+# Daily and weekly digests wait for this local hour (0-23); "only major changes"
+# goes out at the first run after a publish.
+SAMEPAGE_DIGEST_HOUR = int(os.environ.get("SAMEPAGE_DIGEST_HOUR", "7"))
+# Outgoing webhooks: tries before an event is given up (a manager can send it
+# again), seconds to wait for the receiver, and whether addresses on this machine
+# (127.0.0.0/8, ::1) may be used, which only tests and local trials need.
+SAMEPAGE_WEBHOOK_MAX_ATTEMPTS = int(
+    os.environ.get("SAMEPAGE_WEBHOOK_MAX_ATTEMPTS", "8")
+)
+SAMEPAGE_WEBHOOK_TIMEOUT = float(os.environ.get("SAMEPAGE_WEBHOOK_TIMEOUT", "10"))
+SAMEPAGE_WEBHOOK_ALLOW_LOOPBACK = env_bool("SAMEPAGE_WEBHOOK_ALLOW_LOOPBACK")
 
 # The audit trail: reasons may be long, and history is read by date.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

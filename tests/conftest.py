@@ -93,3 +93,35 @@ def flush_keeps_the_append_only_triggers():
 
     with mock.patch.object(ops_class, "sql_flush", sql_flush):
         yield
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a loopback port, and Django's SMTP backend sending to
+    it."""
+    from .smtp_server import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    settings.SAMEPAGE_BASE_URL = "https://kb.example.com"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def http_receiver(settings):
+    """A real HTTP server on a loopback port that webhooks may be sent to."""
+    from .http_receiver import HttpReceiver
+
+    settings.SAMEPAGE_WEBHOOK_ALLOW_LOOPBACK = True
+    settings.SAMEPAGE_WEBHOOK_TIMEOUT = 0.3
+    settings.SAMEPAGE_BASE_URL = "https://kb.example.com"
+    receiver = HttpReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()

@@ -1,9 +1,12 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
 from docs_registry import services
 from docs_registry.models import DigestState
+from integrations.services import digests_send
 
 from .factories import make_user, publish
 
@@ -45,12 +48,19 @@ def test_each_person_gets_one_email_with_their_changes(
     assert "1 document changed (2 versions) for your team" in message.body
 
 
-def test_second_run_sends_nothing_until_something_new(document, sales_staff):
+def test_second_run_sends_nothing_until_something_new(
+    document, sales_staff, time_machine
+):
+    tomorrow = datetime.now(UTC).replace(hour=9, minute=0) + timedelta(days=1)
+    time_machine.move_to(tomorrow, tick=False)
     run()
     assert len(mail.outbox) == 1
     run()
     assert len(mail.outbox) == 1
     publish(document, body="v3", summary="Third")
+    run()
+    assert len(mail.outbox) == 1  # daily, the default: once a day at most
+    time_machine.move_to(tomorrow + timedelta(days=1), tick=False)
     run()
     assert len(mail.outbox) == 2
     assert "Third" in mail.outbox[1].body
@@ -73,7 +83,7 @@ def test_people_without_email_or_inactive_get_nothing(document):
 
 
 def test_a_failure_does_not_stop_the_others_and_is_retried(
-    document, sales_staff, support_staff, monkeypatch, capsys
+    document, sales_staff, support_staff, monkeypatch, capsys, time_machine
 ):
     from django.core.mail import EmailMultiAlternatives
 
@@ -92,6 +102,8 @@ def test_a_failure_does_not_stop_the_others_and_is_retried(
     assert DigestState.objects.get(user=sales_staff).emailed_through is None
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", original)
+    # Past the first wait after a failure.
+    time_machine.move_to(datetime.now(UTC) + timedelta(minutes=6))
     run()
     assert [m.to for m in mail.outbox] == [
         ["support@example.com"],
@@ -129,7 +141,7 @@ def test_two_runs_at_the_same_moment_send_each_email_once(owner, manager, catego
     def one_server():
         start.wait()
         try:
-            services.digests_send()
+            digests_send()
         finally:
             connections.close_all()
 

@@ -7,7 +7,6 @@ from .acknowledgments import (
     digest_mark_seen,
     version_shown_record,
 )
-from .digests import digests_send
 from .documents import (
     CREATED_SUMMARY,
     document_create,
@@ -33,7 +32,6 @@ __all__ = [
     "acknowledgment_record",
     "acknowledgments_record",
     "digest_mark_seen",
-    "digests_send",
     "lockout_clear",
     "CREATED_SUMMARY",
     "LintFindingsError",

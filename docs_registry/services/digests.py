@@ -1,37 +1,29 @@
-"""The email digest: each person's unacknowledged changes since their last one."""
+"""The email digest: each person's unacknowledged changes since their last one,
+written as an email (integrations delivers it)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from ..diffing import Comparison, compare_versions
-from ..models import DigestState, User, Version
+from ..models import User, Version
 from ..selectors.digest import describe_waiting, pending_versions
 
-logger = logging.getLogger(__name__)
 
-
-@dataclass
-class DigestRun:
-    sent: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _new_changes(user: User, since) -> list[Version]:
+def new_changes(user: User, since, *, major_only: bool = False) -> list[Version]:
+    """What waits for `user`, published after `since`, for their digest email."""
     versions = pending_versions(user)
     if since is not None:
         versions = versions.filter(published_at__gt=since)
+    if major_only:
+        versions = versions.filter(significance=Version.Significance.MAJOR)
     return list(
         versions.select_related("document__owner", "published_by")
         .only(
@@ -122,7 +114,11 @@ def _day(moment) -> str:
     return f"{local.day} {local:%b %Y}"  # "5 Nov 2026", as the pages show it
 
 
-def digest_email(user: User, changes: list[Version]) -> EmailMultiAlternatives:
+def digest_email(
+    user: User, changes: list[Version], *, unsubscribe_url: str = ""
+) -> EmailMultiAlternatives:
+    """The digest of `changes` for `user`, as text and HTML; with a link to stop
+    these emails when `unsubscribe_url` is given."""
     base_url = settings.SAMEPAGE_BASE_URL.rstrip("/")
     groups = _email_groups(changes, base_url)
     # Counted in the digest page's and the badge's unit: documents, then versions.
@@ -132,6 +128,8 @@ def digest_email(user: User, changes: list[Version]) -> EmailMultiAlternatives:
         "groups": groups,
         "waiting": waiting,
         "digest_url": base_url + reverse("docs_registry:digest"),
+        "profile_url": base_url + reverse("docs_registry:profile"),
+        "unsubscribe_url": unsubscribe_url,
     }
     subject = f"Samepage: {waiting}"
     message = EmailMultiAlternatives(
@@ -143,59 +141,3 @@ def digest_email(user: User, changes: list[Version]) -> EmailMultiAlternatives:
         render_to_string("docs_registry/email/digest.html", context), "text/html"
     )
     return message
-
-
-def digests_send(
-    *, dry_run: bool = False, report: Callable[[str], None] = logger.info
-) -> DigestRun:
-    """Email each active person with an address the changes they have not yet
-    acknowledged, published since their last digest; nothing to anyone with
-    nothing new.
-
-    Each person is handled in a transaction of their own holding their digest-state
-    row locked (skipped if another run holds it), so two runs at once send each
-    email once; a failed send rolls back that person only, who is retried next run.
-    """
-    recipients = list(
-        User.objects.filter(is_active=True).exclude(email="").order_by("username")
-    )
-    if not dry_run:
-        # Rows to lock; a concurrent run creating the same ones is harmless.
-        DigestState.objects.bulk_create(
-            [DigestState(user=user) for user in recipients], ignore_conflicts=True
-        )
-    run = DigestRun()
-    for user in recipients:
-        try:
-            _send_one(user, dry_run=dry_run, report=report, run=run)
-        except Exception as error:  # one failure must not stop the others
-            run.failed.append((user.username, str(error)))
-            report(f"FAILED {user.username} <{user.email}>: {error}")
-    return run
-
-
-def _send_one(user: User, *, dry_run: bool, report, run: DigestRun) -> None:
-    if dry_run:
-        state = DigestState.objects.filter(user=user).first()
-        changes = _new_changes(user, state.emailed_through if state else None)
-        if changes:
-            message = digest_email(user, changes)
-            report(f"Would send to {user.email}: {message.subject}\n{message.body}")
-            run.sent.append(user.username)
-        return
-    with transaction.atomic():
-        state = (
-            DigestState.objects.select_for_update(skip_locked=True)
-            .filter(user=user)
-            .first()
-        )
-        if state is None:
-            return  # another run is sending this person's digest right now
-        changes = _new_changes(user, state.emailed_through)
-        if not changes:
-            return
-        digest_email(user, changes).send()
-        state.emailed_through = max(version.published_at for version in changes)
-        state.save(update_fields=["emailed_through"])
-    run.sent.append(user.username)
-    report(f"Sent {len(changes)} change(s) to {user.email}")

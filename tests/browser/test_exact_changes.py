@@ -16,6 +16,7 @@ from django.core.management import call_command
 
 from docs_registry import services
 from docs_registry.models import Document, User
+from integrations.services import email_preference_save
 
 try:
     from playwright.sync_api import expect
@@ -44,6 +45,10 @@ def demo(settings):
         )
     call_command("send_digests", stdout=StringIO())  # what came before is emailed
     mail.outbox.clear()
+    # A daily digest would wait for tomorrow: major changes come at the next run.
+    email_preference_save(
+        user=User.objects.get(username="sales"), frequency="major", weekday=0
+    )
     return document
 
 

@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from docs_registry.services import digests_send
+from integrations.services import digests_send
 
 
 class Command(BaseCommand):
     help = (
-        "Email each active person with an address the changes they have not yet "
-        "acknowledged since their last digest. Safe to run from several servers."
+        "Email each person due a digest (by their preference) the changes they "
+        "have not yet acknowledged since their last one. Safe to run every few "
+        "minutes, from several servers at once."
     )
 
     def add_arguments(self, parser):
@@ -24,5 +25,5 @@ class Command(BaseCommand):
             names = ", ".join(name for name, _ in run.failed)
             raise CommandError(
                 f"{len(run.failed)} digest(s) failed ({names}); "
-                "they will be retried on the next run."
+                "they will be retried on a later run."
             )
