@@ -103,3 +103,25 @@ def can_close_question(user: User, question) -> bool:
         or bool(user.is_active and question.asked_by_id == user.pk)
         or is_manager(user)
     )
+
+
+def can_manage_goals(user: User) -> bool:
+    """Create goals, assign their owners and change their targets: managers."""
+    return is_manager(user)
+
+
+def can_own_goal(user: User, team: str) -> bool:
+    """A goal's owner leads it: an active member of its team, or a manager."""
+    return bool(user.is_active and (is_manager(user) or getattr(user, f"in_{team}")))
+
+
+def can_record_reading(user: User, goal) -> bool:
+    """Readings of an open goal, and its help line: its owner alone."""
+    return bool(user.is_active and goal.owner_id == user.pk and not goal.is_closed)
+
+
+def can_close_goal(user: User, goal) -> bool:
+    """Closing (never deleting) an open goal: its owner or a manager."""
+    return not goal.is_closed and (
+        is_manager(user) or bool(user.is_active and goal.owner_id == user.pk)
+    )

@@ -1,0 +1,132 @@
+"""Thin views: parse the request, check permission, call a selector or a service,
+render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from docs_registry import permissions
+from docs_registry.caching import page_key
+from docs_registry.services.errors import ServiceError
+from docs_registry.views.common import lazy
+
+from . import selectors, services
+from .forms import CloseForm, GoalForm, HelpLineForm, ReadingForm, TargetForm
+from .months import month_text, next_month, parse_month, previous_month
+
+
+@require_safe
+def goals(request: HttpRequest) -> HttpResponse:
+    """Both teams' goals side by side: the current ones, or those of ?month=."""
+    today = timezone.localdate()
+    month = parse_month(request.GET["month"]) if "month" in request.GET else None
+    if "month" in request.GET and month is None:
+        raise Http404("Give the month as YYYY-MM, e.g. 2026-11.")
+    if month is None:
+        first = last = today
+    else:
+        first, last = selectors.month_bounds(month.year, month.month)
+    shown = month or today.replace(day=1)
+    return render(
+        request,
+        "teamwork/goals.html",
+        {
+            "month": month,
+            "month_name": shown,
+            "previous": month_text(previous_month(shown)),
+            "next": month_text(next_month(shown))
+            if shown < today.replace(day=1)
+            else "",
+            "teams": lazy(selectors.goals_during, first, last),
+            "months": lazy(selectors.goal_months, today),
+            "can_manage": permissions.can_manage_goals(request.user),
+            "page_key": page_key(request, "goals", today),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def goal_new(request: HttpRequest) -> HttpResponse:
+    permissions.require(
+        permissions.can_manage_goals(request.user), "Only managers set goals."
+    )
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.goal_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Goal set. Both teams see it now.")
+            return redirect(goal)
+    return render(request, "teamwork/goal_form.html", {"form": form})
+
+
+# What each form on a goal's page does: its form, who may send it, the service.
+ACTIONS = {
+    "reading": (
+        ReadingForm,
+        permissions.can_record_reading,
+        lambda goal, actor, data: services.reading_record(
+            goal=goal, actor=actor, **data
+        ),
+        "Reading recorded.",
+    ),
+    "help": (
+        HelpLineForm,
+        permissions.can_record_reading,
+        lambda goal, actor, data: services.goal_change_help_line(
+            goal=goal, actor=actor, **data
+        ),
+        "Help line changed.",
+    ),
+    "target": (
+        TargetForm,
+        lambda user, goal: permissions.can_manage_goals(user) and not goal.is_closed,
+        lambda goal, actor, data: services.goal_change_target(
+            goal=goal, actor=actor, **data
+        ),
+        "Target changed.",
+    ),
+    "close": (
+        CloseForm,
+        permissions.can_close_goal,
+        lambda goal, actor, data: services.goal_close(goal=goal, actor=actor, **data),
+        "Goal closed. It stays on its period's page.",
+    ),
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    card = selectors.goal_card(pk)
+    goal, user = card.goal, request.user
+    forms = {
+        name: form_class(initial={"help_line": goal.help_line, "owner": goal.owner_id})
+        for name, (form_class, allowed, _, _) in ACTIONS.items()
+        if allowed(user, goal)
+    }
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            raise Http404("No such action.")
+        form_class, allowed, act, done = ACTIONS[action]
+        permissions.require(allowed(user, goal))
+        form = forms[action] = form_class(request.POST)
+        if form.is_valid():
+            try:
+                act(goal, user, form.cleaned_data)
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, done)
+                return redirect(goal)
+        status = 400
+    context = {"card": card, "goal": goal, "forms": forms}
+    context["page_key"] = page_key(request, "goal", pk)
+    return render(request, "teamwork/goal.html", context, status=status)
