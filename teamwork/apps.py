@@ -6,4 +6,7 @@ class TeamworkConfig(AppConfig):
     verbose_name = "Teamwork: goals, hand-offs and meetings"
 
     def ready(self):
-        from . import signals  # noqa: F401 -- append-only rows move the revision
+        from . import (  # noqa: F401
+            api,  # adds /api/goals/ to the JSON API
+            signals,  # append-only rows move the revision counter
+        )
