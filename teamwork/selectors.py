@@ -78,6 +78,11 @@ def goal_months(today: date) -> list[date]:
     )
 
 
+def goal_get(pk: int) -> Goal:
+    """The goal alone: enough to decide who may do what on its page."""
+    return get_object_or_404(Goal, pk=pk)
+
+
 def goal_card(pk: int) -> GoalCard:
     goal = get_object_or_404(_goals(), pk=pk)
     return GoalCard(goal, progress(goal, list(goal.readings.all())))

@@ -103,8 +103,7 @@ ACTIONS = {
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    card = selectors.goal_card(pk)
-    goal, user = card.goal, request.user
+    goal, user = selectors.goal_get(pk), request.user
     forms = {
         name: form_class(initial={"help_line": goal.help_line, "owner": goal.owner_id})
         for name, (form_class, allowed, _, _) in ACTIONS.items()
@@ -127,6 +126,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, done)
                 return redirect(goal)
         status = 400
-    context = {"card": card, "goal": goal, "forms": forms}
+    # The goal with its readings is read only when its kept part is missing.
+    context = {"card": lazy(selectors.goal_card, pk), "goal": goal, "forms": forms}
     context["page_key"] = page_key(request, "goal", pk)
     return render(request, "teamwork/goal.html", context, status=status)

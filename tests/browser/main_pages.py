@@ -23,6 +23,7 @@ EVERYONE = [
     "/docs/",
     "/docs/?sort=title",
     "/glossary/",
+    "/goals/",
     "/mine/",
     "/profile/",
     "/search/?q=refund",
@@ -33,6 +34,7 @@ EVERYONE = [
 ]
 OWNER = [f"/docs/{DOC_ID}/edit/"]
 MANAGER = [
+    "/goals/new/",
     "/coverage/",
     "/coverage/people/sales/",
     "/questions/",
