@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from docs_registry.models import User
+from docs_registry import services as registry
+from docs_registry.models import Document, User
 
 from . import services
 from .models import Goal
@@ -48,7 +49,13 @@ GOALS = (
 )
 
 
-def seed(users: dict[str, User]) -> int:
+def seed(users: dict[str, User]) -> None:
+    """Goals with their readings, and the hand-off documents' rules as blocks."""
+    seed_goals(users)
+    seed_handoff_rules()
+
+
+def seed_goals(users: dict[str, User]) -> int:
     """One goal per team over the last month and this one, with a reading every
     few days for the past month. Returns how many goals were created."""
     today = timezone.localdate()
@@ -91,3 +98,113 @@ def _readings(goal: Goal, owner: User, today: date, first: Decimal, last: Decima
             value=value.quantize(Decimal("0.1")),
             taken_on=today - timedelta(days=back),
         )
+
+
+# The rules each hand-off document already states in prose, written as blocks:
+# (title of the document, the blocks).
+HANDOFF_RULES = (
+    (
+        "Hand-off from sales to support at signature",
+        (
+            {
+                "direction": "sales-to-support",
+                "when": "A customer countersigns the order form",
+                "do": "Fill in the Hand-off section of the Salesforce opportunity, "
+                "every field, promises beyond this knowledge base included",
+                "say": "Our support team will be in touch within a day to start "
+                "your onboarding.",
+                "to": "Support Lead, who assigns an onboarding agent",
+                "within": "1 business day",
+            },
+            {
+                "direction": "sales-to-support",
+                "when": "An Enterprise customer signs",
+                "do": "Book a 30-minute kick-off call with the customer, the CSM "
+                "and the onboarding agent",
+                "say": "Let's meet your onboarding team before your go-live.",
+                "to": "CSM and the onboarding agent",
+                "within": "5 business days",
+            },
+        ),
+    ),
+    (
+        "Hand-off from support to sales: upsell and renewal signals",
+        (
+            {
+                "direction": "support-to-sales",
+                "when": "An existing customer asks to add seats or hits the seat "
+                "limit of their plan",
+                "do": "Answer the question, tag the ticket seat-limit and add a "
+                "one-line internal note in the customer's words",
+                "say": "I've passed this to your account manager.",
+                "to": "The account's AE",
+                "within": "2 business days",
+            },
+            {
+                "direction": "support-to-sales",
+                "when": "A customer asks for a quote, a discount or a price",
+                "do": "Tag the ticket sales-question; never quote",
+                "say": "Your account manager will send you a quote.",
+                "to": "The account's AE",
+                "within": "2 business days",
+            },
+        ),
+    ),
+    (
+        "Escalations that involve money or the contract",
+        (
+            {
+                "direction": "support-to-sales",
+                "when": "A customer asks for a discount, free months or a new "
+                "price during a support case",
+                "do": "Tag the ticket commercial-escalation and post it in "
+                "#cs-escalations with the account and its annual value",
+                "say": "Our account team is coordinating this and will come back "
+                "to you.",
+                "to": "The account's AE, who leads",
+                "within": "4 business hours",
+            },
+            {
+                "direction": "sales-to-support",
+                "when": "A customer asks about an advanced integration issue during "
+                "a sales call",
+                "do": "Open a support ticket with the customer's environment "
+                "details and add the AE as a follower",
+                "say": "I'm bringing in our integration specialists.",
+                "to": "Support, tier 2",
+                "within": "1 business day",
+            },
+        ),
+    ),
+)
+
+
+def seed_handoff_rules() -> int:
+    """Each hand-off document's rules published by its owner as blocks, in a minor
+    version (the rules restate the prose), once. Returns the versions published."""
+    published = 0
+    documents = Document.objects.select_related("current_version", "owner").filter(
+        category__prefix="HND", title__in=[title for title, _ in HANDOFF_RULES]
+    )
+    by_title = {document.title: document for document in documents}
+    for title, blocks in HANDOFF_RULES:
+        document = by_title.get(title)
+        if document is None or "```handoff" in document.current_version.body:
+            continue
+        body = document.current_version.body.rstrip("\n") + "\n\n## Hand-off rules\n"
+        for block in blocks:
+            lines = "".join(f"{key}: {value}\n" for key, value in block.items())
+            body += f"\n```handoff\n{lines}```\n"
+        registry.document_publish(
+            document=document,
+            actor=document.owner,
+            title=document.title,
+            body=body,
+            summary="Wrote the hand-off rules as structured blocks, so that they "
+            "appear on the hand-offs page.",
+            significance="minor",
+            base_number=document.current_version.number,
+            publish_anyway=True,
+        )
+        published += 1
+    return published

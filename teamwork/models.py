@@ -8,7 +8,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from docs_registry.models import Team, User
+from docs_registry.handoff_blocks import DIRECTIONS
+from docs_registry.models import Team, User, Version
 
 STATEMENT_MAX_LENGTH = 300
 HELP_LINE_MAX_LENGTH = 300
@@ -119,3 +120,42 @@ def number_text(value: Decimal) -> str:
     """12.50 → "12.5", 10.00 → "10": as people write numbers."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class HandoffRule(models.Model):
+    """A hand-off rule as published in a version of a document (a ```handoff
+    block). Written once when the version is published, like the version itself:
+    never updated, never deleted. The rules of a document's current version are
+    the rules in force."""
+
+    version = models.ForeignKey(
+        Version, on_delete=models.PROTECT, related_name="handoff_rules"
+    )
+    position = models.PositiveSmallIntegerField()  # order in the document
+    line = models.PositiveIntegerField()  # of its opening fence
+    direction = models.CharField(
+        max_length=20, choices=[(k, v) for k, v in DIRECTIONS.items()]
+    )
+    when = models.TextField()
+    do = models.TextField()
+    say = models.TextField(blank=True)
+    to = models.TextField()
+    within = models.TextField(blank=True)
+    # The first version of the document since which this rule reads exactly so:
+    # a reader who acknowledged an earlier one has not read it yet.
+    since_number = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "position"], name="handoff_rule_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()}: {self.when}"
+
+    @property
+    def wording(self) -> tuple[str, ...]:
+        return (self.direction, self.when, self.do, self.say, self.to, self.within)

@@ -7,12 +7,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Max, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from docs_registry.models import Team
+from docs_registry.handoff_blocks import DIRECTIONS
+from docs_registry.models import Acknowledgment, Document, Team
 
-from .models import Goal, GoalReading
+from .models import Goal, GoalReading, HandoffRule
 from .progress import Progress, progress
 
 
@@ -86,3 +87,57 @@ def goal_get(pk: int) -> Goal:
 def goal_card(pk: int) -> GoalCard:
     goal = get_object_or_404(_goals(), pk=pk)
     return GoalCard(goal, progress(goal, list(goal.readings.all())))
+
+
+# Hand-off rules --------------------------------------------------------------------
+
+HANDOFF_QUERY_MAX_LENGTH = 200
+_RULE_TEXT = ("when", "do", "say", "to", "within")
+
+
+@dataclass(frozen=True)
+class RuleColumn:
+    direction: str
+    label: str
+    rules: list
+
+
+def current_rules(query: str = ""):
+    """The rules of the current versions of active documents, with their document
+    and version; `query`'s words each found in a rule's text or its document's ID
+    or title."""
+    rules = (
+        HandoffRule.objects.filter(
+            version__document__current_version=F("version"),
+            version__document__status=Document.Status.ACTIVE,
+        )
+        .select_related("version__document")
+        .defer("version__body", "version__body_html")
+        .order_by("version__document__doc_id", "position")
+    )
+    for word in query[:HANDOFF_QUERY_MAX_LENGTH].split():
+        matches = Q(version__document__doc_id__icontains=word) | Q(
+            version__document__title__icontains=word
+        )
+        for field in _RULE_TEXT:
+            matches |= Q(**{f"{field}__icontains": word})
+        rules = rules.filter(matches)
+    return rules
+
+
+def handoff_matrix(query: str = "") -> list[RuleColumn]:
+    rules = list(current_rules(query))
+    return [
+        RuleColumn(direction, label, [r for r in rules if r.direction == direction])
+        for direction, label in DIRECTIONS.items()
+    ]
+
+
+def acknowledged_numbers(user) -> dict[int, int]:
+    """The newest version of each document the person has acknowledged."""
+    return dict(
+        Acknowledgment.objects.filter(user=user)
+        .values("document_id")
+        .annotate(newest=Max("number"))
+        .values_list("document_id", "newest")
+    )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("goals/", views.goals, name="goals"),
     path("goals/new/", views.goal_new, name="goal_new"),
     path("goals/<int:pk>/", views.goal_detail, name="goal"),
+    path("handoffs/", views.handoffs, name="handoffs"),
 ]

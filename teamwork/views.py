@@ -130,3 +130,21 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"card": lazy(selectors.goal_card, pk), "goal": goal, "forms": forms}
     context["page_key"] = page_key(request, "goal", pk)
     return render(request, "teamwork/goal.html", context, status=status)
+
+
+@require_safe
+def handoffs(request: HttpRequest) -> HttpResponse:
+    """Every hand-off rule in force, Sales → Support beside Support → Sales; the
+    ones the reader has not read in their current wording marked."""
+    query = request.GET.get("q", "").strip()[: selectors.HANDOFF_QUERY_MAX_LENGTH]
+    return render(
+        request,
+        "teamwork/handoffs.html",
+        {
+            "query": query,
+            "columns": lazy(selectors.handoff_matrix, query),
+            "acknowledged": lazy(selectors.acknowledged_numbers, request.user),
+            # Marks are the reader's own: their acknowledgments move the key.
+            "page_key": page_key(request, "handoffs", personal=True),
+        },
+    )

@@ -17,6 +17,12 @@ def number(value) -> str:
     return "" if value is None else number_text(value)
 
 
+@register.filter
+def acknowledged_of(acknowledged: dict, rule) -> int:
+    """The reader's newest acknowledged version of the rule's document (0: none)."""
+    return acknowledged.get(rule.version.document_id, 0)
+
+
 @register.inclusion_tag("teamwork/_current_goals.html", takes_context=True)
 def current_goals(context) -> dict:
     """Both teams' open goals of today, kept like a page of their own."""

@@ -24,6 +24,8 @@ EVERYONE = [
     "/docs/?sort=title",
     "/glossary/",
     "/goals/",
+    "/handoffs/",
+    "/handoffs/?q=seats",
     "/mine/",
     "/profile/",
     "/search/?q=refund",
