@@ -125,3 +125,15 @@ def can_close_goal(user: User, goal) -> bool:
     return not goal.is_closed and (
         is_manager(user) or bool(user.is_active and goal.owner_id == user.pk)
     )
+
+
+def can_set_liaisons(user: User) -> bool:
+    """Name each team's liaison for a monthly meeting: managers."""
+    return is_manager(user)
+
+
+def can_write_meeting_notes(user: User, meeting) -> bool:
+    """Agenda items and decisions of a month's meeting: its two liaisons."""
+    return bool(
+        user.is_active and meeting is not None and user.pk in meeting.liaison_ids()
+    )

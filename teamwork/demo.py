@@ -14,7 +14,8 @@ from docs_registry import services as registry
 from docs_registry.models import Document, User
 
 from . import services
-from .models import Goal
+from .models import Goal, Meeting
+from .months import previous_month
 
 READINGS_EVERY_DAYS = 4
 MONTH_OF_READINGS = 30
@@ -53,6 +54,7 @@ def seed(users: dict[str, User]) -> None:
     """Goals with their readings, and the hand-off documents' rules as blocks."""
     seed_goals(users)
     seed_handoff_rules()
+    seed_meeting(users)
 
 
 def seed_goals(users: dict[str, User]) -> int:
@@ -208,3 +210,36 @@ def seed_handoff_rules() -> int:
         )
         published += 1
     return published
+
+
+MEETING_NOTES = (
+    ("agenda", "Incomplete hand-offs at signature: three in the month."),
+    ("agenda", "Renewal-risk signals: are 120 days enough notice?"),
+    (
+        "decision",
+        "Every new Enterprise customer gets a kick-off call within 5 business days "
+        "of signature; the AE books it (HND-0001).",
+    ),
+    (
+        "decision",
+        "Support tags every seat-limit ticket for the AE, and sales answers within "
+        "2 business days; reviewed again at next month's meeting.",
+    ),
+)
+
+
+def seed_meeting(users: dict[str, User]) -> None:
+    """Last month's meeting: both leads as liaisons, its agenda and two
+    decisions. Left alone if it exists."""
+    month = previous_month(timezone.localdate().replace(day=1))
+    if Meeting.objects.filter(month=month).exists():
+        return
+    services.meeting_set_liaisons(
+        actor=users["manager"],
+        month=month,
+        sales_liaison=users["sales-lead"],
+        support_liaison=users["support-lead"],
+    )
+    for number, (kind, text) in enumerate(MEETING_NOTES):
+        author = users["sales-lead" if number % 2 == 0 else "support-lead"]
+        services.meeting_note_add(actor=author, month=month, kind=kind, text=text)

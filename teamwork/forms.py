@@ -13,6 +13,7 @@ from .models import (
     NUMBER_DIGITS,
     NUMBER_PLACES,
     Goal,
+    MeetingNote,
 )
 
 NUMBER_ERRORS = {"invalid": "Enter a number, such as 10 or 7.5."}
@@ -106,3 +107,25 @@ class TargetForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.CharField(label="Why close it", max_length=300)
+
+
+class LiaisonsForm(forms.Form):
+    sales_liaison = forms.ModelChoiceField(
+        label="Sales liaison",
+        queryset=_owners().filter(in_sales=True),
+        required=False,
+    )
+    support_liaison = forms.ModelChoiceField(
+        label="Support liaison",
+        queryset=_owners().filter(in_support=True),
+        required=False,
+    )
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="This is", choices=MeetingNote.Kind.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label="Text", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )

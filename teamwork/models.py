@@ -159,3 +159,62 @@ class HandoffRule(models.Model):
     @property
     def wording(self) -> tuple[str, ...]:
         return (self.direction, self.when, self.do, self.say, self.to, self.within)
+
+
+class Meeting(models.Model):
+    """The monthly meeting of both teams: one per month, with a liaison per team
+    (set by managers; changes kept by simple-history)."""
+
+    month = models.DateField(unique=True, help_text="The first day of the month.")
+    sales_liaison = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    support_liaison = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="meeting_month_first_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Meeting of {self.month:%B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("teamwork:meeting", args=[f"{self.month:%Y-%m}"])
+
+    def liaison_ids(self) -> set[int]:
+        return {self.sales_liaison_id, self.support_liaison_id} - {None}
+
+
+class MeetingNote(models.Model):
+    """An agenda item or a decision, written by a liaison. Append-only: never
+    updated, never deleted."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", "Agenda item"
+        DECISION = "decision", "Decision"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="notes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField()
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["meeting", "written_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["agenda", "decision"]),
+                name="meeting_note_kind_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from docs_registry.handoff_blocks import DIRECTIONS
 from docs_registry.models import Acknowledgment, Document, Team
 
-from .models import Goal, GoalReading, HandoffRule
+from .models import Goal, GoalReading, HandoffRule, Meeting
 from .progress import Progress, progress
 
 
@@ -141,3 +141,8 @@ def acknowledged_numbers(user) -> dict[int, int]:
         .annotate(newest=Max("number"))
         .values_list("document_id", "newest")
     )
+
+
+def meeting_row(first: date) -> Meeting | None:
+    """The month's meeting alone, to decide who may write on its page."""
+    return Meeting.objects.filter(month=first).first()

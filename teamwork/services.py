@@ -15,7 +15,7 @@ from docs_registry.services.errors import ServiceError
 from docs_registry.services.history import save_with_history
 from docs_registry.text import normalise_text
 
-from .models import Goal, GoalReading
+from .models import Goal, GoalReading, Meeting, MeetingNote
 
 
 def _check_period(start: date, end: date) -> None:
@@ -156,4 +156,61 @@ def reading_record(
         taken_on=taken_on,
         recorded_by=actor,
         recorded_at=timezone.now(),
+    )
+
+
+def _past_or_current(month: date) -> None:
+    if month > timezone.localdate().replace(day=1):
+        raise ServiceError("That month has not come yet.", code="month_in_future")
+
+
+@transaction.atomic
+def meeting_set_liaisons(
+    *,
+    actor: User,
+    month: date,
+    sales_liaison: User | None,
+    support_liaison: User | None,
+) -> Meeting:
+    """A manager names each team's liaison for a month's meeting (a member of that
+    team). The change is kept in the meeting's history."""
+    permissions.require(
+        permissions.can_set_liaisons(actor), "Only managers name the liaisons."
+    )
+    _past_or_current(month)
+    for liaison, team in ((sales_liaison, "sales"), (support_liaison, "support")):
+        if liaison is not None and not (
+            liaison.is_active and getattr(liaison, f"in_{team}")
+        ):
+            raise ServiceError(
+                f"{liaison.display_name} is not an active member of the "
+                f"{team.title()} team.",
+                code="liaison_not_in_team",
+            )
+    meeting, _ = Meeting.objects.select_for_update().get_or_create(month=month)
+    meeting.sales_liaison, meeting.support_liaison = sales_liaison, support_liaison
+    save_with_history(meeting, actor=actor, reason="Liaisons named")
+    return meeting
+
+
+@transaction.atomic
+def meeting_note_add(*, actor: User, month: date, kind: str, text: str) -> MeetingNote:
+    """A liaison adds an agenda item or records a decision: kept with who and
+    when, never changed."""
+    meeting = Meeting.objects.filter(month=month).first()
+    permissions.require(
+        permissions.can_write_meeting_notes(actor, meeting),
+        "Only the month's liaisons add agenda items and decisions.",
+    )
+    text = normalise_text(text).strip()
+    if not text:
+        raise ServiceError("Write the item.", code="note_empty")
+    if kind not in MeetingNote.Kind.values:
+        raise ServiceError("Choose an agenda item or a decision.", code="note_kind")
+    return MeetingNote.objects.create(
+        meeting=meeting,
+        kind=kind,
+        text=text,
+        written_by=actor,
+        written_at=timezone.now(),
     )

@@ -11,10 +11,11 @@ from docs_registry.models import Version
 from docs_registry.revisions import revision_bump
 
 from .handoffs import rules_record
-from .models import GoalReading
+from .models import GoalReading, MeetingNote
 
 
 @receiver(post_save, sender=GoalReading, dispatch_uid="teamwork_revision_reading")
+@receiver(post_save, sender=MeetingNote, dispatch_uid="teamwork_revision_note")
 def _appended(sender, **kwargs) -> None:
     revision_bump()
 

@@ -15,7 +15,16 @@ from docs_registry.services.errors import ServiceError
 from docs_registry.views.common import lazy
 
 from . import selectors, services
-from .forms import CloseForm, GoalForm, HelpLineForm, ReadingForm, TargetForm
+from .forms import (
+    CloseForm,
+    GoalForm,
+    HelpLineForm,
+    LiaisonsForm,
+    NoteForm,
+    ReadingForm,
+    TargetForm,
+)
+from .meetings import meeting_pack
 from .months import month_text, next_month, parse_month, previous_month
 
 
@@ -148,3 +157,77 @@ def handoffs(request: HttpRequest) -> HttpResponse:
             "page_key": page_key(request, "handoffs", personal=True),
         },
     )
+
+
+@require_safe
+def meeting_now(request: HttpRequest) -> HttpResponse:
+    return redirect("teamwork:meeting", month_text(timezone.localdate()))
+
+
+def _meeting_month(month: str):
+    first = parse_month(month)
+    if first is None or first > timezone.localdate().replace(day=1):
+        raise Http404("No meeting for that month: give a month up to this one.")
+    return first
+
+
+# The meeting page's forms: who may send each, and what it does.
+MEETING_ACTIONS = {
+    "liaisons": (
+        LiaisonsForm,
+        lambda user, meeting: permissions.can_set_liaisons(user),
+        lambda first, actor, data: services.meeting_set_liaisons(
+            actor=actor, month=first, **data
+        ),
+        "Liaisons named.",
+    ),
+    "note": (
+        NoteForm,
+        permissions.can_write_meeting_notes,
+        lambda first, actor, data: services.meeting_note_add(
+            actor=actor, month=first, **data
+        ),
+        "Added to the meeting's page.",
+    ),
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting(request: HttpRequest, month: str) -> HttpResponse:
+    """The month's meeting pack for both teams, printable."""
+    first, user = _meeting_month(month), request.user
+    held = selectors.meeting_row(first)
+    initial = {
+        "sales_liaison": held and held.sales_liaison_id,
+        "support_liaison": held and held.support_liaison_id,
+    }
+    forms = {
+        name: form_class(initial=initial)
+        for name, (form_class, allowed, _, _) in MEETING_ACTIONS.items()
+        if allowed(user, held)
+    }
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in MEETING_ACTIONS:
+            raise Http404("No such action.")
+        form_class, allowed, act, done = MEETING_ACTIONS[action]
+        permissions.require(allowed(user, held))
+        form = forms[action] = form_class(request.POST)
+        if form.is_valid():
+            try:
+                act(first, user, form.cleaned_data)
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, done)
+                return redirect("teamwork:meeting", month)
+        status = 400
+    context = {
+        "month": first,
+        "pack": lazy(meeting_pack, first),
+        "forms": forms,
+        "page_key": page_key(request, "meeting", month),
+        "page_url": request.build_absolute_uri(),
+    }
+    return render(request, "teamwork/meeting.html", context, status=status)

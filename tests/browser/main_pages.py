@@ -4,18 +4,22 @@ visit."""
 
 from __future__ import annotations
 
+from datetime import date
 from io import StringIO
 
 from django.core.management import call_command
 
 from docs_registry import services
 from docs_registry.models import Audience, Category, Document, User
+from teamwork.months import previous_month
 
 DEMO_PASSWORD = "demo"
 DOC_ID = (
     "POL-0001"  # Refund policy: both teams, owned by support-lead, several versions
 )
 LONG_TITLE = "Unbroken" + "x" * 192
+# The demo's meeting, with its liaisons and decisions.
+LAST_MONTH = f"{previous_month(date.today().replace(day=1)):%Y-%m}"
 
 EVERYONE = [
     "/",
@@ -26,6 +30,7 @@ EVERYONE = [
     "/goals/",
     "/handoffs/",
     "/handoffs/?q=seats",
+    f"/meetings/{LAST_MONTH}/",
     "/mine/",
     "/profile/",
     "/search/?q=refund",
