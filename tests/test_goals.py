@@ -359,3 +359,41 @@ def test_a_new_reading_shows_on_pages_kept_before_it(client, goal, owner):
         "4 accounts" in parse(client.get("/")).one("section", cls="current-goals").text
     )
     assert "4 accounts" in parse(client.get("/goals/")).one("main").text
+
+
+# Digests --------------------------------------------------------------------------
+
+
+def test_goal_news_and_decisions_reach_both_teams_digests(
+    client, manager, owner, support_staff, sales_staff, support_lead
+):
+    goal = make_goal(manager=manager, owner=owner, period_end=TODAY)
+    services.goal_change_target(
+        goal=goal, actor=manager, target=Decimal(12), owner=owner, reason="Q4 push"
+    )
+    services.reading_record(goal=goal, actor=owner, value=Decimal(11), taken_on=TODAY)
+    meeting_month = date(2026, 10, 1)
+    services.meeting_set_liaisons(
+        actor=manager,
+        month=meeting_month,
+        sales_liaison=owner,
+        support_liaison=support_lead,
+    )
+    services.meeting_note_add(
+        actor=support_lead, month=meeting_month, kind="decision", text="Weekly sync."
+    )
+    for person, team in ((support_staff, "support"), (sales_staff, "sales")):
+        client.force_login(person)
+        for url in ("/digest/", f"/digest/?team={team}&since=2026-11-01"):
+            news = parse(client.get(url)).one("section", cls="digest-news").text
+            assert "new goal, new accounts closed ≥ 10 accounts" in news, url
+            assert "Target ≥ 10 accounts → ≥ 12 accounts. Q4 push" in news
+            assert "final reading 11 accounts against ≥ 12 accounts" in news
+            assert "October 2026 meeting" in news and ": Weekly sync." in news
+
+
+def test_a_reading_before_the_last_day_is_not_news(client, goal, owner, sales_staff):
+    services.reading_record(goal=goal, actor=owner, value=Decimal(3), taken_on=TODAY)
+    client.force_login(sales_staff)
+    news = parse(client.get("/digest/")).one("section", cls="digest-news").text
+    assert "final reading" not in news and "new goal" in news

@@ -29,8 +29,9 @@ COUNTS = {
     "/docs/?sort=changed": (10, 3),
     "/docs/?audience=sales&q=rules": (10, 3),
     "/": (6, 4),  # both teams' goals at the top (none here: no readings to fetch)
-    "/digest/": (11, 3),
-    "/digest/?team=sales&since=2020-01-01": (9, 8),
+    # Goals and meeting decisions since the last visit: 4 more, cold only.
+    "/digest/": (15, 3),
+    "/digest/?team=sales&since=2020-01-01": (12, 8),  # goal news: 3 more, cold
     "/coverage/": (7, 7),
     "/coverage/?format=csv": (5, 5),
     "/coverage/people/sales/": (6, 6),

@@ -1,13 +1,17 @@
 """Goals on any page: `{% current_goals %}` (the home pages) and `|number`."""
 
+from datetime import datetime, time
+
 from django import template
 from django.utils import timezone
 
 from docs_registry.caching import page_key
+from docs_registry.selectors.digest import digest_seen_at
 from docs_registry.views.common import lazy
 
 from .. import selectors
 from ..models import number_text
+from ..news import team_news
 
 register = template.Library()
 
@@ -32,3 +36,21 @@ def current_goals(context) -> dict:
         "goals_key": page_key(request, "home-goals", today, by_address=False),
         "teams": lazy(selectors.current_goals, today),
     }
+
+
+@register.inclusion_tag("teamwork/_digest_news.html", takes_context=True)
+def digest_news(context) -> dict:
+    """Goals and meeting decisions in a digest: since the person last saw theirs,
+    or since the team digest's date. Kept apart from the digest's own parts."""
+    request = context["request"]
+    if context.get("personal"):
+        key = page_key(request, "digest-news", personal=True, by_address=False)
+        news = lazy(lambda: team_news(digest_seen_at(request.user)))
+    else:
+        since = context.get("since")
+        if since is None:  # a team digest whose form was refused
+            return {"news_key": "", "news": None}
+        start = datetime.combine(since, time.min, timezone.get_current_timezone())
+        key = page_key(request, "digest-news", start, by_address=False)
+        news = lazy(team_news, start)
+    return {"news_key": key, "news": news}
