@@ -397,3 +397,20 @@ def test_a_reading_before_the_last_day_is_not_news(client, goal, owner, sales_st
     client.force_login(sales_staff)
     news = parse(client.get("/digest/")).one("section", cls="digest-news").text
     assert "final reading" not in news and "new goal" in news
+
+
+def test_managers_look_at_goals_in_the_admin_but_never_change_them(
+    client, goal, manager
+):
+    manager.is_staff = True
+    manager.save()
+    client.force_login(manager)
+    assert client.get("/admin/teamwork/goal/").status_code == 200
+    page = client.get(f"/admin/teamwork/goal/{goal.pk}/change/")
+    assert (
+        page.status_code == 200
+        and b"<title>Close new accounts | View goal" in page.content
+    )
+    changed = client.post(f"/admin/teamwork/goal/{goal.pk}/change/", {"target": "1"})
+    assert changed.status_code == 403
+    assert client.get(f"/admin/teamwork/goal/{goal.pk}/delete/").status_code == 403
