@@ -89,11 +89,6 @@ def _reading(reading: GoalReading) -> dict:
 
 def _goal(request: HttpRequest, card: GoalCard) -> dict:
     goal, shown = card.goal, card.progress
-    status = (
-        "no_reading"
-        if shown.latest is None
-        else ("on_track" if shown.on_track else "behind")
-    )
     return {
         "id": goal.pk,
         "team": goal.team,
@@ -109,7 +104,7 @@ def _goal(request: HttpRequest, card: GoalCard) -> dict:
         "help_line": goal.help_line,
         "closed": goal.is_closed,
         "latest": _reading(shown.latest) if shown.latest else None,
-        "status": status,
+        "status": shown.state,
         "expected": shown.expected,
         "readings": [_reading(r) for r in goal.readings.all()],
         "url": request.build_absolute_uri(goal.get_absolute_url()),

@@ -48,10 +48,11 @@ class Progress:
     values: list[GoalReading]
 
     @property
-    def status(self) -> str:
+    def state(self) -> str:
+        """no_reading, on_track or behind (as the API says it)."""
         if self.latest is None:
-            return "No reading yet"
-        return "On track" if self.on_track else "Behind"
+            return "no_reading"
+        return "on_track" if self.on_track else "behind"
 
     @property
     def expected_text(self) -> str:
