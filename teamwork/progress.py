@@ -56,7 +56,9 @@ class Progress:
 
     @property
     def expected_text(self) -> str:
-        return "" if self.expected is None else number_text(self.expected)
+        if self.expected is None:
+            return ""
+        return number_text(self.expected.quantize(Decimal("0.1")))
 
 
 def progress(goal: Goal, readings: list[GoalReading]) -> Progress:

@@ -200,7 +200,7 @@ def test_goals_page_shows_both_teams_side_by_side(
     page = parse(client.get("/goals/"))
     sales, support = page.select("section", cls="team-column")
     assert "Close new accounts" in sales.text and "7 accounts" in sales.text
-    assert "On track" in sales.text
+    assert "On track" in sales.text and "(expected 5.9 by then)" in sales.text
     assert "Answer calls faster" in support.text and "≤ 10 min" in support.text
     [line] = sales.select("polyline")
     assert line.attrs["points"]
