@@ -215,8 +215,10 @@ def ceiling_page(override: str | None) -> Page:
 def bench_pages(document, query: str, ceiling: Page) -> list[Page]:
     """The ceiling first, then the pages people read most."""
     from django.urls import reverse
+    from django.utils import timezone
 
     doc_id, current = document.doc_id, document.current_version.number
+    this_month = f"{timezone.localdate():%Y-%m}"
 
     def url(name: str, *args: object) -> str:
         return reverse(f"docs_registry:{name}", args=args)
@@ -232,6 +234,9 @@ def bench_pages(document, query: str, ceiling: Page) -> list[Page]:
         Page("digest", url("digest")),
         Page("search", f"{url('search')}?{urlencode({'q': query})}"),
         Page("API document", reverse("api:document", args=[doc_id]), by_token=True),
+        Page("goals", reverse("teamwork:goals")),
+        Page("hand-offs", reverse("teamwork:handoffs")),
+        Page("meeting (this month)", reverse("teamwork:meeting", args=[this_month])),
     ]
 
 

@@ -51,11 +51,13 @@ class ActiveSession(SessionAuth):
 api = NinjaAPI(
     title="Samepage API",
     version="1",
-    description="Read-only access to Samepage documents and their versions. Every "
+    description="Read access to Samepage documents and their versions, and to both "
+    "teams' goals; one write: a goal's owner posts its readings with a token. Every "
     'error answers JSON {"detail": "..."}; every method but GET answers 405 with '
-    "`Allow: GET`.",
+    "`Allow: GET`, except POST to the endpoints that take one.",
     # Token first: an integration's token wins over a browser session. No CSRF
-    # check: every endpoint is a GET, and anything else is refused with 405.
+    # check: sessions only read (GET); the endpoints that write take a token only
+    # (WRITE_ENDPOINTS), and anything else is refused with 405.
     auth=[BearerToken(), ActiveSession(csrf=False)],
     # The interactive docs load scripts from a CDN, which our CSP refuses; the
     # schema itself is at /api/openapi.json.
@@ -481,16 +483,21 @@ def search(
 # --- URLs -----------------------------------------------------------------------
 
 _READ_METHODS = ("GET",)
+# The url names of the endpoints that write, answering POST alone. Each declares
+# `auth=BearerToken()`: a browser session never writes, so no CSRF check is needed.
+WRITE_ENDPOINTS: set[str] = set()
 
 
-def _api_view(view):
+def _api_view(view, methods: tuple[str, ...] = _READ_METHODS):
     """The API answers for itself: JSON 401 rather than the sign-in redirect of
-    LoginRequiredMiddleware, and a JSON 405 for every method that would write."""
+    LoginRequiredMiddleware, and a JSON 405 for every method it does not take."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in _READ_METHODS:
-            return _error(405, "The API is read-only: use GET.", Allow="GET")
+        if request.method not in methods:
+            if methods == _READ_METHODS:
+                return _error(405, "The API is read-only: use GET.", Allow="GET")
+            return _error(405, f"Use {', '.join(methods)}.", Allow=", ".join(methods))
         return view(request, *args, **kwargs)
 
     return login_not_required(wrapper)
@@ -524,7 +531,11 @@ def urls() -> tuple[list, str, str]:
     wrapped = [
         URLPattern(
             p.pattern,
-            (_schema_view if p.name == "openapi-json" else _api_view)(p.callback),
+            _schema_view(p.callback)
+            if p.name == "openapi-json"
+            else _api_view(
+                p.callback, ("POST",) if p.name in WRITE_ENDPOINTS else _READ_METHODS
+            ),
             p.default_args,
             p.name,
         )

@@ -109,3 +109,37 @@ def can_manage_integrations(user: User) -> bool:
     """See who gets no digest email and failed deliveries; register webhooks,
     read their deliveries and send one again: managers."""
     return is_manager(user)
+
+
+def can_manage_goals(user: User) -> bool:
+    """Create goals, assign their owners and change their targets: managers."""
+    return is_manager(user)
+
+
+def can_own_goal(user: User, team: str) -> bool:
+    """A goal's owner leads it: an active member of its team, or a manager."""
+    return bool(user.is_active and (is_manager(user) or getattr(user, f"in_{team}")))
+
+
+def can_record_reading(user: User, goal) -> bool:
+    """Readings of an open goal, and its help line: its owner alone."""
+    return bool(user.is_active and goal.owner_id == user.pk and not goal.is_closed)
+
+
+def can_close_goal(user: User, goal) -> bool:
+    """Closing (never deleting) an open goal: its owner or a manager."""
+    return not goal.is_closed and (
+        is_manager(user) or bool(user.is_active and goal.owner_id == user.pk)
+    )
+
+
+def can_set_liaisons(user: User) -> bool:
+    """Name each team's liaison for a monthly meeting: managers."""
+    return is_manager(user)
+
+
+def can_write_meeting_notes(user: User, meeting) -> bool:
+    """Agenda items and decisions of a month's meeting: its two liaisons."""
+    return bool(
+        user.is_active and meeting is not None and user.pk in meeting.liaison_ids()
+    )

@@ -33,8 +33,11 @@ import bleach
 import markdown
 from bleach import html5lib_shim
 from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.preprocessors import Preprocessor
 
+from .handoff_blocks import HandoffRule, handoff_blocks
 from .linting import PhraseTrie
 
 MAX_BODY_BYTES = 200 * 1024
@@ -46,6 +49,8 @@ ALLOWED_TAGS = frozenset(
         *("p", "br", "hr", "strong", "em", "b", "i", "del", "s", "code", "pre"),
         *("blockquote", "ul", "ol", "li", "a", "img", "abbr"),
         *("table", "thead", "tbody", "tr", "th", "td"),
+        # Hand-off rule cards (see _HandoffCards).
+        *("dl", "dt", "dd"),
     }
 )
 ALLOWED_ATTRIBUTES: MappingProxyType[str, frozenset[str]] = MappingProxyType(
@@ -57,6 +62,7 @@ ALLOWED_ATTRIBUTES: MappingProxyType[str, frozenset[str]] = MappingProxyType(
         # data-term: a glossary term's id, the marker of its first use.
         "abbr": frozenset({"title", "data-term"}),
         "ol": frozenset({"start"}),
+        "dl": frozenset({"class"}),
         # id: a section's anchor, section-<words> (heading_anchors() sets them).
         **{f"h{level}": frozenset({"id"}) for level in (2, 3, 4)},
     }
@@ -69,6 +75,33 @@ IMAGE_SCHEMES = frozenset({"http", "https"})
 LINK_REL = "noopener noreferrer"
 
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
+
+
+def _handoff_card(rule: HandoffRule) -> str:
+    rows = "".join(
+        f"<dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>"
+        for label, value in rule.fields()
+    )
+    return f'<dl class="handoff handoff-{rule.direction}">{rows}</dl>'
+
+
+class _HandoffCards(Preprocessor):
+    """A well-formed ```handoff block becomes a card (a definition list, escaped
+    here and sanitized with the rest); a malformed one stays a code block, and the
+    publish checks name its line."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        for block in reversed(handoff_blocks(lines)):
+            if block.rule is not None:
+                card = self.md.htmlStash.store(_handoff_card(block.rule))
+                lines[block.start : block.stop] = ["", card, ""]
+        return lines
+
+
+class _HandoffExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        # Before fenced code (25), which would read the block as code.
+        md.preprocessors.register(_HandoffCards(md), "handoff_cards", 27)
 
 
 class RenderingError(ValueError):
@@ -99,6 +132,7 @@ def _url_allowed(value: str, schemes: frozenset[str], *, relative: bool) -> bool
 
 
 _TERM_ID = re.compile(r"[1-9][0-9]{0,18}")
+_CARD_CLASS = re.compile(r"handoff handoff-(sales-to-support|support-to-sales)")
 _SECTION_ID = re.compile(r"section-[a-z0-9-]{1,70}")
 
 
@@ -113,6 +147,8 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         return _TERM_ID.fullmatch(value) is not None
     if name == "id":
         return _SECTION_ID.fullmatch(value) is not None
+    if name == "class":
+        return _CARD_CLASS.fullmatch(value) is not None
     return True
 
 
@@ -661,7 +697,7 @@ def render_markdown(text: str, *, glossary: Mapping[str, int] | None = None) -> 
     try:
         dirty = markdown.markdown(
             text,
-            extensions=list(MARKDOWN_EXTENSIONS),
+            extensions=[*MARKDOWN_EXTENSIONS, _HandoffExtension()],
             # Column alignment as an attribute, so that no style is needed.
             extension_configs={"tables": {"use_align_attribute": True}},
             output_format="html",

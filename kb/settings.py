@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "docs_registry",
     "sso",
     "integrations",
+    "teamwork",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls()),
     path("", include("integrations.urls")),
+    path("", include("teamwork.urls")),
     path("", include("docs_registry.urls")),
 ]
 

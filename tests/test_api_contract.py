@@ -18,7 +18,10 @@ STATUSES = {
     "/api/docs/{doc_id}/versions/{number}/": {"200", "400", "401", "403", "404"},
     "/api/changes/": {"200", "400", "401", "404"},
     "/api/search/": {"200", "400", "401", "404"},
+    "/api/goals/": {"200", "400", "401"},
 }
+# The one operation that writes: a goal's owner posts a reading with a token.
+WRITES = {"/api/goals/{goal_id}/readings/": {"201", "400", "401", "403", "404"}}
 
 
 @pytest.fixture
@@ -46,11 +49,14 @@ def parameter(schema, path: str, name: str) -> dict:
 
 
 def test_every_operation_lists_each_status_it_answers_with_its_shape(schema):
-    assert set(schema["paths"]) == set(STATUSES)
-    for path, statuses in STATUSES.items():
-        responses = schema["paths"][path]["get"]["responses"]
+    assert set(schema["paths"]) == set(STATUSES) | set(WRITES)
+    operations = [(path, "get", statuses) for path, statuses in STATUSES.items()]
+    operations += [(path, "post", statuses) for path, statuses in WRITES.items()]
+    for path, method, statuses in operations:
+        assert list(schema["paths"][path]) == [method], path
+        responses = schema["paths"][path][method]["responses"]
         assert set(responses) == statuses, path
-        for status in statuses - {"200"}:
+        for status in statuses - {"200", "201"}:
             assert responses[status]["content"]["application/json"]["schema"] == ERROR
     error = schema["components"]["schemas"]["ErrorOut"]
     assert error["properties"] == {"detail": {"title": "Detail", "type": "string"}}

@@ -38,7 +38,7 @@ COLD = {
     "/docs/PRC-0001/history/": 7,
     "/docs/PRC-0001/v1/": 6,
     "/docs/PRC-0001/compare/?from=1&to=2": 7,
-    "/digest/": 11,
+    "/digest/": 15,  # with goals and meeting decisions since the last visit
 }
 
 

@@ -28,9 +28,10 @@ COUNTS = {
     "/docs/": (10, 3),
     "/docs/?sort=changed": (10, 3),
     "/docs/?audience=sales&q=rules": (10, 3),
-    "/": (5, 4),
-    "/digest/": (10, 3),
-    "/digest/?team=sales&since=2020-01-01": (9, 8),
+    "/": (6, 4),  # both teams' goals at the top (none here: no readings to fetch)
+    # Goals and meeting decisions since the last visit: 4 more, cold only.
+    "/digest/": (14, 3),
+    "/digest/?team=sales&since=2020-01-01": (12, 8),  # goal news: 3 more, cold
     "/coverage/": (7, 7),
     "/coverage/?format=csv": (5, 5),
     "/coverage/people/sales/": (6, 6),

@@ -92,9 +92,10 @@ def glossary_applied(body_html: str) -> SafeString:
 GLOSSARY_CHANGES_SHOWN = 50
 
 
-def glossary_changes(*, audiences: list[str], since) -> list:
+def glossary_changes(*, audiences: list[str], since, until=None) -> list:
     """Glossary changes for these audiences since a moment (all of them when
-    `since` is None), newest first: they reach the digest like document changes."""
+    `since` is None) and up to `until` if given, newest first: they reach the
+    digest like document changes, and the monthly meeting's page."""
     records = (
         GlossaryTerm.history.filter(audience__in=audiences)
         .select_related("history_user")
@@ -102,4 +103,6 @@ def glossary_changes(*, audiences: list[str], since) -> list:
     )
     if since is not None:
         records = records.filter(history_date__gt=since)
+    if until is not None:
+        records = records.filter(history_date__lte=until)
     return list(records[:GLOSSARY_CHANGES_SHOWN])

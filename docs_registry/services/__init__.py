@@ -18,7 +18,12 @@ from .documents import (
     draft_save,
     ownership_transfer,
 )
-from .errors import LintFindingsError, ServiceError, StaleDraftError
+from .errors import (
+    HandoffBlockError,
+    LintFindingsError,
+    ServiceError,
+    StaleDraftError,
+)
 from .glossary import glossary_term_save
 from .questions import question_answer, question_ask, question_close
 from .reviews import review_confirm
@@ -26,6 +31,7 @@ from .signin import lockout_clear
 from .tokens import api_token_authenticate, api_token_create, api_token_revoke
 
 __all__ = [
+    "HandoffBlockError",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",

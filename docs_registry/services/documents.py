@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import integrity, pending, permissions
+from ..handoff_blocks import handoff_problems
 from ..models import (
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -24,7 +25,12 @@ from ..search import search_index_document
 from ..selectors.glossary import glossary_linter, glossary_term_ids
 from ..text import normalise_text
 from .acknowledgments import record_acknowledgment
-from .errors import LintFindingsError, ServiceError, StaleDraftError
+from .errors import (
+    HandoffBlockError,
+    LintFindingsError,
+    ServiceError,
+    StaleDraftError,
+)
 from .history import save_with_history
 
 CREATED_SUMMARY = "Created"
@@ -59,6 +65,14 @@ def _next_doc_id(category: Category) -> str:
     return f"{prefix}-{number:04d}"
 
 
+def _refuse_malformed_handoffs(body: str) -> None:
+    """A hand-off rule that cannot be read is never published (unlike an avoided
+    word, there is no "publish anyway"): the matrix would silently miss it."""
+    problems = handoff_problems(body)
+    if problems:
+        raise HandoffBlockError(problems)
+
+
 @transaction.atomic
 def document_create(
     *,
@@ -83,6 +97,7 @@ def document_create(
         raise ServiceError("Choose an audience.", code="invalid_audience")
     _require_active_user(owner, role="owner")
     body = normalise_text(body)
+    _refuse_malformed_handoffs(body)
     body_html = render_markdown(body, glossary=glossary_term_ids())
 
     document = Document(
@@ -179,6 +194,7 @@ def document_publish(
     current_number = locked.current_version.number
     if base_number != current_number:
         raise StaleDraftError(base_number=base_number, current_number=current_number)
+    _refuse_malformed_handoffs(body)
     findings = glossary_linter().lint(body)
     blocking = settings.SAMEPAGE_LINT_BLOCKS_PUBLISH
     if findings and (blocking or not publish_anyway):

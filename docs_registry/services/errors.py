@@ -41,3 +41,18 @@ class LintFindingsError(ServiceError):
         )
         self.findings = findings
         self.blocking = blocking
+
+
+class HandoffBlockError(ServiceError):
+    """A ```handoff block in the text is malformed; `problems` name the lines."""
+
+    def __init__(self, problems: list):
+        first = problems[0]
+        more = len(problems) - 1
+        super().__init__(
+            f"A hand-off block is malformed ({first}"
+            + (f", and {more} more problem{'s' if more != 1 else ''}" if more else "")
+            + "). Correct it before publishing.",
+            code="handoff_malformed",
+        )
+        self.problems = problems

@@ -21,6 +21,7 @@ from ..forms import (
     ReasonForm,
     TransferForm,
 )
+from ..handoff_blocks import handoff_problems
 from ..models import Document, Draft, Version
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
@@ -284,6 +285,7 @@ def edit(request: HttpRequest, doc_id: str) -> HttpResponse:
             draft,
             preview=render_markdown(body, glossary=glossary_term_ids()),
             findings=glossary_linter().lint(body),
+            handoff_problems=handoff_problems(body),
         )
     return _publish(request, document, form, draft)
 
@@ -297,6 +299,11 @@ def _publish(request, document, form, draft) -> HttpResponse:
             actor=request.user,
             publish_anyway=request.POST.get("publish_anyway") == "yes",
             **form.cleaned_data,
+        )
+    except services.HandoffBlockError as error:
+        form.add_error(None, error.message)
+        return _render_edit(
+            request, document, form, draft, status=400, handoff_problems=error.problems
         )
     except services.LintFindingsError as error:
         form.add_error(None, error.message)

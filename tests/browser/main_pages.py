@@ -4,6 +4,7 @@ visit."""
 
 from __future__ import annotations
 
+from datetime import date
 from io import StringIO
 
 from django.core.management import call_command
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from docs_registry import services
 from docs_registry.models import Audience, Category, Document, User
 from integrations.models import Webhook
+from teamwork.months import previous_month
 
 DEMO_PASSWORD = "demo"
 DOC_ID = (
@@ -19,6 +21,8 @@ DOC_ID = (
 LONG_TITLE = "Unbroken" + "x" * 192
 # The demo webhook's page: its id is known once seeded (see seed).
 DEMO_WEBHOOK = "/webhooks/demo/"
+# The demo's meeting, with its liaisons and decisions.
+LAST_MONTH = f"{previous_month(date.today().replace(day=1)):%Y-%m}"
 
 EVERYONE = [
     "/",
@@ -26,6 +30,10 @@ EVERYONE = [
     "/docs/",
     "/docs/?sort=title",
     "/glossary/",
+    "/goals/",
+    "/handoffs/",
+    "/handoffs/?q=seats",
+    f"/meetings/{LAST_MONTH}/",
     "/mine/",
     "/profile/",
     "/search/?q=refund",
@@ -36,6 +44,7 @@ EVERYONE = [
 ]
 OWNER = [f"/docs/{DOC_ID}/edit/"]
 MANAGER = [
+    "/goals/new/",
     "/coverage/",
     "/coverage/people/sales/",
     "/questions/",

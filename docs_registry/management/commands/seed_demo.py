@@ -16,6 +16,7 @@ from docs_registry import demo_data, permissions, services
 from docs_registry.models import Category, Document, GlossaryTerm, User, Version
 from docs_registry.services.history import save_with_history
 from integrations import demo as integrations_demo
+from teamwork import demo as teamwork_demo
 
 # Every demo account signs in with this password. It is deliberately weak and set
 # without the password validators; handle() refuses to run unless DEBUG is on, so
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 if documents_created:
                     seed_questions(users)
                 integrations_demo.seed(users)
+                teamwork_demo.seed(users)
         except (PermissionDenied, services.ServiceError) as error:
             # E.g. an existing "manager" account that is no longer a manager.
             raise CommandError(f"Nothing was seeded: {error}") from error

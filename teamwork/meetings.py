@@ -1,0 +1,183 @@
+"""What the monthly meeting's page shows: one read per section, each a single
+query (or two), so the page costs the same whatever the month held."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import F, Max, Prefetch, Q
+from django.utils import timezone
+
+from docs_registry.models import (
+    Acknowledgment,
+    Audience,
+    Question,
+    Team,
+    User,
+    Version,
+)
+from docs_registry.selectors.glossary import glossary_changes
+
+from .models import HandoffRule, Meeting, MeetingNote
+from .months import next_month
+from .selectors import TeamGoals, goals_during, month_bounds
+
+SHOWN = 100  # of each list; a month rarely holds more
+
+
+@dataclass
+class TeamCoverage:
+    label: str
+    changes: int = 0
+    complete: int = 0
+    # (version, the people of the team who have not acknowledged it yet)
+    missing: list[tuple[Version, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class MeetingPack:
+    month: date
+    meeting: Meeting | None
+    changes: list[tuple[str, list[Version]]]  # by category
+    glossary: list
+    goals: list[TeamGoals]
+    asked: list[Question]
+    answered: list[Question]
+    still_open: list[Question]
+    coverage: list[TeamCoverage]
+    handoffs: list[HandoffRule]
+
+
+def _moments(first: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, zone)
+    return start, datetime.combine(next_month(first), time.min, zone)
+
+
+def _major_changes(start: datetime, end: datetime) -> list[Version]:
+    return list(
+        Version.objects.filter(
+            significance=Version.Significance.MAJOR,
+            published_at__gte=start,
+            published_at__lt=end,
+        )
+        .select_related("document__category", "published_by")
+        .defer("body", "body_html", "document__retirement_reason")
+        .order_by("document__category__name", "document__doc_id", "number")[:SHOWN]
+    )
+
+
+def _by_category(versions: list[Version]) -> list[tuple[str, list[Version]]]:
+    groups: dict[str, list[Version]] = defaultdict(list)
+    for version in versions:
+        groups[version.document.category.name].append(version)
+    return list(groups.items())
+
+
+def _coverage(versions: list[Version]) -> list[TeamCoverage]:
+    """For each team, the month's major changes addressed to it, and who has not
+    acknowledged each (the newest major version of the month per document)."""
+    newest: dict[int, Version] = {}
+    for version in versions:
+        newest[version.document_id] = version
+    read = defaultdict(int)
+    for user_id, document_id, number in (
+        Acknowledgment.objects.filter(document_id__in=newest)
+        .values("user_id", "document_id")
+        .annotate(number=Max("number"))
+        .values_list("user_id", "document_id", "number")
+    ):
+        read[user_id, document_id] = number
+    people = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(in_sales=True) | Q(in_support=True))
+        .order_by("first_name", "username")
+    )
+    report = []
+    for team, label in Team.choices:
+        members = [p for p in people if getattr(p, f"in_{team}")]
+        coverage = TeamCoverage(label)
+        for version in newest.values():
+            if version.document.audience not in (team, Audience.BOTH):
+                continue
+            missing = [
+                p.display_name
+                for p in members
+                if read[p.pk, version.document_id] < version.number
+            ]
+            coverage.changes += 1
+            coverage.complete += not missing
+            if missing:
+                coverage.missing.append((version, missing))
+        report.append(coverage)
+    return report
+
+
+def _questions(start: datetime, end: datetime) -> tuple[list, list, list]:
+    questions = list(
+        Question.objects.filter(
+            Q(asked_at__gte=start, asked_at__lt=end)
+            | Q(answered_at__gte=start, answered_at__lt=end)
+        )
+        .select_related("document", "asked_by")
+        .order_by("asked_at", "pk")[: 3 * SHOWN]
+    )
+    asked = [q for q in questions if start <= q.asked_at < end]
+    answered = [
+        q
+        for q in questions
+        if q.answered_at is not None and start <= q.answered_at < end
+    ]
+    still_open = [q for q in asked if q.status == Question.Status.OPEN]
+    return asked, answered, still_open
+
+
+def _handoff_changes(start: datetime, end: datetime) -> list[HandoffRule]:
+    """Rules that first read as they do in a version published this month: new
+    or reworded."""
+    return list(
+        HandoffRule.objects.filter(
+            version__published_at__gte=start,
+            version__published_at__lt=end,
+            since_number=F("version__number"),
+        )
+        .select_related("version__document")
+        .defer("version__body", "version__body_html")
+        .order_by("version__published_at", "position")[:SHOWN]
+    )
+
+
+def meeting_pack(first: date) -> MeetingPack:
+    start, end = _moments(first)
+    versions = _major_changes(start, end)
+    asked, answered, still_open = _questions(start, end)
+    return MeetingPack(
+        month=first,
+        meeting=meeting_get(first),
+        changes=_by_category(versions),
+        glossary=glossary_changes(
+            audiences=list(Audience.values),
+            since=start - timedelta(microseconds=1),
+            until=end - timedelta(microseconds=1),
+        ),
+        goals=goals_during(*month_bounds(first.year, first.month)),
+        asked=asked,
+        answered=answered,
+        still_open=still_open,
+        coverage=_coverage(versions),
+        handoffs=_handoff_changes(start, end),
+    )
+
+
+def meeting_get(first: date) -> Meeting | None:
+    """The month's meeting with its liaisons and notes (None: nobody named yet)."""
+    return (
+        Meeting.objects.filter(month=first)
+        .select_related("sales_liaison", "support_liaison")
+        .prefetch_related(
+            Prefetch("notes", MeetingNote.objects.select_related("written_by"))
+        )
+        .first()
+    )

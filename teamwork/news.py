@@ -1,0 +1,49 @@
+"""What both teams' digests tell of goals and meetings since a moment: goals set,
+targets changed, readings on a period's last day, and meeting decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import Goal, GoalReading, MeetingNote
+
+SHOWN = 20
+# A digest never seen before reaches this far back.
+FIRST_DIGEST_DAYS = 30
+
+
+@dataclass(frozen=True)
+class TeamNews:
+    goals: list  # Goal history records: set, or target changed
+    final_readings: list[GoalReading]
+    decisions: list[MeetingNote]
+
+    def __bool__(self) -> bool:
+        return bool(self.goals or self.final_readings or self.decisions)
+
+
+def team_news(since: datetime | None) -> TeamNews:
+    since = since or timezone.now() - timedelta(days=FIRST_DIGEST_DAYS)
+    goals = (
+        Goal.history.filter(history_date__gt=since)
+        .filter(Q(history_type="+") | Q(history_change_reason__startswith="Target "))
+        .select_related("history_user", "owner")
+        .order_by("-history_date", "-history_id")[:SHOWN]
+    )
+    final = (
+        GoalReading.objects.filter(
+            recorded_at__gt=since, taken_on=F("goal__period_end")
+        )
+        .select_related("goal", "recorded_by")
+        .order_by("-recorded_at", "-pk")[:SHOWN]
+    )
+    decisions = (
+        MeetingNote.objects.filter(written_at__gt=since, kind=MeetingNote.Kind.DECISION)
+        .select_related("meeting", "written_by")
+        .order_by("-written_at", "-pk")[:SHOWN]
+    )
+    return TeamNews(list(goals), list(final), list(decisions))

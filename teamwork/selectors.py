@@ -1,0 +1,148 @@
+"""Every non-trivial read of goals: one queryset each, related rows joined, so a
+page costs the same queries however many goals and readings there are."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, Max, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from docs_registry.handoff_blocks import DIRECTIONS
+from docs_registry.models import Acknowledgment, Document, Team
+
+from .models import Goal, GoalReading, HandoffRule, Meeting
+from .progress import Progress, progress
+
+
+@dataclass(frozen=True)
+class GoalCard:
+    goal: Goal
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class TeamGoals:
+    team: str
+    label: str
+    cards: list[GoalCard]
+
+
+def _goals():
+    readings = GoalReading.objects.select_related("recorded_by").order_by(
+        "taken_on", "recorded_at", "pk"
+    )
+    return Goal.objects.select_related("owner", "closed_by").prefetch_related(
+        Prefetch("readings", queryset=readings)
+    )
+
+
+def _by_team(goals) -> list[TeamGoals]:
+    cards = [
+        GoalCard(goal, progress(goal, list(goal.readings.all()))) for goal in goals
+    ]
+    return [
+        TeamGoals(team, label, [card for card in cards if card.goal.team == team])
+        for team, label in Team.choices
+    ]
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def goals_during(
+    first: date, last: date, *, open_only: bool = False
+) -> list[TeamGoals]:
+    """Both teams' goals whose period overlaps first–last, by team (Sales, then
+    Support), each in order of its period."""
+    goals = _goals().filter(period_start__lte=last, period_end__gte=first)
+    if open_only:
+        goals = goals.filter(closed_at__isnull=True)
+    return _by_team(goals.order_by("period_start", "pk"))
+
+
+def current_goals(today: date) -> list[TeamGoals]:
+    """The open goals whose period includes today: what the home pages show."""
+    return goals_during(today, today, open_only=True)
+
+
+def goal_months(today: date) -> list[date]:
+    """The first day of every month, up to this one, in which a goal's period
+    starts: the periods one can browse back to, newest first."""
+    return list(
+        Goal.objects.filter(Q(period_start__lte=today)).dates(
+            "period_start", "month", order="DESC"
+        )
+    )
+
+
+def goal_get(pk: int) -> Goal:
+    """The goal alone: enough to decide who may do what on its page."""
+    return get_object_or_404(Goal, pk=pk)
+
+
+def goal_card(pk: int) -> GoalCard:
+    goal = get_object_or_404(_goals(), pk=pk)
+    return GoalCard(goal, progress(goal, list(goal.readings.all())))
+
+
+# Hand-off rules --------------------------------------------------------------------
+
+HANDOFF_QUERY_MAX_LENGTH = 200
+_RULE_TEXT = ("when", "do", "say", "to", "within")
+
+
+@dataclass(frozen=True)
+class RuleColumn:
+    direction: str
+    label: str
+    rules: list
+
+
+def current_rules(query: str = ""):
+    """The rules of the current versions of active documents, with their document
+    and version; `query`'s words each found in a rule's text or its document's ID
+    or title."""
+    rules = (
+        HandoffRule.objects.filter(
+            version__document__current_version=F("version"),
+            version__document__status=Document.Status.ACTIVE,
+        )
+        .select_related("version__document")
+        .defer("version__body", "version__body_html")
+        .order_by("version__document__doc_id", "position")
+    )
+    for word in query[:HANDOFF_QUERY_MAX_LENGTH].split():
+        matches = Q(version__document__doc_id__icontains=word) | Q(
+            version__document__title__icontains=word
+        )
+        for field in _RULE_TEXT:
+            matches |= Q(**{f"{field}__icontains": word})
+        rules = rules.filter(matches)
+    return rules
+
+
+def handoff_matrix(query: str = "") -> list[RuleColumn]:
+    rules = list(current_rules(query))
+    return [
+        RuleColumn(direction, label, [r for r in rules if r.direction == direction])
+        for direction, label in DIRECTIONS.items()
+    ]
+
+
+def acknowledged_numbers(user) -> dict[int, int]:
+    """The newest version of each document the person has acknowledged."""
+    return dict(
+        Acknowledgment.objects.filter(user=user)
+        .values("document_id")
+        .annotate(newest=Max("number"))
+        .values_list("document_id", "newest")
+    )
+
+
+def meeting_row(first: date) -> Meeting | None:
+    """The month's meeting alone, to decide who may write on its page."""
+    return Meeting.objects.filter(month=first).first()

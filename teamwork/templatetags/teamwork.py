@@ -1,0 +1,56 @@
+"""Goals on any page: `{% current_goals %}` (the home pages) and `|number`."""
+
+from datetime import datetime, time
+
+from django import template
+from django.utils import timezone
+
+from docs_registry.caching import page_key
+from docs_registry.selectors.digest import digest_seen_at
+from docs_registry.views.common import lazy
+
+from .. import selectors
+from ..models import number_text
+from ..news import team_news
+
+register = template.Library()
+
+
+@register.filter
+def number(value) -> str:
+    return "" if value is None else number_text(value)
+
+
+@register.filter
+def acknowledged_of(acknowledged: dict, rule) -> int:
+    """The reader's newest acknowledged version of the rule's document (0: none)."""
+    return acknowledged.get(rule.version.document_id, 0)
+
+
+@register.inclusion_tag("teamwork/_current_goals.html", takes_context=True)
+def current_goals(context) -> dict:
+    """Both teams' open goals of today, kept like a page of their own."""
+    request = context["request"]
+    today = timezone.localdate()
+    return {
+        "goals_key": page_key(request, "home-goals", today, by_address=False),
+        "teams": lazy(selectors.current_goals, today),
+    }
+
+
+@register.inclusion_tag("teamwork/_digest_news.html", takes_context=True)
+def digest_news(context) -> dict:
+    """Goals and meeting decisions in a digest: since the person last saw theirs,
+    or since the team digest's date. Kept apart from the digest's own parts."""
+    request = context["request"]
+    if context.get("personal"):
+        key = page_key(request, "digest-news", personal=True, by_address=False)
+        news = lazy(lambda: team_news(digest_seen_at(request.user)))
+    else:
+        since = context.get("since")
+        if since is None:  # a team digest whose form was refused
+            return {"news_key": "", "news": None}
+        start = datetime.combine(since, time.min, timezone.get_current_timezone())
+        key = page_key(request, "digest-news", start, by_address=False)
+        news = lazy(team_news, start)
+    return {"news_key": key, "news": news}
