@@ -172,9 +172,10 @@
       headers: { Accept: "text/html" },
     })
       .then(function (response) {
-        // A 400 carries the reason the text cannot be previewed.
-        if (!response.ok && response.status !== 400) {
-          throw new Error("The preview could not be updated (" + response.status + ").");
+        // A 400 carries the reason the text cannot be previewed; a redirect is
+        // the sign-in page (the session ended), not a preview.
+        if (response.redirected || (!response.ok && response.status !== 400)) {
+          throw new Error("failed");
         }
         return response.text();
       })
@@ -185,10 +186,23 @@
         }
       })
       .catch(function (error) {
-        if (error.name !== "AbortError" && pane) {
-          pane.setAttribute("aria-busy", "false");
+        if (error.name !== "AbortError" && pending === controller) {
+          pending = null;
+          showProblem();
         }
       });
+  }
+
+  function showProblem() {
+    var heading = document.createElement("h2");
+    heading.id = "preview-heading";
+    heading.textContent = "Preview";
+    var problem = document.createElement("p");
+    problem.className = "error";
+    problem.setAttribute("role", "alert");
+    problem.textContent = "The preview could not be updated. Are you still signed in?";
+    showPreview("");
+    pane.append(heading, problem);
   }
 
   if (previewUrl && csrf && editor && window.fetch) {

@@ -110,6 +110,12 @@ def test_the_preview_follows_the_text_beside_it(page, demo):
     page.set_viewport_size({"width": 390, "height": 800})  # a phone: below the text
     text_box, preview_box = body.bounding_box(), preview.bounding_box()
     assert preview_box["y"] >= text_box["y"] + text_box["height"]
+    # Signed out elsewhere: the sign-in page it is sent to is no preview.
+    page.context.clear_cookies(name="sessionid")
+    body.type(" More.")
+    expect(preview.get_by_role("alert")).to_have_text(
+        "The preview could not be updated. Are you still signed in?"
+    )
 
 
 def test_the_toolbar_and_its_shortcuts_write_markdown(page, demo):
