@@ -5,7 +5,8 @@ blocks, inline `code`). Words are compared as token sequences in a trie
 (`PhraseTrie`) rather than with one big regular expression, so a 200 KB draft
 against 10,000 terms stays linear: each word of the draft costs a dictionary
 look-up or two, whatever the number of terms. Rendering marks glossary terms with
-the same trie.
+the same trie, and a draft's preview marks what the linter finds
+(`Linter.occurrences`).
 """
 
 from __future__ import annotations

@@ -52,6 +52,8 @@ ATTRIBUTES = {
     "td": {"align"},
     "abbr": {"title", "data-term"},
     "ol": {"start"},
+    # A section's anchor (section-<words>), given at render for the contents list.
+    **{f"h{level}": {"id"} for level in (2, 3, 4)},
 }
 FORBIDDEN_TAGS = ("<script", "<iframe", "<style", "<form", "<object", "<embed", "<svg")
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
