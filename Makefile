@@ -9,7 +9,7 @@ export DJANGO_DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format clean
+.PHONY: run test bench screenshots lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/work.py
 	$(PY) bench/glossary.py
+
+# Every main page of each demo role at 1280 and 390 px, in screenshots/ (ignored
+# by git), from the demo data in a temporary database (tests/browser/screenshots.py).
+screenshots: $(VENV)/.installed
+	$(PY) -m tests.browser.screenshots
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

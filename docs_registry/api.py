@@ -5,16 +5,19 @@ token (`Authorization: Bearer sp_…`, made on the profile page)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
+from functools import cache, wraps
 from html import unescape
 from typing import Annotated, Literal
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import URLPattern, re_path, reverse
+from django.urls import path as url_path
 from django.utils.html import strip_tags
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -59,8 +62,9 @@ api = NinjaAPI(
     # check: sessions only read (GET); the endpoints that write take a token only
     # (WRITE_ENDPOINTS), and anything else is refused with 405.
     auth=[BearerToken(), ActiveSession(csrf=False)],
-    # The interactive docs load scripts from a CDN, which our CSP refuses; the
-    # schema itself is at /api/openapi.json.
+    # Ninja's interactive docs load scripts from a CDN, which our CSP refuses (and
+    # its /api/docs would take the documents' address): /api/reference/ is a page
+    # of our own, read from the same schema as /api/openapi.json.
     docs_url=None,
     urls_namespace="api",
 )
@@ -526,6 +530,52 @@ def _schema_view(view):
     return _api_view(wrapper)
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    summary: str
+    description: str
+    parameters: list[dict]
+    statuses: list[str]
+
+
+@cache
+def _endpoints() -> tuple[Endpoint, ...]:
+    """Every endpoint as the OpenAPI schema describes it (built once: the schema
+    is fixed by the code)."""
+    schema = api.get_openapi_schema()
+    return tuple(
+        Endpoint(
+            method=method.upper(),
+            path=path,
+            summary=operation.get("summary", ""),
+            description=operation.get("description", ""),
+            parameters=[
+                {
+                    "name": parameter["name"],
+                    "where": parameter["in"],
+                    "required": parameter.get("required", False),
+                    "description": parameter.get("description", ""),
+                }
+                for parameter in operation.get("parameters", [])
+            ],
+            statuses=sorted(operation.get("responses", {})),
+        )
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+    )
+
+
+def _reference(request: HttpRequest) -> HttpResponse:
+    """The API's reference for people: every endpoint, its parameters and answers."""
+    return render(
+        request,
+        "docs_registry/api_reference.html",
+        {"api": api, "endpoints": _endpoints()},
+    )
+
+
 def urls() -> tuple[list, str, str]:
     patterns, app_name, namespace = api.urls
     wrapped = [
@@ -541,6 +591,7 @@ def urls() -> tuple[list, str, str]:
         )
         for p in patterns
     ]
+    wrapped.append(url_path("reference/", _schema_view(_reference), name="reference"))
     # Last: any other address under /api/ answers in JSON too, not with a page.
     wrapped.append(re_path(r"", _api_view(_no_such_endpoint)))
     return wrapped, app_name, namespace

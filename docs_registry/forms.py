@@ -99,6 +99,12 @@ class EditForm(forms.Form):
         return True
 
 
+class PreviewForm(forms.Form):
+    """The body alone, for the live preview beside the editor."""
+
+    body = MarkdownField()
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=SUMMARY_MAX_LENGTH,

@@ -5,14 +5,15 @@ blocks, inline `code`). Words are compared as token sequences in a trie
 (`PhraseTrie`) rather than with one big regular expression, so a 200 KB draft
 against 10,000 terms stays linear: each word of the draft costs a dictionary
 look-up or two, whatever the number of terms. Rendering marks glossary terms with
-the same trie.
+the same trie, and a draft's preview marks what the linter finds
+(`Linter.occurrences`).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,19 +98,9 @@ class Linter:
     def lint(self, text: str) -> list[Finding]:
         if not self.phrases:
             return []
-        prose = mask_code(text)
-        tokens = list(WORD.finditer(prose))
-        words = [token.group().casefold() for token in tokens]
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         findings = []
-        taken = 0
-        for index in self.phrases.starts(words):
-            matches = [] if index < taken else self.phrases.matches(words, index)
-            if not matches:
-                continue
-            length, preferred = matches[-1]  # the longest avoided phrase
-            taken = index + length
-            start, end = tokens[index].start(), tokens[index + length - 1].end()
+        for start, end, preferred in self.occurrences(mask_code(text)):
             line = bisect_right(line_starts, start)
             findings.append(
                 Finding(
@@ -120,6 +111,24 @@ class Linter:
                 )
             )
         return findings
+
+    def occurrences(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, preferred term) of each avoided wording in `text`, the
+        longest where several start at the same word, none overlapping. Code is
+        not skipped here: `lint()` masks it, the preview's renderer leaves code
+        elements out."""
+        if not self.phrases:
+            return
+        tokens = list(WORD.finditer(text))
+        words = [token.group().casefold() for token in tokens]
+        taken = 0
+        for index in self.phrases.starts(words):
+            matches = [] if index < taken else self.phrases.matches(words, index)
+            if not matches:
+                continue
+            length, preferred = matches[-1]  # the longest avoided phrase
+            taken = index + length
+            yield tokens[index].start(), tokens[taken - 1].end(), preferred
 
 
 def mask_code(text: str) -> str:

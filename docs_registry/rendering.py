@@ -38,7 +38,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.preprocessors import Preprocessor
 
 from .handoff_blocks import HandoffRule, handoff_blocks
-from .linting import PhraseTrie
+from .linting import Linter, PhraseTrie
 
 MAX_BODY_BYTES = 200 * 1024
 MAX_NESTING = 50
@@ -306,10 +306,55 @@ def apply_glossary(body_html: str, definitions: Mapping[int, str]) -> SafeString
     return mark_safe(_GLOSSARY_MARKER.sub(titled, body_html))  # noqa: S308 sanitized, titles escaped
 
 
-def _sanitize(dirty: str, glossary: Mapping[str, int] | None = None) -> str:
+class _AvoidedFilter(html5lib_shim.Filter):
+    """Mark each wording the glossary says to avoid with <mark class="avoided"
+    title="Use “term” instead">, outside code. For previews only: <mark> is not an
+    allowed tag, so no author can write one, and what is published never has one
+    (nor does anything that sanitizes stored HTML again keep it)."""
+
+    linter: Linter
+    _SKIP = frozenset({"code", "pre"})
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        inside = 0
+        for token in super().__iter__():
+            kind = token["type"]
+            if kind == "StartTag" and token["name"] in self._SKIP:
+                inside += 1
+            elif kind == "EndTag" and token["name"] in self._SKIP:
+                inside = max(inside - 1, 0)
+            elif kind == "Characters" and not inside:
+                yield from self._mark(token["data"])
+                continue
+            yield token
+
+    def _mark(self, text: str) -> Iterator[dict[str, Any]]:
+        position = 0
+        for start, end, preferred in self.linter.occurrences(text):
+            attributes = {
+                (None, "class"): "avoided",
+                (None, "title"): f"Use “{preferred}” instead",
+            }
+            yield {"type": "Characters", "data": text[position:start]}
+            yield {"type": "StartTag", "name": "mark", "namespace": None} | {
+                "data": attributes
+            }
+            yield {"type": "Characters", "data": text[start:end]}
+            yield {"type": "EndTag", "name": "mark", "namespace": None}
+            position = end
+        yield {"type": "Characters", "data": text[position:]}
+
+
+def _sanitize(
+    dirty: str,
+    glossary: Mapping[str, int] | None = None,
+    avoided: Linter | None = None,
+) -> str:
     filters: list[type[html5lib_shim.Filter]] = [_LinkRelFilter]
     if glossary:
         filters.append(type("_Glossary", (_GlossaryFilter,), {"terms": dict(glossary)}))
+    if avoided is not None and avoided.phrases:
+        filters.append(type("_Avoided", (_AvoidedFilter,), {"linter": avoided}))
     cleaner = bleach.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=_allow_attribute,
@@ -688,11 +733,18 @@ def check_markdown(text: str) -> None:
         )
 
 
-def render_markdown(text: str, *, glossary: Mapping[str, int] | None = None) -> str:
+def render_markdown(
+    text: str,
+    *,
+    glossary: Mapping[str, int] | None = None,
+    avoided: Linter | None = None,
+) -> str:
     """Markdown -> sanitized HTML. Calls check_markdown first. Deterministic.
 
     `glossary` maps terms to their ids: the first use of each is marked with
-    <abbr data-term="id">, which `apply_glossary()` gives its definition."""
+    <abbr data-term="id">, which `apply_glossary()` gives its definition.
+    `avoided` (previews only) marks the wordings a linter finds, see
+    `_AvoidedFilter`."""
     check_markdown(text)
     try:
         dirty = markdown.markdown(
@@ -702,7 +754,7 @@ def render_markdown(text: str, *, glossary: Mapping[str, int] | None = None) -> 
             extension_configs={"tables": {"use_align_attribute": True}},
             output_format="html",
         )
-        return heading_anchors(_sanitize(dirty, glossary))
+        return heading_anchors(_sanitize(dirty, glossary, avoided))
     except RecursionError as error:
         # check_markdown keeps nesting far below the recursion limit; this is
         # the backstop should some construct still nest deeper.

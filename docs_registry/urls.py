@@ -48,6 +48,7 @@ urlpatterns = [
     path("docs/<docid:doc_id>/history/", views.history, name="history"),
     path("docs/<docid:doc_id>/compare/", views.compare, name="compare"),
     path("docs/<docid:doc_id>/edit/", views.edit, name="edit"),
+    path("docs/<docid:doc_id>/edit/preview/", views.edit_preview, name="edit_preview"),
     path("docs/<docid:doc_id>/transfer/", views.transfer, name="transfer"),
     path("docs/<docid:doc_id>/retire/", views.retire, name="retire"),
     path("docs/<docid:doc_id>/details/", views.details, name="details"),

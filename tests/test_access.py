@@ -60,6 +60,7 @@ POST_ONLY = [
     "/docs/PRC-0001/acknowledge/",
     "/docs/PRC-0001/confirm/",
     "/docs/PRC-0001/questions/",
+    "/docs/PRC-0001/edit/preview/",
     "/digest/acknowledge/",
 ]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from docs_registry.linting import Linter
 from docs_registry.rendering import (
     MAX_BODY_BYTES,
     RenderingError,
@@ -51,6 +52,8 @@ ATTRIBUTES = {
     "td": {"align"},
     "abbr": {"title", "data-term"},
     "ol": {"start"},
+    # A section's anchor (section-<words>), given at render for the contents list.
+    **{f"h{level}": {"id"} for level in (2, 3, 4)},
 }
 FORBIDDEN_TAGS = ("<script", "<iframe", "<style", "<form", "<object", "<embed", "<svg")
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
@@ -481,3 +484,16 @@ def test_unpaired_surrogate_is_refused() -> None:
     with pytest.raises(RenderingError) as refused:
         render_markdown("before\ud800after")
     assert refused.value.code == "invalid_character"
+
+
+def test_avoided_words_are_marked_only_where_asked_and_escaped():
+    linter = Linter([("money back", 'refund "<script>')])
+    text = "Money back, `money back`, and <mark>mine</mark>."
+    marked = render_markdown(text, avoided=linter)
+    assert marked == (
+        '<p><mark class="avoided" title=\'Use “refund "&lt;script>” instead\'>'
+        "Money back</mark>, <code>money back</code>, and mine.</p>"
+    )
+    assert (
+        render_markdown(text) == "<p>Money back, <code>money back</code>, and mine.</p>"
+    )

@@ -8,7 +8,11 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from .. import permissions, selectors, services
 from ..caching import cache_key, page_key, reader_revision, remember, revision
@@ -18,6 +22,7 @@ from ..forms import (
     DetailsForm,
     DocumentCreateForm,
     EditForm,
+    PreviewForm,
     ReasonForm,
     TransferForm,
 )
@@ -246,11 +251,7 @@ EDIT_ACTIONS = ("preview", "save", "publish")
 
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, doc_id: str) -> HttpResponse:
-    document = _readable_document(request, doc_id)
-    permissions.require(
-        permissions.can_publish(request.user, document),
-        "Only the document's owner edits it.",
-    )
+    document = _editable_document(request, doc_id)
     draft = selectors.draft_for(document, request.user)
     if request.method == "GET":
         return _render_edit(
@@ -277,17 +278,46 @@ def edit(request: HttpRequest, doc_id: str) -> HttpResponse:
         messages.success(request, "Draft saved. Only you can see it.")
         return redirect("docs_registry:edit", doc_id=document.doc_id)
     if action == "preview":
-        body = form.cleaned_data["body"]
         return _render_edit(
-            request,
-            document,
-            form,
-            draft,
-            preview=render_markdown(body, glossary=glossary_term_ids()),
-            findings=glossary_linter().lint(body),
-            handoff_problems=handoff_problems(body),
+            request, document, form, draft, **_preview(form.cleaned_data["body"])
         )
     return _publish(request, document, form, draft)
+
+
+@require_POST
+def edit_preview(request: HttpRequest, doc_id: str) -> HttpResponse:
+    """The live preview beside the editor (static/js/editor.js): the same preview
+    as the Preview button's, as a fragment of HTML, and nothing saved."""
+    _editable_document(request, doc_id)
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "docs_registry/edit_preview.html", {"form": form}, status=400
+        )
+    return render(
+        request, "docs_registry/edit_preview.html", _preview(form.cleaned_data["body"])
+    )
+
+
+def _editable_document(request: HttpRequest, doc_id: str) -> Document:
+    document = _readable_document(request, doc_id)
+    permissions.require(
+        permissions.can_publish(request.user, document),
+        "Only the document's owner edits it.",
+    )
+    return document
+
+
+def _preview(body: str) -> dict:
+    """A draft's body rendered as publishing would render it, with the words the
+    glossary says to avoid marked in it and listed by line, and the hand-off
+    blocks publishing would refuse."""
+    linter = glossary_linter()
+    return {
+        "preview": render_markdown(body, glossary=glossary_term_ids(), avoided=linter),
+        "findings": linter.lint(body),
+        "handoff_problems": handoff_problems(body),
+    }
 
 
 def _publish(request, document, form, draft) -> HttpResponse:

@@ -37,6 +37,7 @@ EVERYONE = [
     "/mine/",
     "/profile/",
     "/search/?q=refund",
+    "/api/reference/",
     f"/docs/{DOC_ID}/",
     f"/docs/{DOC_ID}/history/",
     f"/docs/{DOC_ID}/v1/",
