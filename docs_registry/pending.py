@@ -45,6 +45,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # How many pairs of person and document one query of readings covers: one
 # document for everyone, or one person for every document, each in one query.
 _PAIRS_PER_QUERY = 20_000
+# People rewritten together by `rebuild`: the documents are read once for them.
+_PEOPLE_PER_REBUILD = 10
 
 
 def pending_baseline(
@@ -97,10 +99,16 @@ def _rewrite(people: Q, documents: Q) -> None:
         _write(people, documents, _wanted(people, documents))
 
 
-def _wanted(people: Q, documents: Q) -> dict[tuple[int, int], PendingDocument]:
-    """The rows the rule gives for these people × these documents, from the
-    documents' facts, each person's newest acknowledgment and version shown, and
-    their dismissal time."""
+# A row's values, as compared and written: baseline, versions, needs an
+# acknowledgment, published at. Tuples, not model instances: a person who has
+# read nothing yet has a row for every document.
+Row = tuple[int, int, bool, datetime]
+
+
+def _wanted(people: Q, documents: Q) -> dict[tuple[int, int], Row]:
+    """The rows the rule gives for these people × these documents, by (person,
+    document), from the documents' facts, each person's newest acknowledgment and
+    version shown, and their dismissal time."""
     facts = list(
         Document.objects.filter(documents)
         .filter(status=Document.Status.ACTIVE, current_version__isnull=False)
@@ -117,7 +125,7 @@ def _wanted(people: Q, documents: Q) -> dict[tuple[int, int], PendingDocument]:
         .filter(Q(in_sales=True) | Q(in_support=True))
         .values_list("pk", "in_sales", "in_support", "digest_state__seen_at")
     )
-    wanted: dict[tuple[int, int], PendingDocument] = {}
+    wanted: dict[tuple[int, int], Row] = {}
     document_ids = [pk for pk, *_ in facts]
     per_query = max(1, _PAIRS_PER_QUERY // max(1, len(facts)))
     for start in range(0, len(readers), per_query):
@@ -146,26 +154,22 @@ def _wanted(people: Q, documents: Q) -> dict[tuple[int, int], PendingDocument]:
                     seen_at=seen_at,
                 )
                 if baseline is not None:
-                    wanted[pair] = PendingDocument(
-                        user_id=user_id,
-                        document_id=pk,
-                        baseline=baseline,
-                        versions=current - baseline,
-                        needs_acknowledgment=latest_major > baseline,
-                        published_at=published_at,
+                    wanted[pair] = (
+                        baseline,
+                        current - baseline,
+                        latest_major > baseline,
+                        published_at,
                     )
     return wanted
 
 
-def _write(
-    people: Q, documents: Q, wanted: dict[tuple[int, int], PendingDocument]
-) -> None:
+def _write(people: Q, documents: Q, wanted: dict[tuple[int, int], Row]) -> None:
     scope = PendingDocument.objects.filter(
         user__in=User.objects.filter(people),
         document__in=Document.objects.filter(documents),
     )
     stale = []
-    for row in scope.only(
+    for pk, *pair, baseline, versions, needs, published_at in scope.values_list(
         "pk",
         "user_id",
         "document_id",
@@ -174,23 +178,31 @@ def _write(
         "needs_acknowledgment",
         "published_at",
     ):
-        new = wanted.get((row.user_id, row.document_id))
-        if new is not None and _same(row, new):
-            del wanted[(row.user_id, row.document_id)]
+        if wanted.get(tuple(pair)) == (baseline, versions, needs, published_at):
+            del wanted[tuple(pair)]
         else:
-            stale.append(row.pk)
+            stale.append(pk)
     for start in range(0, len(stale), 500):
         PendingDocument.objects.filter(pk__in=stale[start : start + 500]).delete()
-    PendingDocument.objects.bulk_create(wanted.values(), batch_size=500)
-
-
-def _same(row: PendingDocument, new: PendingDocument) -> bool:
-    return (
-        row.baseline,
-        row.versions,
-        row.needs_acknowledgment,
-        row.published_at,
-    ) == (new.baseline, new.versions, new.needs_acknowledgment, new.published_at)
+    PendingDocument.objects.bulk_create(
+        (
+            PendingDocument(
+                user_id=user_id,
+                document_id=document_id,
+                baseline=baseline,
+                versions=versions,
+                needs_acknowledgment=needs,
+                published_at=published_at,
+            )
+            for (user_id, document_id), (
+                baseline,
+                versions,
+                needs,
+                published_at,
+            ) in wanted.items()
+        ),
+        batch_size=500,
+    )
 
 
 def document_changed(document_id: int) -> None:
@@ -206,13 +218,15 @@ def person_changed(user_id: int) -> None:
 
 
 def rebuild(user_ids: Iterable[int] | None = None) -> None:
-    """Rewrite everyone's rows (or these people's), one person at a time: after
-    writes that send no signals, and once when the table is created."""
+    """Rewrite everyone's rows (or these people's), a few people at a time (their
+    rows are held in memory while compared): after writes that send no signals,
+    and once when the table is created."""
     people = User.objects.order_by("pk").values_list("pk", flat=True)
     if user_ids is not None:
         people = people.filter(pk__in=list(user_ids))
-    for user_id in people:
-        person_changed(user_id)
+    people = list(people)
+    for start in range(0, len(people), _PEOPLE_PER_REBUILD):
+        _rewrite(Q(pk__in=people[start : start + _PEOPLE_PER_REBUILD]), Q())
 
 
 def expected_rows(user_id: int) -> dict[int, tuple[int, int, bool]]:
@@ -220,8 +234,10 @@ def expected_rows(user_id: int) -> dict[int, tuple[int, int, bool]]:
     document id → (baseline, versions, needs acknowledgment). Tests compare the
     kept rows (`kept_rows`) with it after each kind of write."""
     return {
-        document_id: (row.baseline, row.versions, row.needs_acknowledgment)
-        for (_, document_id), row in _wanted(Q(pk=user_id), Q()).items()
+        document_id: (baseline, versions, needs)
+        for (_, document_id), (baseline, versions, needs, _) in _wanted(
+            Q(pk=user_id), Q()
+        ).items()
     }
 
 
