@@ -77,6 +77,15 @@ def _stale_cell(row: PageResult) -> str:
     return _marked(f"{row.load.stale:,}", row.load.stale > 0)
 
 
+def _ratio_cell(row: PageResult, ceiling: float) -> str:
+    # A ceiling that answered nothing in the run (a very busy machine) gives no
+    # ratio at all; its failures are listed under the table.
+    if not ceiling:
+        return _marked("–", True)
+    ratio = row.load.requests_per_s / ceiling
+    return _marked(f"{ratio:.2f}", misses_ratio(ratio, row.min_ratio))
+
+
 def table_rows(
     rows: Sequence[PageResult], *, with_stale: bool = False
 ) -> list[tuple[str, ...]]:
@@ -85,12 +94,11 @@ def table_rows(
     ceiling = rows[0].load.requests_per_s
     cells = []
     for row in rows:
-        ratio = row.load.requests_per_s / ceiling
         cells.append(
             (
                 row.name,
                 f"{row.load.requests_per_s:,.0f}",
-                _marked(f"{ratio:.2f}", misses_ratio(ratio, row.min_ratio)),
+                _ratio_cell(row, ceiling),
                 f"{row.load.p50_ms:.1f}",
                 _marked(f"{row.load.p99_ms:.1f}", misses_p99(row.load.p99_ms)),
                 "–" if row.queries is None else "{} / {}".format(*row.queries),

@@ -370,6 +370,14 @@ def test_table_marks_at_the_targets_exact_boundaries():
     ]
 
 
+def test_table_without_a_ceiling_answer_gives_no_ratio():
+    rows = [PageResult("ceiling", result(0.0)), PageResult("document", result(9.0))]
+    assert [row[2] for row in cells(report.format_table(rows))] == [
+        f"– {MISS}",
+        f"– {MISS}",
+    ]
+
+
 def test_table_is_markdown_lined_up_with_numbers_right_aligned():
     rows = [
         PageResult("ceiling", result(2000.0, 1.0, 3.0), queries=(2, 2)),
