@@ -5,7 +5,7 @@ settings and database as the server) publishes a version of one document every
 `period_s` seconds through `document_publish`, as the document's owner, and after
 each commit sets a shared counter to the version's number. Before sending each
 request, the load generator reads that counter; the answer of the document page
-(its `PRC-0001 v23` citations) and of the API document (its `version`) must show
+(its `PRC-0001 v3` citations) and of the API document (its `version`) must show
 at least that number, or it is counted stale. A page that showed an older version
 than one committed before it was asked for was served from a stale cache.
 """
