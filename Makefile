@@ -9,7 +9,7 @@ export DJANGO_DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench screenshots lint format clean
+.PHONY: run test bench profile screenshots lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,12 +27,14 @@ test: $(VENV)/.installed
 
 # The benchmark (README, "Speed"): seeds its own database once (bench.sqlite3, or
 # DATABASE_URL's), then serves it with gunicorn and measures each page; then times
-# rendering and linting the largest body (bench/work.py).
+# rendering and linting the largest body (bench/work.py). BENCH_ARGS picks a mode
+# (--cold, --mixed, --topology); BENCH_SEED_ARGS a smaller data set, e.g.
+# "--documents 500" with BENCH_DATABASE_URL naming a database of its own.
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench.sqlite3
 bench: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
 bench: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_bench
+	$(PY) manage.py seed_bench $(BENCH_SEED_ARGS)
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/work.py
 	$(PY) bench/glossary.py
@@ -41,6 +43,14 @@ bench: $(VENV)/.installed
 # by git), from the demo data in a temporary database (tests/browser/screenshots.py).
 screenshots: $(VENV)/.installed
 	$(PY) -m tests.browser.screenshots
+
+# Each page of the benchmark worked out once with nothing kept, under pyinstrument:
+# profiles in profiles/ and a table of milliseconds and queries.
+profile: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
+profile: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_bench $(BENCH_SEED_ARGS)
+	$(PY) bench/cold_profiles.py $(PROFILE_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -51,4 +61,4 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* bench.sqlite3 bench.sqlite3-* staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* bench.sqlite3 bench.sqlite3-* staticfiles profiles

@@ -2,6 +2,8 @@
 
 Both keep `connections` connections busy for `duration_s` seconds, one GET after
 another, and report requests per second and the 50th and 99th latency percentiles.
+The Python one can also check every answer's body (`ResponseCheck`), which wrk
+cannot: the mixed run counts stale pages with it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import http.client
 import math
 import re
 import shutil
+import statistics
 import subprocess
 import threading
 import time
@@ -38,9 +41,14 @@ class LoadResult:
     requests: int
     # Responses other than 2xx/3xx, and connections that failed (wrk counts both).
     failures: int = 0
+    # Successful answers that failed the run's ResponseCheck (a stale page).
+    stale: int = 0
 
 
 LoadGenerator = Callable[[str, dict[str, str], int, float], LoadResult]
+# Called just before each request is sent; what it returns is then given the body
+# of a successful answer and says whether the answer holds (is fresh enough).
+ResponseCheck = Callable[[], Callable[[bytes], bool]]
 
 
 # --- pure helpers ---------------------------------------------------------------
@@ -156,14 +164,20 @@ def run_wrk(
 class _ConnectionLog:
     latencies_ms: list[float] = field(default_factory=list)
     failures: int = 0
+    stale: int = 0
 
 
 def _keep_busy(
-    url: str, headers: dict[str, str], deadline: float, log: _ConnectionLog
+    url: str,
+    headers: dict[str, str],
+    deadline: float,
+    log: _ConnectionLog,
+    check: ResponseCheck | None = None,
 ) -> None:
     """GET `url` on one keep-alive connection until the deadline. A connection the
     server closes (gunicorn's sync workers close after every response) is opened
-    again by http.client on the next request; the latency includes that connect."""
+    again by http.client on the next request; the latency includes that connect.
+    With a `check`, every successful answer's body is checked once it is timed."""
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     connection = http.client.HTTPConnection(
@@ -171,11 +185,12 @@ def _keep_busy(
     )
     try:
         while time.perf_counter() < deadline:
+            holds = check() if check else None
             started = time.perf_counter()
             try:
                 connection.request("GET", target, headers=headers)
                 response = connection.getresponse()
-                response.read()
+                body = response.read()
             except (OSError, http.client.HTTPException):
                 log.failures += 1
                 connection.close()
@@ -183,12 +198,18 @@ def _keep_busy(
             log.latencies_ms.append((time.perf_counter() - started) * 1000)
             if not 200 <= response.status < 400:
                 log.failures += 1
+            elif holds is not None and not holds(body):
+                log.stale += 1
     finally:
         connection.close()
 
 
 def run_python(
-    url: str, headers: dict[str, str], connections: int, duration_s: float
+    url: str,
+    headers: dict[str, str],
+    connections: int,
+    duration_s: float,
+    check: ResponseCheck | None = None,
 ) -> LoadResult:
     """One thread per connection; every latency is kept, so the percentiles are
     exact. The threads share one interpreter (and the machine with the server), so
@@ -198,7 +219,7 @@ def run_python(
     deadline = started + duration_s
     threads = [
         threading.Thread(
-            target=_keep_busy, args=(url, headers, deadline, log), daemon=True
+            target=_keep_busy, args=(url, headers, deadline, log, check), daemon=True
         )
         for log in logs
     ]
@@ -216,6 +237,50 @@ def run_python(
         p99_ms=percentile(latencies, 99),
         requests=len(latencies),
         failures=sum(log.failures for log in logs),
+        stale=sum(log.stale for log in logs),
+    )
+
+
+def split_load(
+    generate: LoadGenerator,
+    urls: Sequence[str],
+    headers: dict[str, str],
+    connections: int,
+    duration_s: float,
+) -> LoadResult:
+    """`connections` spread over several servers (one URL each, the same page), all
+    loaded at once by one generator each: the requests per second add up; p50 is
+    the mean of theirs and p99 the worst of theirs (wrk reports no raw latencies
+    to merge), so a split run's p99 is never flattered."""
+    shares = [
+        connections // len(urls) + (i < connections % len(urls))
+        for i in range(len(urls))
+    ]
+    if 0 in shares:
+        raise LoadError(f"{connections} connections cannot load {len(urls)} servers")
+    results: list[LoadResult | BaseException] = [None] * len(urls)  # type: ignore[list-item]
+
+    def load(index: int) -> None:
+        try:
+            results[index] = generate(urls[index], headers, shares[index], duration_s)
+        except BaseException as error:  # noqa: BLE001 -- raised below, in our thread
+            results[index] = error
+
+    threads = [threading.Thread(target=load, args=(i,)) for i in range(len(urls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for outcome in results:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return LoadResult(
+        requests_per_s=sum(r.requests_per_s for r in results),
+        p50_ms=statistics.mean(r.p50_ms for r in results),
+        p99_ms=max(r.p99_ms for r in results),
+        requests=sum(r.requests for r in results),
+        failures=sum(r.failures for r in results),
+        stale=sum(r.stale for r in results),
     )
 
 

@@ -2,8 +2,10 @@
 
 Run (after `manage.py migrate` and `manage.py seed_bench`, which `make bench` does):
 
-    .venv/bin/python bench/run.py [--duration 5] [--repeats 3] [--connections 8]
-        [--workers N] [--threads 1] [--loadgen auto|wrk|python] [--output FILE]
+    .venv/bin/python bench/run.py [--duration 5] [--repeats 3] [--warmup 1]
+        [--connections 8] [--workers N] [--threads 1] [--loadgen auto|wrk|python]
+        [--output FILE]
+        [--cold | --mixed [--write-every 1] | --topology [--redis-url URL]]
 
 What is measured, and how:
 
@@ -39,8 +41,11 @@ What is measured, and how:
    generator shares the machine's cores with the server, so compare pages and
    ratios within a report rather than req/s across machines.
 5. Memory. After the last run, the peak resident set (VmHWM, /proc/PID/status) of
-   each gunicorn worker and of the master: the most each process held at once.
-   MB and GB here are 2**20 and 2**30 bytes.
+   each gunicorn worker and of the master: the most each process held at once;
+   and what each worker holds then (VmRSS). With Redis as the cache
+   (SAMEPAGE_CACHE_URL=redis://...), Redis's used_memory (INFO memory, the whole
+   server) and the number of keys in its database (DBSIZE). Not measured where
+   there is no /proc. MB and GB here are 2**20 and 2**30 bytes.
 6. SQL queries. In this process, Django's test client GETs each page with the
    cache emptied (a first read: what the page costs to work out), then twice more,
    counting the last (what it costs when nothing changed: the digest records a
@@ -50,6 +55,25 @@ What is measured, and how:
 7. Targets. ⚠ marks a page under half the ceiling's req/s, a p99 of 100 ms or
    more, or a worker at 150 MB or more. Missing a target still exits 0: this is a
    measurement. Errors (a page not answering 200, gunicorn not starting) exit 1.
+
+Other modes, one at a time:
+
+- `--cold`: the server keeps nothing (SAMEPAGE_CACHE_URL=dummy://), so every
+  request works its page out: what readers get right after a write. Targets: 0.3
+  of the ceiling for the pages about one document, 0.2 for browse, digest and
+  search.
+- `--mixed`: the same pages while a writer publishes a version every
+  `--write-every` seconds (bench/mixed.py); the Python load generator, which
+  checks every answer of the document page and the API document for a version
+  older than the newest committed before the request was sent (stale). The
+  writer's document is the last active one by ID, so the other modes' document
+  keeps its size from run to run. Targets: 0.4 of the ceiling, no stale answer.
+- `--topology`: the document page only, served by one gunicorn with 4 workers
+  (its own memory as the cache, then Redis) and by two gunicorns with 2 workers
+  each sharing Redis, the connections split between their ports
+  (bench/topology.py). Redis is `--redis-url`'s database, emptied (FLUSHDB, that
+  database only) before each arrangement. Target: two servers serve at least
+  what one does with Redis.
 
 Left behind: staticfiles/ (collected, ignored by git), and the reader's session is
 deleted and the "bench" token revoked at the end.
@@ -62,7 +86,10 @@ import os
 import platform
 import secrets
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -71,10 +98,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # to import `bench` and `kb`.
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench import loadgen, report, server  # noqa: E402
+from bench import loadgen, mixed, report, server  # noqa: E402
 
 DEFAULT_READER = "bench-reader"
 DEFAULT_QUERY = "refund policy"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
+TOPOLOGY_WORKERS = 4  # one server's; two servers get half each
 WARMUP_S = 1.0
 BODY_SHOWN = 300
 
@@ -89,6 +118,10 @@ class Page:
     path: str
     # The API is read with the reader's token and no cookie, as an integration does.
     by_token: bool = False
+    # How an answer shows the document's current version (the mixed run's check).
+    shows_version: Callable[[bytes], int | None] | None = None
+    # The page's target ratio to the ceiling with nothing kept (--cold).
+    cold_min_ratio: float = report.COLD_MIN_RATIO
 
 
 @dataclass(frozen=True)
@@ -120,17 +153,54 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add = parser.add_argument
     add("--duration", type=float, default=5.0, help="seconds per run (default 5)")
     add("--repeats", type=int, default=3, help="runs per page (default 3)")
+    add("--warmup", type=float, default=WARMUP_S, help="seconds per page (1)")
     add("--connections", type=int, default=8, help="concurrent connections (8)")
-    add("--workers", type=int, default=default_workers(), help="2 × cores + 1")
+    add(
+        "--workers",
+        type=int,
+        help="2 × cores + 1; --topology: one server's, halved for two (4)",
+    )
     add("--threads", type=int, default=1, help="threads per worker (default 1)")
     add("--loadgen", choices=["auto", "wrk", "python"], default="auto")
     add("--reader", default=DEFAULT_READER, help="username the pages are read as")
     add("--query", default=DEFAULT_QUERY, help="words searched for")
     add("--ceiling-url", help="path to use as the ceiling instead of /ceiling/")
     add("--output", type=Path, help="also write the report to this file")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--cold", action="store_true", help="nothing kept: every request worked out"
+    )
+    mode.add_argument(
+        "--mixed", action="store_true", help="while a writer publishes; stale counted"
+    )
+    mode.add_argument(
+        "--topology",
+        action="store_true",
+        help="the document page: one server of 4 workers vs two of 2 (Redis)",
+    )
+    add("--write-every", type=float, default=1.0, help="--mixed: seconds (1)")
+    add(
+        "--redis-url",
+        default=DEFAULT_REDIS_URL,
+        help=f"--topology: the Redis database to use and empty ({DEFAULT_REDIS_URL})",
+    )
     args = parser.parse_args(argv)
+    if args.workers is None:
+        args.workers = TOPOLOGY_WORKERS if args.topology else default_workers()
     if min(args.duration, args.repeats, args.connections, args.workers) <= 0:
         parser.error("--duration, --repeats, --connections and --workers must be > 0")
+    if args.topology and args.workers % 2:
+        parser.error(
+            "--topology halves --workers between two servers: give an even number"
+        )
+    if args.warmup < 0:
+        parser.error("--warmup must be >= 0")
+    if args.write_every <= 0:
+        parser.error("--write-every must be > 0")
+    if args.mixed and args.loadgen == "wrk":
+        parser.error("--mixed reads every answer: it needs --loadgen python")
+    if args.mixed:
+        args.loadgen = "python"  # wrk cannot check the answers it gets
     return args
 
 
@@ -183,15 +253,14 @@ def find_reader(username: str):
     return reader
 
 
-def find_document():
+def find_document(*, last: bool = False):
+    """The first active document by ID (the last with `last`: the mixed run's)."""
     from docs_registry.models import Document
 
-    document = (
-        Document.objects.filter(status="active", current_version__isnull=False)
-        .select_related("current_version")
-        .order_by("doc_id")
-        .first()
-    )
+    documents = Document.objects.filter(
+        status="active", current_version__isnull=False
+    ).select_related("current_version")
+    document = documents.order_by("-doc_id" if last else "doc_id").first()
     if document is None:
         raise BenchError("No active document: run `manage.py seed_bench` first.")
     return document
@@ -224,16 +293,30 @@ def bench_pages(document, query: str, ceiling: Page) -> list[Page]:
         return reverse(f"docs_registry:{name}", args=args)
 
     compare = urlencode({"from": 1, "to": current})
+    a_list = report.COLD_LIST_MIN_RATIO
     return [
         ceiling,
-        Page("document", url("document", doc_id)),
+        Page(
+            "document",
+            url("document", doc_id),
+            shows_version=partial(mixed.version_in_html, doc_id=doc_id),
+        ),
         Page("archived version v1", url("version", doc_id, 1)),
         Page("history", url("history", doc_id)),
         Page(f"compare v1→v{current}", f"{url('compare', doc_id)}?{compare}"),
-        Page("browse", url("browse")),
-        Page("digest", url("digest")),
-        Page("search", f"{url('search')}?{urlencode({'q': query})}"),
-        Page("API document", reverse("api:document", args=[doc_id]), by_token=True),
+        Page("browse", url("browse"), cold_min_ratio=a_list),
+        Page("digest", url("digest"), cold_min_ratio=a_list),
+        Page(
+            "search",
+            f"{url('search')}?{urlencode({'q': query})}",
+            cold_min_ratio=a_list,
+        ),
+        Page(
+            "API document",
+            reverse("api:document", args=[doc_id]),
+            by_token=True,
+            shows_version=mixed.version_in_json,
+        ),
         Page("goals", reverse("teamwork:goals")),
         Page("hand-offs", reverse("teamwork:handoffs")),
         Page("meeting (this month)", reverse("teamwork:meeting", args=[this_month])),
@@ -273,30 +356,51 @@ def _fail_unless_ok(page: Page, status: int, body: bytes, where: str) -> None:
         )
 
 
+def client_for(page: Page, credentials: Credentials):
+    """A test client reading `page` as the reader, and the headers it sends."""
+    from django.test import Client
+
+    if page.by_token:
+        return Client(), credentials.headers_for(page)
+    return credentials.client, {}
+
+
+def counted_read(client, page: Page, headers: dict) -> int:
+    """The queries of one read, in this process."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page.path, headers=headers)
+    _fail_unless_ok(page, response.status_code, response.content, "in process")
+    return len(queries)
+
+
+def first_read(
+    page: Page, credentials: Credentials, watch: AbstractContextManager | None = None
+) -> int:
+    """The queries of a read with nothing kept (under `watch`, e.g. a profiler).
+    The page is read once before the cache is emptied, so that the session's and
+    the token's writes of a first visit are not counted: a returning reader's."""
+    from django.core.cache import cache
+
+    client, headers = client_for(page, credentials)
+    client.get(page.path, headers=headers)
+    cache.clear()
+    with watch or nullcontext():
+        return counted_read(client, page, headers)
+
+
 def count_queries(
     pages: list[Page], credentials: Credentials
 ) -> dict[str, tuple[int, int]]:
     """Queries per page: a first read with nothing cached, and a read again."""
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    def counted(client, page: Page, headers: dict) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(page.path, headers=headers)
-        _fail_unless_ok(page, response.status_code, response.content, "in process")
-        return len(queries)
-
     counts = {}
     for page in pages:
-        client = Client() if page.by_token else credentials.client
-        headers = credentials.headers_for(page) if page.by_token else {}
-        client.get(page.path, headers=headers)  # the token's last use, the session
-        cache.clear()
-        first = counted(client, page, headers)
+        first = first_read(page, credentials)
+        client, headers = client_for(page, credentials)
         client.get(page.path, headers=headers)
-        counts[page.name] = (first, counted(client, page, headers))
+        counts[page.name] = (first, counted_read(client, page, headers))
     return counts
 
 
@@ -310,53 +414,141 @@ def check_pages(base_url: str, pages: list[Page], credentials: Credentials) -> N
         _fail_unless_ok(page, status, body, "over HTTP")
 
 
+# How one page is loaded for `seconds`, over every base URL given (one a server).
+PageLoad = Callable[[Page, list[str], float], loadgen.LoadResult]
+
+
 def measure(
-    base_url: str,
+    base_urls: list[str],
     pages: list[Page],
-    credentials: Credentials,
+    load: PageLoad,
     args: argparse.Namespace,
 ) -> dict[str, list[loadgen.LoadResult]]:
     """A warm-up run per page, then `repeats` rounds, each over every page."""
-    generate = loadgen.GENERATORS[args.loadgen]
-
-    def load(page: Page, seconds: float) -> loadgen.LoadResult:
-        url = base_url + page.path
-        return generate(url, credentials.headers_for(page), args.connections, seconds)
-
-    for page in pages:
+    for page in pages if args.warmup else []:
         progress(f"warming up: {page.name}")
-        load(page, WARMUP_S)
+        load(page, base_urls, args.warmup)
     runs: dict[str, list[loadgen.LoadResult]] = {page.name: [] for page in pages}
     for round_number in range(1, args.repeats + 1):
         for page in pages:
             progress(f"round {round_number}/{args.repeats}: {page.name}")
-            runs[page.name].append(load(page, args.duration))
+            runs[page.name].append(load(page, base_urls, args.duration))
     return runs
 
 
+@dataclass(frozen=True)
+class Memory:
+    """What the servers' processes held (kB): see the module's docstring."""
+
+    worker_peaks: list[int]
+    master_peak: int | None
+    worker_now: list[int]
+
+    @classmethod
+    def of(cls, masters: list[int]) -> Memory:
+        peaks = [server.peak_rss_kb(pid) for pid in masters]
+        return cls(
+            [kb for pid in masters for kb in server.worker_peaks_kb(pid)],
+            max((kb for kb in peaks if kb is not None), default=None),
+            [kb for pid in masters for kb in server.worker_rss_kb(pid)],
+        )
+
+    def note(self) -> str:
+        return report.format_memory(
+            self.worker_peaks, self.master_peak, self.worker_now
+        )
+
+
+@contextmanager
+def servers_running(
+    env: dict[str, str],
+    *,
+    count: int,
+    workers: int,
+    threads: int,
+    ready: Page,
+    credentials: Credentials,
+) -> Iterator[tuple[list[str], list[int]]]:
+    """`count` gunicorns, answering: their base URLs and their masters' pids."""
+    with ExitStack() as stack:
+        base_urls, masters = [], []
+        for _ in range(count):
+            port = server.free_port()
+            base_url = f"http://{server.HOST}:{port}"
+            progress(f"starting gunicorn on {base_url} with {workers} workers")
+            gunicorn = stack.enter_context(
+                server.serving(
+                    cwd=PROJECT_ROOT,
+                    env=env,
+                    port=port,
+                    workers=workers,
+                    threads=threads,
+                    ready_url=base_url + ready.path,
+                    ready_headers=credentials.headers_for(ready),
+                )
+            )
+            base_urls.append(base_url)
+            masters.append(gunicorn.pid)
+        yield base_urls, masters
+
+
+def page_load(
+    credentials: Credentials,
+    args: argparse.Namespace,
+    writer: mixed.Writer | None = None,
+) -> PageLoad:
+    """The page loaded by the chosen generator, the connections split between the
+    servers; with a `writer`, the answers of the pages that show the document's
+    version are checked against what it had committed (the Python generator)."""
+
+    def load(page: Page, base_urls: list[str], seconds: float) -> loadgen.LoadResult:
+        generate = loadgen.GENERATORS[args.loadgen]
+        if writer is not None and page.shows_version is not None:
+            check = writer.check(page.shows_version)
+            generate = partial(loadgen.run_python, check=check)
+        urls = [base_url + page.path for base_url in base_urls]
+        headers = credentials.headers_for(page)
+        return loadgen.split_load(generate, urls, headers, args.connections, seconds)
+
+    return load
+
+
+def server_env(args: argparse.Namespace, cache_url: str | None = None) -> dict:
+    """The server's environment: this process's, and the cache asked for."""
+    env = dict(os.environ)
+    if args.cold:
+        cache_url = "dummy://"
+    if cache_url:
+        env["SAMEPAGE_CACHE_URL"] = cache_url
+    return env
+
+
+def cache_url_of(env: dict[str, str]) -> str:
+    """The cache a server with `env` uses (as kb/settings.py reads it)."""
+    return env.get("SAMEPAGE_CACHE_URL") or env.get("CACHE_URL") or "locmem://"
+
+
 def serve_and_measure(
-    pages: list[Page], credentials: Credentials, args: argparse.Namespace
-) -> tuple[dict[str, list[loadgen.LoadResult]], list[int], int | None]:
-    """The runs of every page, the workers' peak memory and the master's."""
-    port = server.free_port()
-    base_url = f"http://{server.HOST}:{port}"
-    progress(f"starting gunicorn on {base_url} with {args.workers} workers")
-    with server.serving(
-        cwd=PROJECT_ROOT,
-        env=dict(os.environ),
-        port=port,
+    pages: list[Page],
+    credentials: Credentials,
+    args: argparse.Namespace,
+    *,
+    env: dict[str, str],
+    load: PageLoad,
+) -> tuple[dict[str, list[loadgen.LoadResult]], Memory]:
+    """The runs of every page, and the servers' memory after them."""
+    with servers_running(
+        env,
+        count=1,
         workers=args.workers,
         threads=args.threads,
-        ready_url=base_url + pages[0].path,
-        ready_headers=credentials.headers_for(pages[0]),
-    ) as gunicorn:
-        check_pages(base_url, pages, credentials)
-        runs = measure(base_url, pages, credentials, args)
-        return (
-            runs,
-            server.worker_peaks_kb(gunicorn.pid),
-            server.peak_rss_kb(gunicorn.pid),
-        )
+        ready=pages[0],
+        credentials=credentials,
+    ) as (base_urls, masters):
+        for base_url in base_urls:
+            check_pages(base_url, pages, credentials)
+        runs = measure(base_urls, pages, load, args)
+        return runs, Memory.of(masters)
 
 
 def progress(message: str) -> None:
@@ -418,7 +610,33 @@ def database_note() -> str:
     return f"- Database: {connection.display_name} {version}; {sizes}"
 
 
-def conditions_notes(args: argparse.Namespace, document, reader) -> list[str]:
+def cache_note(url: str) -> str:
+    """The cache, named without any password its URL holds."""
+    from urllib.parse import urlsplit
+
+    scheme = url.partition("://")[0].lower()
+    if scheme == "dummy":
+        return "- Cache: none (dummy://): every request works its page out"
+    if scheme in {"redis", "rediss"}:
+        parts = urlsplit(url)
+        where = f"{parts.hostname}:{parts.port or 6379}{parts.path or '/0'}"
+        return f"- Cache: Redis at {where}, shared by every worker"
+    return "- Cache: each worker's own memory (LocMem)"
+
+
+def redis_notes(url: str) -> list[str]:
+    """Redis's memory and keys after a run, when Redis is the cache."""
+    if url.partition("://")[0].lower() not in {"redis", "rediss"}:
+        return []
+    try:
+        return [report.format_redis(*server.redis_memory(url))]
+    except server.ServerError as error:
+        return [f"- Redis after the run: not measured ({error})"]
+
+
+def conditions_notes(
+    args: argparse.Namespace, document, reader, workers: int | str | None = None
+) -> list[str]:
     import gunicorn
 
     worker_class = "gthread" if args.threads > 1 else "sync"
@@ -429,8 +647,9 @@ def conditions_notes(args: argparse.Namespace, document, reader) -> list[str]:
     return [
         f"- Load generator: {generator}; {args.connections} connections, "
         f"{args.duration:g} s × {args.repeats} runs per page (medians shown), "
-        f"{WARMUP_S:g} s warm-up",
-        f"- Server: gunicorn {gunicorn.__version__}, {args.workers} {worker_class} "
+        f"{args.warmup:g} s warm-up",
+        f"- Server: gunicorn {gunicorn.__version__}, {workers or args.workers} "
+        f"{worker_class} "
         f"workers × {args.threads} thread(s), DEBUG off, plain HTTP on loopback",
         f"- Read as {reader.username}; document {document.doc_id} "
         f"(v{document.current_version.number}); search for “{args.query}”; "
@@ -440,20 +659,39 @@ def conditions_notes(args: argparse.Namespace, document, reader) -> list[str]:
     ]
 
 
+def target_ratio(page: Page, args: argparse.Namespace) -> float:
+    if args.cold:
+        return page.cold_min_ratio
+    return report.MIXED_MIN_RATIO if args.mixed else report.MIN_RATIO
+
+
 def build_report(
     pages: list[Page],
     runs: dict[str, list[loadgen.LoadResult]],
     queries: dict[str, tuple[int, int]],
-    memory: tuple[list[int], int | None],
     notes: list[str],
+    args: argparse.Namespace,
 ) -> str:
     rows = [
         report.PageResult(
-            page.name, report.median_result(runs[page.name]), queries.get(page.name)
+            page.name,
+            report.median_result(runs[page.name]),
+            queries.get(page.name),
+            min_ratio=target_ratio(page, args),
+            checked=args.mixed and page.shows_version is not None,
         )
         for page in pages
     ]
-    return report.format_report(rows, [report.format_memory(*memory), *notes])
+    return report.format_report(rows, notes)
+
+
+def writer_note(writer: mixed.Writer, document, args: argparse.Namespace) -> str:
+    return (
+        f"- Writer: a process of its own published {document.doc_id} through "
+        f"document_publish, as its owner, every {args.write_every:g} s: "
+        f"{writer.summary()}. Every answer of the pages marked in the last column "
+        "was checked to show at least the version committed before it was asked for"
+    )
 
 
 # --- the whole run -------------------------------------------------------------------
@@ -465,18 +703,32 @@ def run(args: argparse.Namespace) -> str:
     from django.db import connections
 
     reader = find_reader(args.reader)
-    document = find_document()
+    if args.topology:
+        from bench import topology
+
+        return topology.run(args, reader)
+    document = find_document(last=args.mixed)
     pages = bench_pages(document, args.query, ceiling_page(args.ceiling_url))
-    notes = conditions_notes(args, document, reader)
+    env = server_env(args)
+    notes = [cache_note(cache_url_of(env)), *conditions_notes(args, document, reader)]
     credentials = sign_in(reader)
+    writer = None
     try:
         queries = count_queries(pages, credentials)
         # Hold no connection (nor SQLite lock) while the server is under load.
         connections.close_all()
-        runs, workers_kb, master_kb = serve_and_measure(pages, credentials, args)
+        writing = mixed.writing(document, args.write_every) if args.mixed else None
+        with writing or nullcontext() as writer:
+            load = page_load(credentials, args, writer)
+            runs, memory = serve_and_measure(
+                pages, credentials, args, env=env, load=load
+            )
     finally:
         sign_out(credentials, reader)
-    return build_report(pages, runs, queries, (workers_kb, master_kb), notes)
+    notes = [memory.note(), *redis_notes(cache_url_of(env)), *notes]
+    if writer is not None:
+        notes.append(writer_note(writer, document, args))
+    return build_report(pages, runs, queries, notes, args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -486,7 +738,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bench: interrupted; gunicorn stopped", file=sys.stderr)
         return 130
-    except (BenchError, loadgen.LoadError, server.ServerError) as error:
+    except (
+        BenchError,
+        loadgen.LoadError,
+        server.ServerError,
+        mixed.WriterError,
+    ) as error:
         print(f"bench: error: {error}", file=sys.stderr)
         return 1
     print(text, end="")
@@ -496,4 +753,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as the module bench.run, not as __main__: bench/topology.py imports it,
+    # and there must be one copy of its classes (BenchError above all).
+    from bench import run as bench_run
+
+    sys.exit(bench_run.main())

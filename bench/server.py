@@ -126,10 +126,20 @@ def serving(
 # --- memory, from /proc ------------------------------------------------------------
 
 
-def parse_vmhwm_kb(status_text: str) -> int | None:
-    """The peak resident set size (`VmHWM:  12345 kB`) from /proc/<pid>/status."""
-    match = re.search(r"^VmHWM:\s*(\d+)\s*kB", status_text, re.MULTILINE)
+def parse_status_kb(status_text: str, field: str) -> int | None:
+    """A size (`VmHWM:  12345 kB`) from /proc/<pid>/status."""
+    match = re.search(rf"^{field}:\s*(\d+)\s*kB", status_text, re.MULTILINE)
     return int(match.group(1)) if match else None
+
+
+def parse_vmhwm_kb(status_text: str) -> int | None:
+    """The peak resident set size: the most the process ever held at once."""
+    return parse_status_kb(status_text, "VmHWM")
+
+
+def parse_vmrss_kb(status_text: str) -> int | None:
+    """The resident set size now."""
+    return parse_status_kb(status_text, "VmRSS")
 
 
 def parse_ppid(stat_text: str) -> int:
@@ -138,11 +148,20 @@ def parse_ppid(stat_text: str) -> int:
     return int(stat_text.rsplit(")", 1)[1].split()[1])
 
 
-def peak_rss_kb(pid: int) -> int | None:
+def _status_kb(pid: int, parse) -> int | None:
+    # None where there is no /proc (not Linux) or the process has ended.
     try:
-        return parse_vmhwm_kb((PROC / str(pid) / "status").read_text())
+        return parse((PROC / str(pid) / "status").read_text())
     except OSError:
         return None
+
+
+def peak_rss_kb(pid: int) -> int | None:
+    return _status_kb(pid, parse_vmhwm_kb)
+
+
+def rss_kb(pid: int) -> int | None:
+    return _status_kb(pid, parse_vmrss_kb)
 
 
 def _children_from_task_files(pid: int) -> list[int] | None:
@@ -172,3 +191,51 @@ def child_pids(pid: int) -> list[int]:
 def worker_peaks_kb(master_pid: int) -> list[int]:
     peaks = (peak_rss_kb(pid) for pid in child_pids(master_pid))
     return [kb for kb in peaks if kb is not None]
+
+
+def worker_rss_kb(master_pid: int) -> list[int]:
+    sizes = (rss_kb(pid) for pid in child_pids(master_pid))
+    return [kb for kb in sizes if kb is not None]
+
+
+# --- Redis, when it is the cache ----------------------------------------------------
+
+
+def _redis(url: str):
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+
+
+def redis_db(url: str) -> int:
+    """The database number a redis:// URL names (0 unless it names one)."""
+    return int(_redis(url).connection_pool.connection_kwargs.get("db", 0))
+
+
+def redis_memory(url: str) -> tuple[str, int, int]:
+    """Redis's used_memory_human (INFO memory: the whole server), the number of
+    keys in the URL's database (DBSIZE), and that database's number."""
+    import redis
+
+    client = _redis(url)
+    try:
+        used = client.info("memory")["used_memory_human"]
+        keys = client.dbsize()
+    except redis.RedisError as error:
+        raise ServerError(f"Redis cannot be read: {error}") from error
+    finally:
+        client.close()
+    return used, keys, redis_db(url)
+
+
+def redis_empty(url: str) -> None:
+    """Empty the URL's database only (FLUSHDB), never the whole server."""
+    import redis
+
+    client = _redis(url)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        raise ServerError(f"Redis cannot be reached: {error}") from error
+    finally:
+        client.close()

@@ -1,15 +1,19 @@
 """The benchmark driver's parsing, arithmetic, report and Python load generator."""
 
+import os
 import re
+import sqlite3
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
-from bench import loadgen, report, run, server
+from bench import cold_profiles, loadgen, mixed, report, run, server
 from bench.loadgen import LoadError, LoadResult
 from bench.report import MISS, PageResult
 from kb.settings import env_bool, env_list
@@ -237,9 +241,9 @@ def test_choose_wrk_without_wrk_raises(no_wrk):
 
 
 @contextmanager
-def answering(status: int) -> Iterator[tuple[str, list[str]]]:
-    """An HTTP/1.1 keep-alive server on loopback answering every GET with `status`;
-    yields its URL and the Cookie header of every request it received."""
+def answering(status: int, body: bytes = b"answer") -> Iterator[tuple[str, list[str]]]:
+    """An HTTP/1.1 keep-alive server on loopback answering every GET with `status`
+    and `body`; yields its URL and the Cookie header of every request it received."""
     cookies: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -247,7 +251,6 @@ def answering(status: int) -> Iterator[tuple[str, list[str]]]:
 
         def do_GET(self):
             cookies.append(self.headers.get("Cookie", ""))
-            body = b"answer"
             self.send_response(status)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -364,6 +367,14 @@ def test_table_marks_at_the_targets_exact_boundaries():
         ("1.00", "5.0"),
         ("0.50", "99.9"),
         ("1.00", f"100.0 {MISS}"),
+    ]
+
+
+def test_table_without_a_ceiling_answer_gives_no_ratio():
+    rows = [PageResult("ceiling", result(0.0)), PageResult("document", result(9.0))]
+    assert [row[2] for row in cells(report.format_table(rows))] == [
+        f"– {MISS}",
+        f"– {MISS}",
     ]
 
 
@@ -525,3 +536,490 @@ def test_production_env_has_a_new_long_secret_key_each_run():
     first, second = (run.production_env()["DJANGO_SECRET_KEY"] for _ in range(2))
     assert len(first) >= 50
     assert first != second
+
+
+# --- parsing: current memory --------------------------------------------------------
+
+
+def test_vmrss_is_the_current_resident_size():
+    assert server.parse_vmrss_kb(PROC_STATUS) == 91230
+
+
+def test_vmrss_missing_is_none():
+    assert server.parse_vmrss_kb(without(PROC_STATUS, "VmRSS")) is None
+
+
+def test_memory_line_adds_each_workers_size_after_the_run():
+    assert report.format_memory([102_400], None, [51_200]) == (
+        "- Worker peak memory (VmHWM): max 100.0 MB (target < 150 MB); "
+        "each worker 100.0 MB; after the run (VmRSS) 50.0 MB"
+    )
+
+
+def test_redis_line_names_its_memory_keys_and_database():
+    assert report.format_redis("1.25M", 1234, 9) == (
+        "- Redis after the run: used_memory 1.25M (the whole server), "
+        "1,234 keys in db 9"
+    )
+
+
+# --- the mixed run: what an answer shows, and the stale check ---------------------
+
+
+class Shared:
+    """Stands for a multiprocessing Value: `.value`, read and set."""
+
+    def __init__(self, value: int):
+        self.value = value
+
+
+def test_html_version_is_the_highest_citation_of_that_document():
+    page = (
+        b"<title>PRC-0001 v23 Prices</title> since you acknowledged v21 "
+        b"<code>PRC-0001 v23</code> see PRC-0001 v4 and SUP-0012 v99 PRC-00010 v80"
+    )
+    assert mixed.version_in_html(page, "PRC-0001") == 23
+
+
+def test_html_without_a_citation_shows_no_version():
+    assert mixed.version_in_html(b"<p>Signed out</p>", "PRC-0001") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "version"),
+    [
+        (b'{"doc_id": "PRC-0001", "version": 7}', 7),
+        (b'{"doc_id": "PRC-0001"}', None),
+        (b'{"version": "7"}', None),
+        (b"[7]", None),
+        (b"<html>", None),
+    ],
+)
+def test_json_version_is_the_api_documents_number(body, version):
+    assert mixed.version_in_json(body) == version
+
+
+def test_fresh_check_holds_the_version_committed_before_sending():
+    committed = Shared(5)
+    before_sending = mixed.fresh_check(committed, mixed.version_in_json)
+    holds = before_sending()
+    # Committed after the request was sent: the answer may not show it yet.
+    committed.value = 6
+    assert holds(b'{"version": 5}')
+    assert not holds(b'{"version": 4}')
+    assert not before_sending()(b'{"version": 5}')
+    assert before_sending()(b'{"version": 7}')
+
+
+def test_fresh_check_counts_an_answer_without_a_version_as_stale():
+    holds = mixed.fresh_check(Shared(1), mixed.version_in_json)()
+    assert not holds(b"{}")
+
+
+@pytest.mark.parametrize(("shown", "stale"), [(4, True), (5, False), (6, False)])
+def test_python_generator_counts_stale_answers(shown, stale):
+    check = mixed.fresh_check(Shared(5), mixed.version_in_json)
+    body = f'{{"version": {shown}}}'.encode()
+    with answering(200, body) as (url, _):
+        measured = loadgen.run_python(url, {}, 2, 0.3, check)
+    assert measured.requests > 0
+    assert measured.stale == (measured.requests if stale else 0)
+
+
+def test_python_generator_counts_error_answers_as_failures_not_stale():
+    check = mixed.fresh_check(Shared(5), mixed.version_in_json)
+    with answering(500, b"{}") as (url, _):
+        measured = loadgen.run_python(url, {}, 1, 0.2, check)
+    assert measured.failures == measured.requests > 0
+    assert measured.stale == 0
+
+
+def test_median_result_adds_stale_answers_up():
+    runs = [LoadResult(1.0, 1.0, 1.0, 10, stale=2), LoadResult(1.0, 1.0, 1.0, 10)]
+    assert report.median_result(runs).stale == 2
+
+
+def test_stale_column_counts_checked_pages_and_marks_any_stale():
+    rows = [
+        PageResult("ceiling", result(1000.0)),
+        PageResult("document", result(500.0), min_ratio=0.4, checked=True),
+        PageResult("API document", result(450.0, stale=3), min_ratio=0.4, checked=True),
+        PageResult("history", result(390.0), min_ratio=0.4),
+    ]
+    text = report.format_report(rows, [])
+    table = text.split("\n\n")[0]
+    assert table.splitlines()[0].endswith("| stale answers |")
+    assert [(row[2], row[-1]) for row in cells(table)] == [
+        ("1.00", "–"),
+        ("0.50", "0"),
+        ("0.45", f"3 {MISS}"),
+        (f"0.39 {MISS}", "–"),
+    ]
+    assert "under 0.40× the ceiling's req/s" in text
+    assert "a stale answer" in text
+
+
+def test_report_without_checked_pages_has_no_stale_column():
+    rows = [PageResult("ceiling", result(1000.0)), PageResult("doc", result(900.0))]
+    assert "stale" not in report.format_report(rows, [])
+
+
+# --- the mixed run: the writer -------------------------------------------------------
+
+
+class StopAfter:
+    """Stands for the writer's stop Event: not set for `waits` waits, then set."""
+
+    def __init__(self, waits: int):
+        self.waits = waits
+        self.timeouts: list[float] = []
+
+    def wait(self, timeout: float) -> bool:
+        self.timeouts.append(timeout)
+        self.waits -= 1
+        return self.waits < 0
+
+
+@pytest.mark.django_db
+def test_writer_publishes_as_the_owner_and_shares_each_committed_number(document):
+    from docs_registry.models import Version
+
+    first = document.current_version
+    committed, published = Shared(first.number), Shared(0)
+    mixed.publish_versions(
+        document_pk=document.pk,
+        committed=committed,
+        published=published,
+        stop=StopAfter(3),
+        period_s=60.0,
+    )
+    versions = list(
+        Version.objects.filter(document=document, number__gt=first.number).order_by(
+            "number"
+        )
+    )
+    assert [v.number for v in versions] == [first.number + n for n in (1, 2, 3)]
+    assert {v.published_by_id for v in versions} == {document.owner_id}
+    assert committed.value == versions[-1].number
+    assert published.value == 3
+    # Each write changes the last line only: the body keeps its size.
+    assert versions[-1].body == mixed.written_body(first.body, 3)
+    assert len(versions[0].body) == len(versions[-1].body)
+    document.refresh_from_db()
+    assert document.current_version_id == versions[-1].pk
+
+
+@pytest.mark.django_db
+def test_writer_keeps_its_pace_on_a_fixed_schedule(document, monkeypatch):
+    clock = iter([100.0, 100.0, 100.4, 102.5])
+    monkeypatch.setattr(mixed.time, "monotonic", lambda: next(clock))
+    stop = StopAfter(2)
+    mixed.publish_versions(
+        document_pk=document.pk,
+        committed=Shared(1),
+        published=Shared(0),
+        stop=stop,
+        period_s=1.0,
+    )
+    # Due at 100, 101, 102: it waits for what is left, never a whole period more,
+    # and not at all when a publish ran late.
+    assert stop.timeouts == pytest.approx([0.0, 0.6, 0.0])
+
+
+# --- split load over several servers -------------------------------------------------
+
+
+def test_split_load_spreads_connections_adds_rates_and_keeps_the_worst_p99():
+    calls = []
+
+    def generate(url, headers, connections, seconds):
+        calls.append((url, connections))
+        p99 = 40.0 if url.endswith("a") else 90.0
+        return LoadResult(100.0, 10.0, p99, 500, failures=1, stale=2)
+
+    combined = loadgen.split_load(generate, ["http://a", "http://b"], {}, 5, 1.0)
+    assert sorted(calls) == [("http://a", 3), ("http://b", 2)]
+    assert combined == LoadResult(200.0, 10.0, 90.0, 1000, failures=2, stale=4)
+
+
+def test_split_load_over_one_server_is_the_generators_result():
+    measured = LoadResult(123.0, 4.0, 9.0, 600)
+    assert loadgen.split_load(lambda *a: measured, ["http://a"], {}, 8, 1.0) == measured
+
+
+def test_split_load_with_fewer_connections_than_servers_raises():
+    with pytest.raises(LoadError, match="1 connections cannot load 2 servers"):
+        loadgen.split_load(lambda *a: None, ["http://a", "http://b"], {}, 1, 1.0)
+
+
+def test_split_load_raises_what_a_generator_raised():
+    def generate(url, *args):
+        raise LoadError(f"no request to {url} succeeded")
+
+    with pytest.raises(LoadError, match="no request to"):
+        loadgen.split_load(generate, ["http://a", "http://b"], {}, 2, 1.0)
+
+
+# --- the modes' arguments and targets ------------------------------------------------
+
+
+def test_mixed_mode_reads_every_answer_with_the_python_generator():
+    assert run.parse_args(["--mixed"]).loadgen == "python"
+
+
+def test_mixed_mode_refuses_wrk(capsys):
+    with pytest.raises(SystemExit):
+        run.parse_args(["--mixed", "--loadgen", "wrk"])
+    assert "needs --loadgen python" in capsys.readouterr().err
+
+
+def test_topology_halves_an_even_number_of_workers(capsys):
+    assert run.parse_args(["--topology"]).workers == 4
+    assert run.parse_args(["--topology", "--workers", "6"]).workers == 6
+    assert run.parse_args([]).workers == run.default_workers()
+    with pytest.raises(SystemExit):
+        run.parse_args(["--topology", "--workers", "3"])
+    assert "give an even number" in capsys.readouterr().err
+
+
+def test_modes_are_one_at_a_time(capsys):
+    with pytest.raises(SystemExit):
+        run.parse_args(["--cold", "--mixed"])
+    assert "not allowed with" in capsys.readouterr().err
+
+
+def test_cold_mode_serves_with_nothing_kept(monkeypatch):
+    monkeypatch.setenv("SAMEPAGE_CACHE_URL", "locmem://")
+    env = run.server_env(run.parse_args(["--cold"]))
+    assert env["SAMEPAGE_CACHE_URL"] == "dummy://"
+    assert run.server_env(run.parse_args([]))["SAMEPAGE_CACHE_URL"] == "locmem://"
+
+
+def test_each_mode_has_its_targets():
+    document = run.Page("document", "/docs/X/")
+    browse = run.Page("browse", "/docs/", cold_min_ratio=report.COLD_LIST_MIN_RATIO)
+    cold, mixed_args, warm = (run.parse_args(a) for a in (["--cold"], ["--mixed"], []))
+    assert run.target_ratio(document, cold) == 0.3
+    assert run.target_ratio(browse, cold) == 0.2
+    assert run.target_ratio(browse, mixed_args) == 0.4
+    assert run.target_ratio(browse, warm) == 0.5
+
+
+def test_cache_note_never_shows_a_redis_password():
+    note = run.cache_note("redis://:s3cret@cache.internal:6380/9")
+    assert note == "- Cache: Redis at cache.internal:6380/9, shared by every worker"
+    assert run.cache_note("dummy://").startswith("- Cache: none")
+    assert run.cache_note("locmem://") == "- Cache: each worker's own memory (LocMem)"
+
+
+def test_redis_is_measured_only_when_it_is_the_cache():
+    assert run.redis_notes("locmem://") == []
+
+
+def test_redis_out_of_reach_is_said_not_measured():
+    notes = run.redis_notes(f"redis://127.0.0.1:{server.free_port()}/9")
+    assert len(notes) == 1
+    assert notes[0].startswith("- Redis after the run: not measured (")
+
+
+# --- topology: the table -------------------------------------------------------------
+
+
+def test_topology_compares_with_one_server_on_redis_and_marks_two_serving_less():
+    rows = [
+        report.TopologyResult("1 × 4 workers", "LocMem", result(1200.0)),
+        report.TopologyResult("1 × 4 workers", "Redis", result(1000.0)),
+        report.TopologyResult("2 × 2 workers", "Redis", result(950.0, p99=120.0)),
+    ]
+    assert cells(report.format_topology(rows)) == [
+        ("1 × 4 workers", "LocMem", "1,200", "1.20", "1.0", "5.0"),
+        ("1 × 4 workers", "Redis", "1,000", "1.00", "1.0", "5.0"),
+        ("2 × 2 workers", "Redis", "950", f"0.95 {MISS}", "1.0", f"120.0 {MISS}"),
+    ]
+
+
+def test_topology_two_servers_serving_as_much_are_not_marked():
+    rows = [
+        report.TopologyResult("1 × 4 workers", "LocMem", result(1200.0)),
+        report.TopologyResult("1 × 4 workers", "Redis", result(1000.0)),
+        report.TopologyResult("2 × 2 workers", "Redis", result(1000.0)),
+    ]
+    assert cells(report.format_topology(rows))[2][3] == "1.00"
+
+
+# --- Redis: read and emptied, one database only --------------------------------------
+
+
+@pytest.fixture
+def redis_of_our_own():
+    from .redis_server import RedisServer
+
+    redis_server = RedisServer()
+    redis_server.start()
+    yield redis_server
+    redis_server.stop()
+
+
+def test_redis_memory_counts_the_keys_of_its_database(redis_of_our_own):
+    import redis
+
+    url = f"redis://127.0.0.1:{redis_of_our_own.port}/9"
+    redis.Redis.from_url(url).mset({"a": 1, "b": 2})
+    used, keys, db = server.redis_memory(url)
+    assert (keys, db) == (2, 9)
+    assert used[0].isdigit()
+
+
+def test_redis_empty_empties_its_database_only(redis_of_our_own):
+    import redis
+
+    base = f"redis://127.0.0.1:{redis_of_our_own.port}"
+    redis.Redis.from_url(f"{base}/9").set("kept page", 1)
+    redis.Redis.from_url(f"{base}/3").set("someone else's", 1)
+    server.redis_empty(f"{base}/9")
+    assert redis.Redis.from_url(f"{base}/9").dbsize() == 0
+    assert redis.Redis.from_url(f"{base}/3").get("someone else's") == b"1"
+
+
+def test_redis_empty_out_of_reach_raises():
+    with pytest.raises(server.ServerError, match="Redis cannot be reached"):
+        server.redis_empty(f"redis://127.0.0.1:{server.free_port()}/9")
+
+
+# --- cold profiles ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "file_name"),
+    [("compare v1→v20", "compare-v1-v20"), ("API document", "api-document")],
+)
+def test_profile_file_names_are_plain(name, file_name):
+    assert cold_profiles.slug(name) == file_name
+
+
+# --- the modes, end to end, on a tiny data set of their own --------------------------
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TINY_SEED = ["--documents", "100", "--versions", "16", "--users", "6"]
+QUICK = [
+    *("--duration", "0.3", "--repeats", "1", "--warmup", "0.1"),
+    *("--connections", "2", "--loadgen", "python"),
+]
+
+
+def bench_env(database: Path) -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"SAMEPAGE_CACHE_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    return env | {"DATABASE_URL": f"sqlite:///{database}", "DJANGO_DEBUG": "1"}
+
+
+def bench_script(script: str, *args: str, database: Path) -> str:
+    """A bench script run as `make bench` runs it; its report (stdout)."""
+    finished = subprocess.run(  # noqa: S603 -- our own interpreter and arguments
+        [sys.executable, f"bench/{script}", *args],
+        cwd=PROJECT_ROOT,
+        env=bench_env(database),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    return finished.stdout
+
+
+def versions_of(database: Path) -> dict[str, int]:
+    with closing(sqlite3.connect(database)) as connection:
+        return dict(
+            connection.execute(
+                "SELECT d.doc_id, MAX(v.number) FROM docs_registry_version v "
+                "JOIN docs_registry_document d ON d.id = v.document_id "
+                "GROUP BY d.doc_id"
+            )
+        )
+
+
+@pytest.fixture(scope="module")
+def tiny_bench_database(tmp_path_factory) -> Path:
+    database = tmp_path_factory.mktemp("bench") / "bench.sqlite3"
+    for command in (["migrate", "--noinput"], ["seed_bench", *TINY_SEED]):
+        subprocess.run(  # noqa: S603 -- our own interpreter and arguments
+            [sys.executable, "manage.py", *command],
+            cwd=PROJECT_ROOT,
+            env=bench_env(database),
+            capture_output=True,
+            timeout=600,
+            check=True,
+        )
+    return database
+
+
+@pytest.mark.slow
+def test_mixed_mode_counts_no_stale_answer_while_the_writer_publishes(
+    tiny_bench_database,
+):
+    before = versions_of(tiny_bench_database)
+    text = bench_script(
+        "run.py",
+        "--mixed",
+        "--write-every",
+        "0.2",
+        *QUICK,
+        database=tiny_bench_database,
+    )
+    rows = {row[0]: row for row in cells(text.split("\n\n")[0])}
+    assert text.splitlines()[0].endswith("| stale answers |")
+    assert rows["document"][-1] == "0"
+    assert rows["API document"][-1] == "0"
+    assert rows["history"][-1] == "–"
+    after = versions_of(tiny_bench_database)
+    # The writer's document is the last one; the other modes' (the first) is kept.
+    written, first = max(after), min(after)
+    assert after[written] > before[written]
+    assert after[first] == before[first]
+    assert f"published {written} through document_publish" in text
+    assert "Worker peak memory (VmHWM)" in text
+    assert "after the run (VmRSS)" in text
+
+
+@pytest.mark.slow
+def test_topology_mode_measures_three_arrangements_and_redis(
+    tiny_bench_database, redis_of_our_own
+):
+    import redis
+
+    base = f"redis://127.0.0.1:{redis_of_our_own.port}"
+    redis.Redis.from_url(f"{base}/3").set("someone else's", 1)
+    text = bench_script(
+        "run.py",
+        *("--topology", f"--redis-url={base}/9", "--workers", "2", *QUICK),
+        database=tiny_bench_database,
+    )
+    table = cells(text.split("\n\n")[0])
+    assert [(row[0], row[1]) for row in table] == [
+        ("1 × 2 workers", "LocMem"),
+        ("1 × 2 workers", "Redis"),
+        ("2 × 1 workers", "Redis"),
+    ]
+    assert table[1][3] == "1.00"
+    # The pages were kept in Redis, whose memory is reported after each run.
+    assert redis.Redis.from_url(f"{base}/9").dbsize() > 0
+    assert "- 2 × 1 workers, Redis: Redis after the run: used_memory" in text
+    assert redis.Redis.from_url(f"{base}/3").get("someone else's") == b"1"
+
+
+@pytest.mark.slow
+def test_cold_profiles_are_saved_for_every_page(tiny_bench_database, tmp_path):
+    text = bench_script(
+        "cold_profiles.py", f"--output-dir={tmp_path}", database=tiny_bench_database
+    )
+    rows = cells(text.split("\n\n")[0])
+    assert [row[0] for row in rows][:2] == ["ceiling", "document"]
+    assert len(rows) == 9
+    for *_, queries, file_name in rows:
+        assert int(queries) >= 2
+        assert "pyinstrument" in (tmp_path / file_name).read_text()
+        assert (tmp_path / file_name).with_suffix(".txt").read_text().strip()
