@@ -51,9 +51,10 @@ class ActiveSession(SessionAuth):
 api = NinjaAPI(
     title="Samepage API",
     version="1",
-    description="Read-only access to Samepage documents and their versions. Every "
+    description="Read access to Samepage documents, their versions and customer "
+    "exceptions, and approval of an exception with a manager's token. Every "
     'error answers JSON {"detail": "..."}; every method but GET answers 405 with '
-    "`Allow: GET`.",
+    "`Allow: GET`, except POST where an operation is one.",
     # Token first: an integration's token wins over a browser session. No CSRF
     # check: every endpoint is a GET, and anything else is refused with 405.
     auth=[BearerToken(), ActiveSession(csrf=False)],
@@ -478,19 +479,33 @@ def search(
     return _paginate(request, results, page, lambda hit: _hit(request, hit))
 
 
+# Customer exceptions: their own module (field/api.py), under /api/exceptions/.
+api.add_router("/exceptions/", "field.api.router")
+
+
 # --- URLs -----------------------------------------------------------------------
 
 _READ_METHODS = ("GET",)
+# The operations that write, by URL name: each takes a personal token only (no
+# session, so no CSRF to check), and the permission its service asks for.
+_WRITE_OPERATIONS = {"exception_approve": ("POST",)}
 
 
-def _api_view(view):
+def _api_view(view, methods: tuple[str, ...] = _READ_METHODS):
     """The API answers for itself: JSON 401 rather than the sign-in redirect of
-    LoginRequiredMiddleware, and a JSON 405 for every method that would write."""
+    LoginRequiredMiddleware, and a JSON 405 for every method an operation does not
+    take."""
+    allowed = ", ".join(methods)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in _READ_METHODS:
-            return _error(405, "The API is read-only: use GET.", Allow="GET")
+        if request.method not in methods:
+            detail = (
+                "The API is read-only here: use GET."
+                if methods == _READ_METHODS
+                else f"Use {allowed}."
+            )
+            return _error(405, detail, Allow=allowed)
         return view(request, *args, **kwargs)
 
     return login_not_required(wrapper)
@@ -524,7 +539,9 @@ def urls() -> tuple[list, str, str]:
     wrapped = [
         URLPattern(
             p.pattern,
-            (_schema_view if p.name == "openapi-json" else _api_view)(p.callback),
+            _schema_view(p.callback)
+            if p.name == "openapi-json"
+            else _api_view(p.callback, _WRITE_OPERATIONS.get(p.name, _READ_METHODS)),
             p.default_args,
             p.name,
         )

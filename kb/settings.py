@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "docs_registry",
+    "field",
 ]
 
 MIDDLEWARE = [

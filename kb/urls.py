@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls()),
+    path("", include("field.urls")),
     path("", include("docs_registry.urls")),
 ]
 
