@@ -30,6 +30,11 @@ EVERYONE = [
     f"/docs/{DOC_ID}/history/",
     f"/docs/{DOC_ID}/v1/",
     f"/docs/{DOC_ID}/compare/?from=1&to=2",
+    "/exceptions/",
+    "/exceptions/?customer=acme&show=all",
+    "/exceptions/new/?doc=POL-0001",
+    "/exceptions/1/",  # the demo's first: active (a manager sees "Revoke")
+    "/search/?q=acme",
 ]
 OWNER = [f"/docs/{DOC_ID}/edit/"]
 MANAGER = [

@@ -15,6 +15,7 @@ from django.db import transaction
 from docs_registry import demo_data, permissions, services
 from docs_registry.models import Category, Document, GlossaryTerm, User, Version
 from docs_registry.services.history import save_with_history
+from field import demo as field_demo
 
 # Every demo account signs in with this password. It is deliberately weak and set
 # without the password validators; handle() refuses to run unless DEBUG is on, so
@@ -43,6 +44,7 @@ class Command(BaseCommand):
                 documents_created, versions_created = seed_documents(users, categories)
                 if documents_created:
                     seed_questions(users)
+                field_demo.seed(users)
         except (PermissionDenied, services.ServiceError) as error:
             # E.g. an existing "manager" account that is no longer a manager.
             raise CommandError(f"Nothing was seeded: {error}") from error
