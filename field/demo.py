@@ -9,7 +9,7 @@ from django.utils import timezone
 from docs_registry.models import Document, User
 
 from . import services
-from .models import CustomerException
+from .models import CustomerException, FieldReport
 
 # (customer, account, granted, doc_id, days from today it starts, lasts, why)
 EXCEPTIONS = (
@@ -44,6 +44,11 @@ EXCEPTIONS = (
 
 
 def seed(users: dict[str, User]) -> int:
+    """The demo exceptions and field reports, each once."""
+    return seed_exceptions(users) + seed_reports(users)
+
+
+def seed_exceptions(users: dict[str, User]) -> int:
     """Two active exceptions and one expired, once: only when there are none.
     Returns how many were created."""
     if CustomerException.objects.exists():
@@ -73,3 +78,101 @@ def seed(users: dict[str, User]) -> int:
         )
         created += 1
     return created
+
+
+# (kind, text, customer, area, documents, reporter, also heard by)
+REPORTS = (
+    (
+        "complaint",
+        "Refunds take two weeks to show on the card statement.",
+        "Acme Corp",
+        "Billing",
+        ["POL-0001"],
+        "support",
+        ["sales"],
+    ),
+    (
+        "feature",
+        "Invoices in EUR, not only USD.",
+        "Globex",
+        "Billing",
+        ["PRC-0001"],
+        "support",
+        ["sales", "sales-lead"],
+    ),
+    (
+        "environment",
+        "SSO login loops in Safari with strict tracking prevention.",
+        "Initech",
+        "SSO",
+        [],
+        "support",
+        [],
+    ),
+    (
+        "competitor",
+        "Competitor X offers a 30-day trial; ours is 14 days.",
+        "",
+        "Trials",
+        ["POL-0006"],
+        "sales",
+        ["support"],
+    ),
+    (
+        "question",
+        "Can unused seats be carried over to the next year?",
+        "",
+        "Seats",
+        [],
+        "support",
+        ["sales"],
+    ),
+    (
+        "question",
+        "Is a refund possible after a downgrade?",
+        "Acme Corp",
+        "Billing",
+        ["POL-0001"],
+        "support",
+        [],
+    ),
+    (
+        "complaint",
+        "The export to CSV drops accented characters.",
+        "Hooli",
+        "Exports",
+        [],
+        "support",
+        [],
+    ),
+    (
+        "feature",
+        "A read-only seat type for auditors.",
+        "Globex",
+        "Seats",
+        [],
+        "sales",
+        ["support-lead"],
+    ),
+)
+
+
+def seed_reports(users: dict[str, User]) -> int:
+    """Eight field reports, some heard again, once: only when there are none."""
+    if FieldReport.objects.exists():
+        return 0
+    documents = Document.objects.in_bulk(
+        [doc_id for row in REPORTS for doc_id in row[4]], field_name="doc_id"
+    )
+    for kind, text, customer, area, doc_ids, reporter, heard_by in REPORTS:
+        report = services.field_report_file(
+            actor=users[reporter],
+            kind=kind,
+            text=text,
+            customer=customer,
+            area=area,
+            documents=[documents[d] for d in doc_ids if d in documents],
+        )
+        for username in heard_by:
+            services.field_report_seen_again(report=report, actor=users[username])
+    return len(REPORTS)

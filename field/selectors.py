@@ -3,13 +3,14 @@ joined."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from docs_registry.models import Document
 
-from .models import CustomerException
+from .models import CustomerException, FieldReport, Sighting
 
 State = CustomerException.State
 
@@ -79,4 +80,84 @@ def exception_steps(exception: CustomerException) -> list:
         exception.history.select_related("history_user").order_by(
             "history_date", "history_id"
         )
+    )
+
+
+# --- field reports ------------------------------------------------------------------
+
+SORT_NEWEST, SORT_MOST = "newest", "most"
+PERIOD_DAYS = {"week": 7, "month": 30, "quarter": 91}
+
+
+def _reports() -> QuerySet[FieldReport]:
+    return (
+        FieldReport.objects.select_related("reporter", "answered_document")
+        .prefetch_related(
+            Prefetch(
+                "documents", queryset=Document.objects.only("pk", "doc_id", "owner")
+            )
+        )
+        .annotate(seen=Count("sightings") + 1)
+    )
+
+
+def field_report_list(
+    *,
+    today: date,
+    kind: str = "",
+    area: str = "",
+    team: str = "",
+    period: str = "",
+    sort: str = SORT_NEWEST,
+) -> QuerySet[FieldReport]:
+    """Reports, newest or most heard first, filtered by kind, area (any case), the
+    reporter's team and how recent they are; `seen` counts the reporter and
+    everyone who heard it again."""
+    reports = _reports()
+    if kind:
+        reports = reports.filter(kind=kind)
+    if area:
+        reports = reports.filter(area__iexact=area)
+    if team in ("sales", "support"):
+        reports = reports.filter(**{f"reporter__in_{team}": True})
+    if period in PERIOD_DAYS:
+        # Whole days, so that a page kept under the date stays right all day.
+        start = datetime.combine(today - timedelta(days=PERIOD_DAYS[period]), time.min)
+        reports = reports.filter(reported_at__gte=timezone.make_aware(start))
+    if sort == SORT_MOST:
+        return reports.order_by("-seen", "-reported_at", "-pk")
+    return reports.order_by("-reported_at", "-pk")
+
+
+def field_report_get(pk: int) -> FieldReport:
+    return _reports().get(pk=pk)
+
+
+def field_report_sightings(report: FieldReport) -> list[Sighting]:
+    return list(report.sightings.select_related("seen_by").order_by("seen_at", "pk"))
+
+
+# Enough for a dashboard: the full list is /field/.
+OWNER_REPORTS_SHOWN = 50
+
+
+def field_reports_for_owner(user) -> list[FieldReport]:
+    """Open reports about documents `user` owns, most heard first."""
+    return list(
+        _reports()
+        .filter(
+            status=FieldReport.Status.OPEN,
+            pk__in=FieldReport.documents.through.objects.filter(
+                document__owner=user
+            ).values("fieldreport_id"),
+        )
+        .order_by("-seen", "-reported_at", "-pk")[:OWNER_REPORTS_SHOWN]
+    )
+
+
+def field_report_heard_by(report: FieldReport, user) -> bool:
+    """Whether `user` is counted on the report already (filed it or heard it)."""
+    return (
+        report.reporter_id == user.pk
+        or Sighting.objects.filter(report=report, seen_by=user).exists()
     )

@@ -13,7 +13,15 @@ from docs_registry.services.errors import ServiceError
 from docs_registry.services.history import save_with_history
 from docs_registry.text import normalise_text
 
-from .models import CustomerException
+from .models import (
+    AREA_MAX_LENGTH,
+    CUSTOMER_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    CustomerException,
+    FieldReport,
+    Sighting,
+)
+from .selectors import field_report_heard_by
 
 State = CustomerException.State
 
@@ -173,3 +181,116 @@ def exception_revoke(
     exception.revocation_reason = reason
     save_with_history(exception, actor=actor, reason=f"Revoked: {reason}")
     return exception
+
+
+# --- field reports ------------------------------------------------------------------
+
+Kind = FieldReport.Kind
+Status = FieldReport.Status
+
+
+@transaction.atomic
+def field_report_file(
+    *,
+    actor: User,
+    kind: str,
+    text: str,
+    customer: str = "",
+    area: str = "",
+    documents: list[Document] = (),
+) -> FieldReport:
+    """File a report from the field. It has a known kind and a short, non-empty
+    text (TEXT_MAX_LENGTH characters at most). ServiceError otherwise, nothing
+    written."""
+    permissions.require(permissions.can_file_field_report(actor))
+    if kind not in Kind.values:
+        raise ServiceError(
+            f"“{str(kind)[:40]}” is not a kind of report: choose one of "
+            + ", ".join(label.lower() for label in Kind.labels)
+            + ".",
+            code="unknown_kind",
+        )
+    text = _clean(text)
+    if not text:
+        raise ServiceError("Say what you heard: the text is empty.", code="no_text")
+    if len(text) > TEXT_MAX_LENGTH:
+        raise ServiceError(
+            f"Keep it short: at most {TEXT_MAX_LENGTH} characters (this is "
+            f"{len(text)}).",
+            code="text_too_long",
+        )
+    report = FieldReport(
+        kind=kind,
+        text=text,
+        customer=_clean(customer)[:CUSTOMER_MAX_LENGTH],
+        area=_clean(area)[:AREA_MAX_LENGTH],
+        reporter=actor,
+        reported_at=timezone.now(),
+    )
+    save_with_history(report, actor=actor, reason="Filed")
+    report.documents.set(documents)
+    return report
+
+
+@transaction.atomic
+def field_report_seen_again(*, report: FieldReport, actor: User) -> Sighting:
+    """Someone heard the same thing again: a sighting with who and when, once per
+    person (the reporter counts already). ServiceError if already counted."""
+    permissions.require(permissions.can_file_field_report(actor))
+    report = FieldReport.objects.select_for_update().get(pk=report.pk)
+    if field_report_heard_by(report, actor):
+        raise ServiceError("You are already counted on this report.", code="counted")
+    return Sighting.objects.create(report=report, seen_by=actor, seen_at=timezone.now())
+
+
+def _resolvable(report: FieldReport, actor: User) -> FieldReport:
+    report = FieldReport.objects.select_for_update().get(pk=report.pk)
+    permissions.require(
+        permissions.can_resolve_field_report(actor, report),
+        "Only the owners of the documents it concerns, or a manager, do this.",
+    )
+    if report.status != Status.OPEN:
+        raise ServiceError(
+            f"This report is already {report.get_status_display().lower()}.",
+            code="not_open",
+        )
+    return report
+
+
+@transaction.atomic
+def field_report_answer(
+    *, report: FieldReport, actor: User, document: Document, number: int
+) -> FieldReport:
+    """Link an open report to the version that answered it: a version that exists
+    of one of the documents it concerns."""
+    report = _resolvable(report, actor)
+    if not report.documents.filter(pk=document.pk).exists():
+        raise ServiceError(
+            f"This report does not concern {document.doc_id}.", code="other_document"
+        )
+    if not 1 <= number <= document.current_version.number:
+        raise ServiceError(
+            f"{document.doc_id} has no version {number}.", code="unknown_version"
+        )
+    report.status = Status.ANSWERED
+    report.answered_document = document
+    report.answered_number = number
+    report.resolved_by = actor
+    report.resolved_at = timezone.now()
+    save_with_history(
+        report, actor=actor, reason=f"Answered in {document.doc_id} v{number}"
+    )
+    return report
+
+
+@transaction.atomic
+def field_report_close(*, report: FieldReport, actor: User, reason: str) -> FieldReport:
+    """Close an open report with a reason (nothing to change, won't do...)."""
+    reason = _required_reason(reason, what="close it")
+    report = _resolvable(report, actor)
+    report.status = Status.CLOSED
+    report.close_reason = reason
+    report.resolved_by = actor
+    report.resolved_at = timezone.now()
+    save_with_history(report, actor=actor, reason=f"Closed: {reason}")
+    return report

@@ -20,8 +20,16 @@ from docs_registry.services.errors import ServiceError
 from docs_registry.views.common import lazy, query_without
 
 from . import selectors, services
-from .forms import ExceptionFilterForm, ExceptionForm, ReasonForm, exception_initial
-from .models import CustomerException
+from .forms import (
+    AnswerForm,
+    ExceptionFilterForm,
+    ExceptionForm,
+    FieldReportFilterForm,
+    FieldReportForm,
+    ReasonForm,
+    exception_initial,
+)
+from .models import CustomerException, FieldReport
 
 PAGE_SIZE = 50
 
@@ -149,4 +157,138 @@ def exception_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse
     context = _detail_context(request, exception, timezone.localdate(), form)
     return render(
         request, "field/exception.html", context | {"action": action}, status=400
+    )
+
+
+# --- field reports ------------------------------------------------------------------
+
+
+@require_safe
+def field_report_list(request: HttpRequest) -> HttpResponse:
+    form = FieldReportFilterForm(request.GET or None)
+    filters = form.filters()
+    today = timezone.localdate()
+
+    def reports_page():
+        reports = selectors.field_report_list(today=today, **filters)
+        return Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    return render(
+        request,
+        "field/reports.html",
+        {
+            "form": form,
+            "page": lazy(reports_page),
+            "page_query": query_without(request, "page"),
+            # "Last 7 days" depends on the day as well as on what was written.
+            "page_key": page_key(request, "field-reports", today),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def field_report_file(request: HttpRequest) -> HttpResponse:
+    permissions.require(permissions.can_file_field_report(request.user))
+    if request.method == "GET":
+        form = FieldReportForm(initial={"documents": request.GET.get("doc", "")[:200]})
+    else:
+        form = FieldReportForm(request.POST)
+        if form.is_valid():
+            try:
+                report = services.field_report_file(
+                    actor=request.user, **form.cleaned_data
+                )
+            except ServiceError as error:
+                form.add_error("text" if "text" in error.code else None, error.message)
+            else:
+                messages.success(request, "Thank you: your report is filed.")
+                return redirect(report)
+    return render(
+        request,
+        "field/report_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _report(pk: int) -> FieldReport:
+    try:
+        return selectors.field_report_get(pk)
+    except FieldReport.DoesNotExist:
+        raise Http404("No such report.") from None
+
+
+@require_safe
+def field_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = remember(
+        cache_key("field-report", pk, revision(request)), lambda: _report(pk)
+    )
+    return render(request, "field/report.html", _report_context(request, report))
+
+
+def _report_context(request, report, **forms) -> dict:
+    user = request.user
+    can_resolve = permissions.can_resolve_field_report(user, report)
+    return {
+        "report": report,
+        "sightings": lazy(selectors.field_report_sightings, report),
+        "counted": remember(
+            cache_key("field-heard", report.pk, user.pk, revision(request)),
+            lambda: selectors.field_report_heard_by(report, user),
+        ),
+        "can_resolve": can_resolve and report.status == FieldReport.Status.OPEN,
+        "answer_form": forms.get("answer_form")
+        or (AnswerForm(report=report) if can_resolve else None),
+        "close_form": forms.get("close_form") or ReasonForm(),
+        "page_key": page_key(request, "field-report"),
+    }
+
+
+@require_POST
+def field_report_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    try:
+        services.field_report_seen_again(report=report, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Counted: you heard this too.")
+    return redirect(report)
+
+
+@require_POST
+def field_report_resolve(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    report = _report(pk)
+    permissions.require(
+        permissions.can_resolve_field_report(request.user, report),
+        "Only the owners of the documents it concerns, or a manager, do this.",
+    )
+    if action == "answer":
+        form = AnswerForm(request.POST, report=report)
+        forms = {"answer_form": form}
+    elif action == "close":
+        form = ReasonForm(request.POST)
+        forms = {"close_form": form}
+    else:
+        raise Http404("No such action.")
+    if form.is_valid():
+        try:
+            if action == "answer":
+                services.field_report_answer(
+                    report=report, actor=request.user, **form.cleaned_data
+                )
+            else:
+                services.field_report_close(
+                    report=report, actor=request.user, **form.cleaned_data
+                )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Recorded.")
+            return redirect(report)
+    return render(
+        request,
+        "field/report.html",
+        _report_context(request, report, **forms),
+        status=400,
     )

@@ -291,3 +291,10 @@ def test_seeds_two_active_exceptions_and_one_expired(seeded):
     standings = sorted(e.standing(today) for e in CustomerException.objects.all())
     assert standings == ["active", "active", "expired"]
     assert all(e.history.count() == 2 for e in CustomerException.objects.all())
+
+
+def test_seeds_eight_field_reports(seeded):
+    from field.models import FieldReport
+
+    assert FieldReport.objects.count() == 8
+    assert FieldReport.objects.filter(sightings__isnull=False).distinct().count() >= 4

@@ -35,6 +35,10 @@ EVERYONE = [
     "/exceptions/new/?doc=POL-0001",
     "/exceptions/1/",  # the demo's first: active (a manager sees "Revoke")
     "/search/?q=acme",
+    "/field/",
+    "/field/?sort=most",
+    "/field/new/?doc=POL-0001",
+    "/field/1/",  # about POL-0001: its owner (support-lead) sees the answer forms
 ]
 OWNER = [f"/docs/{DOC_ID}/edit/"]
 MANAGER = [
