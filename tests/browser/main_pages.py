@@ -33,12 +33,10 @@ EVERYONE = [
     "/exceptions/",
     "/exceptions/?customer=acme&show=all",
     "/exceptions/new/?doc=POL-0001",
-    "/exceptions/1/",  # the demo's first: active (a manager sees "Revoke")
     "/search/?q=acme",
     "/field/",
     "/field/?sort=most",
     "/field/new/?doc=POL-0001",
-    "/field/1/",  # about POL-0001: its owner (support-lead) sees the answer forms
 ]
 OWNER = [f"/docs/{DOC_ID}/edit/"]
 MANAGER = [
@@ -75,6 +73,18 @@ def seed(settings) -> Document:
         owner=User.objects.get(username="support-lead"),
         body="# Heading\n\n" + "y" * 300 + "\n",
     )
+
+
+def row_pages() -> list[str]:
+    """The pages of demo rows whose ids the database hands out: the first
+    exception (active: a manager sees "Revoke") and the first field report (about
+    POL-0001: its owner, support-lead, sees the answer forms)."""
+    from field.models import CustomerException, FieldReport
+
+    return [
+        CustomerException.objects.order_by("pk").first().get_absolute_url(),
+        FieldReport.objects.order_by("pk").first().get_absolute_url(),
+    ]
 
 
 def sign_in(page, username: str) -> None:
