@@ -161,3 +161,15 @@ def field_report_heard_by(report: FieldReport, user) -> bool:
         report.reporter_id == user.pk
         or Sighting.objects.filter(report=report, seen_by=user).exists()
     )
+
+
+# What the sales digest lists from the field: the week's most heard.
+WEEK_REPORTS_SHOWN = 10
+
+
+def field_reports_of_week(today: date) -> list[FieldReport]:
+    """The last 7 days' reports, most heard first (the sales digest)."""
+    reports = field_report_list(today=today, period="week", sort=SORT_MOST)
+    # The digest names no answering version: the reporter is all it joins.
+    reports = reports.select_related(None).select_related("reporter")
+    return list(reports[:WEEK_REPORTS_SHOWN])

@@ -215,3 +215,17 @@ def test_mine_costs_the_same_with_3_or_30_reports(client, document, support_staf
     assert few == (12, 11)
     make_reports(support_staff, [document], 27)
     assert cold_and_warm(client, "/mine/") == few
+
+
+def test_sales_reads_the_weeks_reports_in_its_digest(
+    client, support_staff, sales_staff, fixed_day
+):
+    file(support_staff, text="Eight days ago")
+    fixed_day.move_to(NOON + timedelta(days=8))
+    file(support_staff, text="Heard this week")
+    client.force_login(sales_staff)
+    week = main(client.get("/digest/")).one("section", id="field-week")
+    assert "Heard this week" in week.text
+    assert "Eight days ago" not in week.text
+    client.force_login(support_staff)
+    assert 'id="field-week"' not in client.get("/digest/").content.decode()
