@@ -15,7 +15,7 @@ from .models import CustomerException, FieldReport
 EXCEPTIONS = (
     (
         "Acme Corp",
-        "CRM-1001",
+        "CRM1001",
         "Refund outside the 30-day window for the March invoice",
         "POL-0001",
         -10,
@@ -24,7 +24,7 @@ EXCEPTIONS = (
     ),
     (
         "Globex",
-        "CRM-2042",
+        "CRM2042",
         "Price locked at $32 a seat until the end of next year",
         "PRC-0001",
         -30,
@@ -33,7 +33,7 @@ EXCEPTIONS = (
     ),
     (
         "Initech",
-        "CRM-3003",
+        "CRM3003",
         "Trial extended to 60 days",
         "POL-0006",
         -90,
