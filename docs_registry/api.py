@@ -54,8 +54,9 @@ class ActiveSession(SessionAuth):
 api = NinjaAPI(
     title="Samepage API",
     version="1",
-    description="Read access to Samepage documents and their versions, and to both "
-    "teams' goals; one write: a goal's owner posts its readings with a token. Every "
+    description="Read access to Samepage documents, their versions, both teams' "
+    "goals and customer exceptions; two writes, each with a personal token: a "
+    "goal's owner posts its readings, a manager approves an exception. Every "
     'error answers JSON {"detail": "..."}; every method but GET answers 405 with '
     "`Allow: GET`, except POST to the endpoints that take one.",
     # Token first: an integration's token wins over a browser session. No CSRF
@@ -484,12 +485,16 @@ def search(
     return _paginate(request, results, page, lambda hit: _hit(request, hit))
 
 
-# --- URLs -----------------------------------------------------------------------
-
 _READ_METHODS = ("GET",)
 # The url names of the endpoints that write, answering POST alone. Each declares
 # `auth=BearerToken()`: a browser session never writes, so no CSRF check is needed.
 WRITE_ENDPOINTS: set[str] = set()
+
+# Customer exceptions: their own module (field/api.py), under /api/exceptions/.
+api.add_router("/exceptions/", "field.api.router")
+
+
+# --- URLs -----------------------------------------------------------------------
 
 
 def _api_view(view, methods: tuple[str, ...] = _READ_METHODS):

@@ -143,3 +143,29 @@ def can_write_meeting_notes(user: User, meeting) -> bool:
     return bool(
         user.is_active and meeting is not None and user.pk in meeting.liaison_ids()
     )
+
+
+def can_propose_exception(user: User) -> bool:
+    """Anyone on staff (mostly sales) proposes an exception for a customer."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_decide_exception(user: User) -> bool:
+    """Approve, decline or revoke a customer exception: managers only."""
+    return is_manager(user)
+
+
+def can_file_field_report(user: User) -> bool:
+    """Anyone on staff files a field report, or says they heard it again."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_resolve_field_report(user: User, report) -> bool:
+    """Link a field report to the version that answered it, or close it: the owners
+    of the documents it concerns, and managers."""
+    if is_manager(user):
+        return True
+    return bool(
+        user.is_active
+        and any(document.owner_id == user.pk for document in report.documents.all())
+    )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sso",
     "integrations",
     "teamwork",
+    "field",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", api.urls()),
     path("", include("integrations.urls")),
     path("", include("teamwork.urls")),
+    path("", include("field.urls")),
     path("", include("docs_registry.urls")),
 ]
 

@@ -40,6 +40,11 @@ URLS = [
     ("/docs/PRC-0001/transfer/", MANAGER_ONLY),
     ("/docs/PRC-0001/retire/", MANAGER_ONLY),
     ("/docs/PRC-0001/details/", MANAGER_ONLY),
+    ("/exceptions/", READ),
+    ("/exceptions/?customer=acme&show=all", READ),
+    ("/exceptions/new/?doc=PRC-0001", READ),
+    ("/field/", READ),
+    ("/field/new/?doc=PRC-0001", READ),
 ]
 
 EXPECTED_GET = {

@@ -19,9 +19,14 @@ STATUSES = {
     "/api/changes/": {"200", "400", "401", "404"},
     "/api/search/": {"200", "400", "401", "404"},
     "/api/goals/": {"200", "400", "401"},
+    "/api/exceptions/": {"200", "400", "401", "404"},
 }
-# The one operation that writes: a goal's owner posts a reading with a token.
-WRITES = {"/api/goals/{goal_id}/readings/": {"201", "400", "401", "403", "404"}}
+# The operations that write, each with a personal token: a goal's owner posts a
+# reading, a manager approves an exception.
+WRITES = {
+    "/api/goals/{goal_id}/readings/": {"201", "400", "401", "403", "404"},
+    "/api/exceptions/{pk}/approve/": {"200", "400", "401", "403", "404", "409"},
+}
 
 
 @pytest.fixture

@@ -31,14 +31,14 @@ CACHED_PAGES = [
 # A reader's first read of each, with the cache emptied.
 COLD = {
     "/docs/": 10,  # with the category list and its counts
-    "/search/?q=approval": 8,
+    "/search/?q=approval": 9,  # with the customer exceptions the words find
     # The document page also asks which version the reader last knew (see
     # views.documents._note_shown); the comparison also lists every summary.
-    "/docs/PRC-0001/": 8,
+    "/docs/PRC-0001/": 9,  # and its customer exceptions in force today
     "/docs/PRC-0001/history/": 7,
     "/docs/PRC-0001/v1/": 6,
     "/docs/PRC-0001/compare/?from=1&to=2": 7,
-    "/digest/": 15,  # with goals and meeting decisions since the last visit
+    "/digest/": 15,  # goals, meeting decisions and the week's field reports
 }
 
 

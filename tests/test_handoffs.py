@@ -132,7 +132,7 @@ def test_the_preview_lists_the_problems_and_publish_refuses(client, document):
     preview = client.post(
         f"/docs/{document.doc_id}/edit/", form | {"action": "preview"}
     )
-    problems = parse(preview).one("section", cls="lint-findings").text
+    problems = parse(preview).one("div", cls="lint-findings").text
     assert "Line 5: the handoff block has no “when:” line" in problems
     assert "Line 7: “whence: An existing" in problems
     published = client.post(

@@ -280,3 +280,21 @@ def test_open_and_answered_questions_from_sales_and_support(seeded):
     askers = set(Question.objects.values_list("asked_by__username", flat=True))
     assert statuses == {"open", "answered"}
     assert askers == {"sales", "support"}
+
+
+def test_seeds_two_active_exceptions_and_one_expired(seeded):
+    from django.utils import timezone
+
+    from field.models import CustomerException
+
+    today = timezone.localdate()
+    standings = sorted(e.standing(today) for e in CustomerException.objects.all())
+    assert standings == ["active", "active", "expired"]
+    assert all(e.history.count() == 2 for e in CustomerException.objects.all())
+
+
+def test_seeds_eight_field_reports(seeded):
+    from field.models import FieldReport
+
+    assert FieldReport.objects.count() == 8
+    assert FieldReport.objects.filter(sightings__isnull=False).distinct().count() >= 4

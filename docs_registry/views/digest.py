@@ -11,6 +11,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from field.selectors import field_reports_of_week
+
 from .. import selectors, services
 from ..caching import cache_key, page_key, reader_revision, remember
 from ..forms import TeamDigestForm
@@ -56,6 +58,12 @@ def digest(request: HttpRequest) -> HttpResponse:
         "glossary_changes": glossary,
         "dismissable": bool(answers or glossary or minor_only),
         "shown_at": timezone.now(),
+        # Sales hears what support heard this week (the key carries the team).
+        "field_reports": (
+            lazy(field_reports_of_week, timezone.localdate())
+            if request.user.in_sales
+            else None
+        ),
         # The presets name dates: the kept page is today's.
         "page_key": page_key(request, "digest", _presets(), personal=True),
     }

@@ -8,11 +8,14 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
     require_safe,
 )
+
+from field.selectors import active_exceptions_for
 
 from .. import permissions, selectors, services
 from ..caching import cache_key, page_key, reader_revision, remember, revision
@@ -105,9 +108,16 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     context["review"] = review = review_status(document)
     # The reader's whole page (theirs alone: acknowledgments, questions), and the
     # body shown to every reader; both show whether a review is due.
+    today = timezone.localdate()
+    # Exceptions in force depend on the day as well as on what was written.
     context["reader_key"] = page_key(
-        request, "document", review.is_due, document=document, personal=True
+        request, "document", review.is_due, today, document=document, personal=True
     )
+    context["exceptions_key"] = page_key(
+        request, "document-exceptions", today, document=document, by_address=False
+    )
+    context["exceptions"] = lazy(active_exceptions_for, document, today)
+    context["today"] = today
     context["body_key"] = page_key(
         request, "document-body", review.is_due, document=document
     )

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from field.selectors import field_reports_for_owner
+
 from .. import permissions, selectors, services
 from ..forms import ReviewConfirmForm
 from ..selectors import reviews as review_selectors
@@ -19,7 +21,10 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "docs_registry/mine.html",
-        {"dashboard": review_selectors.owner_dashboard(request.user)},
+        {
+            "dashboard": review_selectors.owner_dashboard(request.user),
+            "field_reports": field_reports_for_owner(request.user),
+        },
     )
 
 

@@ -3,7 +3,10 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
+
+from field.selectors import exception_search
 
 from ..caching import page_key
 from ..forms import BrowseForm
@@ -11,6 +14,8 @@ from ..search import Filters, SearchResults, citation
 from .common import lazy, query_without
 
 SEARCH_PAGE_SIZE = 20
+# Customer exceptions listed above the documents: a name finds a handful.
+EXCEPTIONS_SHOWN = 10
 
 
 @require_safe
@@ -34,6 +39,10 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     paginator = Paginator(results, SEARCH_PAGE_SIZE)
     page = lazy(paginator.get_page, request.GET.get("page"))
+    today = timezone.localdate()
+    exceptions = lazy(
+        lambda: list(exception_search(today=today, words=query)[:EXCEPTIONS_SHOWN])
+    )
     return render(
         request,
         "docs_registry/search.html",
@@ -43,6 +52,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "cited": cited,
             "page": page,
             "page_query": query_without(request, "page"),
-            "page_key": page_key(request, "search"),
+            "exceptions": exceptions,
+            "today": today,
+            # Whether a customer's exception is in force depends on the day.
+            "page_key": page_key(request, "search", today),
         },
     )

@@ -42,6 +42,13 @@ EVERYONE = [
     f"/docs/{DOC_ID}/history/",
     f"/docs/{DOC_ID}/v1/",
     f"/docs/{DOC_ID}/compare/?from=1&to=2",
+    "/exceptions/",
+    "/exceptions/?customer=acme&show=all",
+    "/exceptions/new/?doc=POL-0001",
+    "/search/?q=acme",
+    "/field/",
+    "/field/?sort=most",
+    "/field/new/?doc=POL-0001",
 ]
 OWNER = [f"/docs/{DOC_ID}/edit/"]
 MANAGER = [
@@ -96,6 +103,18 @@ def seed(settings) -> Document:
         owner=User.objects.get(username="support-lead"),
         body="# Heading\n\n" + "y" * 300 + "\n",
     )
+
+
+def row_pages() -> list[str]:
+    """The pages of demo rows whose ids the database hands out: the first
+    exception (active: a manager sees "Revoke") and the first field report (about
+    POL-0001: its owner, support-lead, sees the answer forms)."""
+    from field.models import CustomerException, FieldReport
+
+    return [
+        CustomerException.objects.order_by("pk").first().get_absolute_url(),
+        FieldReport.objects.order_by("pk").first().get_absolute_url(),
+    ]
 
 
 def sign_in(page, username: str) -> None:

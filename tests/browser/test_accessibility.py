@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .main_pages import DOC_ID, ROLES, seed, sign_in
+from .main_pages import DOC_ID, ROLES, row_pages, seed, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,7 +65,7 @@ def test_the_assets_are_the_pinned_axe():
 def test_no_serious_accessibility_violation_on_any_page(axe_page, demo, username):
     sign_in(axe_page, username)
     problems = []
-    for path in ROLES[username] + [demo.get_absolute_url()]:
+    for path in ROLES[username] + [demo.get_absolute_url(), *row_pages()]:
         axe_page.goto(path)
         impacts = BLOCKING | {"moderate"} if path in MOST_USED else BLOCKING
         problems += [

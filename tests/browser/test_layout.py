@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .main_pages import LONG_TITLE, ROLES, seed, sign_in
+from .main_pages import LONG_TITLE, ROLES, row_pages, seed, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def _overflow(page) -> int:
 
 @pytest.mark.parametrize("username", list(ROLES))
 def test_every_page_fits_a_phone_and_a_laptop(page, demo, username):
-    paths = ROLES[username] + [demo.get_absolute_url()]
+    paths = ROLES[username] + [demo.get_absolute_url(), *row_pages()]
     missing = []  # the icon, the stylesheet and scripts are all there: no 404
     page.on("response", lambda r: r.status == 404 and missing.append(r.url))
     sign_in(page, username)

@@ -15,6 +15,7 @@ from django.db import transaction
 from docs_registry import demo_data, permissions, services
 from docs_registry.models import Category, Document, GlossaryTerm, User, Version
 from docs_registry.services.history import save_with_history
+from field import demo as field_demo
 from integrations import demo as integrations_demo
 from teamwork import demo as teamwork_demo
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                     seed_questions(users)
                 integrations_demo.seed(users)
                 teamwork_demo.seed(users)
+                field_demo.seed(users)
         except (PermissionDenied, services.ServiceError) as error:
             # E.g. an existing "manager" account that is no longer a manager.
             raise CommandError(f"Nothing was seeded: {error}") from error

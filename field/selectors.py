@@ -1,0 +1,175 @@
+"""Every non-trivial read of the field app: one queryset each, related rows
+joined."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from docs_registry.models import Document
+
+from .models import CustomerException, FieldReport, Sighting
+
+State = CustomerException.State
+
+SHOW_ACTIVE, SHOW_PROPOSED, SHOW_ALL = "active", "proposed", "all"
+
+
+def _exceptions() -> QuerySet[CustomerException]:
+    return CustomerException.objects.select_related(
+        "document", "proposed_by", "decided_by", "revoked_by"
+    )
+
+
+def active_q(today: date) -> Q:
+    """Approved, not revoked, and `today` within its days: computed from the
+    dates, so nobody has to act when an exception expires."""
+    return Q(state=State.APPROVED, valid_from__lte=today, valid_until__gte=today)
+
+
+def exception_list(
+    *, today: date, customer: str = "", account: str = "", show: str = SHOW_ACTIVE
+) -> QuerySet[CustomerException]:
+    """Exceptions whose customer name contains `customer` and whose account
+    reference is `account` (any case): the active ones, those awaiting approval,
+    or all of them (expired, declined and revoked too), soonest ending first."""
+    exceptions = _exceptions()
+    if customer:
+        exceptions = exceptions.filter(customer__icontains=customer)
+    if account:
+        exceptions = exceptions.filter(account__iexact=account)
+    if show == SHOW_ACTIVE:
+        exceptions = exceptions.filter(active_q(today))
+    elif show == SHOW_PROPOSED:
+        exceptions = exceptions.filter(state=State.PROPOSED)
+    return exceptions.order_by("valid_until", "customer", "pk")
+
+
+def exception_search(*, today: date, words: str) -> QuerySet[CustomerException]:
+    """What the header search finds: exceptions whose customer name contains
+    `words` or whose account reference is `words`, in force first."""
+    words = words.strip()
+    if not words:
+        return CustomerException.objects.none()
+    return (
+        _exceptions()
+        .filter(Q(customer__icontains=words) | Q(account__iexact=words))
+        .exclude(state=State.DECLINED)
+        .order_by("-valid_until", "customer", "pk")
+    )
+
+
+def active_exceptions_for(document: Document, today: date) -> list[CustomerException]:
+    """The exceptions in force today against any version of `document`."""
+    return list(
+        CustomerException.objects.filter(active_q(today), document=document)
+        .select_related("document")
+        .order_by("valid_until", "customer", "pk")
+    )
+
+
+def exception_get(pk: int) -> CustomerException:
+    return _exceptions().get(pk=pk)
+
+
+def exception_steps(exception: CustomerException) -> list:
+    """Every step with who and when, oldest first (the history records)."""
+    return list(
+        exception.history.select_related("history_user").order_by(
+            "history_date", "history_id"
+        )
+    )
+
+
+# --- field reports ------------------------------------------------------------------
+
+SORT_NEWEST, SORT_MOST = "newest", "most"
+PERIOD_DAYS = {"week": 7, "month": 30, "quarter": 91}
+
+
+def _reports() -> QuerySet[FieldReport]:
+    return (
+        FieldReport.objects.select_related("reporter", "answered_document")
+        .prefetch_related(
+            Prefetch(
+                "documents", queryset=Document.objects.only("pk", "doc_id", "owner")
+            )
+        )
+        .annotate(seen=Count("sightings") + 1)
+    )
+
+
+def field_report_list(
+    *,
+    today: date,
+    kind: str = "",
+    area: str = "",
+    team: str = "",
+    period: str = "",
+    sort: str = SORT_NEWEST,
+) -> QuerySet[FieldReport]:
+    """Reports, newest or most heard first, filtered by kind, area (any case), the
+    reporter's team and how recent they are; `seen` counts the reporter and
+    everyone who heard it again."""
+    reports = _reports()
+    if kind:
+        reports = reports.filter(kind=kind)
+    if area:
+        reports = reports.filter(area__iexact=area)
+    if team in ("sales", "support"):
+        reports = reports.filter(**{f"reporter__in_{team}": True})
+    if period in PERIOD_DAYS:
+        # Whole days, so that a page kept under the date stays right all day.
+        start = datetime.combine(today - timedelta(days=PERIOD_DAYS[period]), time.min)
+        reports = reports.filter(reported_at__gte=timezone.make_aware(start))
+    if sort == SORT_MOST:
+        return reports.order_by("-seen", "-reported_at", "-pk")
+    return reports.order_by("-reported_at", "-pk")
+
+
+def field_report_get(pk: int) -> FieldReport:
+    return _reports().get(pk=pk)
+
+
+def field_report_sightings(report: FieldReport) -> list[Sighting]:
+    return list(report.sightings.select_related("seen_by").order_by("seen_at", "pk"))
+
+
+# Enough for a dashboard: the full list is /field/.
+OWNER_REPORTS_SHOWN = 50
+
+
+def field_reports_for_owner(user) -> list[FieldReport]:
+    """Open reports about documents `user` owns, most heard first."""
+    return list(
+        _reports()
+        .filter(
+            status=FieldReport.Status.OPEN,
+            pk__in=FieldReport.documents.through.objects.filter(
+                document__owner=user
+            ).values("fieldreport_id"),
+        )
+        .order_by("-seen", "-reported_at", "-pk")[:OWNER_REPORTS_SHOWN]
+    )
+
+
+def field_report_heard_by(report: FieldReport, user) -> bool:
+    """Whether `user` is counted on the report already (filed it or heard it)."""
+    return (
+        report.reporter_id == user.pk
+        or Sighting.objects.filter(report=report, seen_by=user).exists()
+    )
+
+
+# What the sales digest lists from the field: the week's most heard.
+WEEK_REPORTS_SHOWN = 10
+
+
+def field_reports_of_week(today: date) -> list[FieldReport]:
+    """The last 7 days' reports, most heard first (the sales digest)."""
+    reports = field_report_list(today=today, period="week", sort=SORT_MOST)
+    # The digest names no answering version: the reporter is all it joins.
+    reports = reports.select_related(None).select_related("reporter")
+    return list(reports[:WEEK_REPORTS_SHOWN])

@@ -1,0 +1,351 @@
+"""Customer exceptions: proposed by anyone, decided by a manager, active from their
+first day to their last (computed from the dates), every step on record."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+
+from docs_registry import services as registry
+from docs_registry.services.errors import ServiceError
+from field import services
+from field.models import CustomerException
+
+from .factories import make_document, make_user, publish
+from .html import main
+from .querycount import cold_and_warm
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 12, 2)
+NOON = datetime(2026, 12, 2, 12, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_day():
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
+
+
+def propose(document, actor, **fields) -> CustomerException:
+    values = {
+        "customer": "Acme Corp",
+        "account": "CRM-1001",
+        "granted": "Refund outside the 30-day window",
+        "version_number": document.current_version.number,
+        "valid_from": TODAY,
+        "valid_until": TODAY + timedelta(days=10),
+        "why": "Three-year renewal signed.",
+    } | fields
+    return services.exception_propose(actor=actor, document=document, **values)
+
+
+def next_day(traveller, client, person, days: int = 1) -> None:
+    """Move the clock to noon `days` later and sign in again (idle sessions end)."""
+    traveller.move_to(NOON + timedelta(days=days))
+    client.force_login(person)
+
+
+def approved(document, sales, manager, **fields) -> CustomerException:
+    exception = propose(document, sales, **fields)
+    return services.exception_approve(
+        exception=exception, actor=manager, reason="Worth keeping them."
+    )
+
+
+def form_data(**fields) -> dict:
+    return {
+        "customer": "Acme Corp",
+        "account": "CRM-1001",
+        "granted": "Refund outside the 30-day window",
+        "document": "prc-0001",
+        "version_number": "",
+        "valid_from": "2026-12-02",
+        "valid_until": "2026-12-31",
+        "why": "Three-year renewal signed.",
+    } | fields
+
+
+# --- proposing -------------------------------------------------------------------
+
+
+def test_anyone_proposes_through_the_form_and_the_step_is_recorded(
+    client, document, sales_staff
+):
+    client.force_login(sales_staff)
+    assert "PRC-0001" in client.get("/exceptions/new/?doc=PRC-0001").content.decode()
+    response = client.post("/exceptions/new/", form_data())
+    exception = CustomerException.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/exceptions/{exception.pk}/"
+    assert (exception.state, exception.version_number) == ("proposed", 1)
+    assert exception.document == document
+    (step,) = exception.history.all()
+    assert (step.history_user, step.history_change_reason) == (sales_staff, "Proposed")
+    page = main(client.get(response["Location"]))
+    assert "Awaiting approval" in page.text
+    assert "Sales" in page.one("table", cls="exception-steps").text
+
+
+BAD_INPUT = [
+    ({"valid_until": ""}, "none is open-ended"),
+    ({"valid_until": "2026-12-01"}, "end before it starts"),
+    ({"version_number": "7"}, "PRC-0001 has no version 7"),
+    ({"document": "PRC-9999"}, "No document has the ID PRC-9999"),
+    ({"customer": ""}, "This field is required"),
+    ({"granted": "x" * 501}, "at most 500 characters"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_INPUT)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(
+    client, document, sales_staff, change, message
+):
+    client.force_login(sales_staff)
+    response = client.post("/exceptions/new/", form_data(**change))
+    assert response.status_code == 400
+    assert message in main(response).text
+    assert not CustomerException.objects.exists()
+    assert not CustomerException.history.exists()
+    # What was typed is still there.
+    assert "Three-year renewal signed." in response.content.decode()
+
+
+def test_a_retired_document_cannot_be_excepted(client, document, manager, sales_staff):
+    registry.document_retire(document=document, actor=manager, reason="Replaced")
+    client.force_login(sales_staff)
+    response = client.post("/exceptions/new/", form_data())
+    assert response.status_code == 400
+    assert "PRC-0001 is retired" in main(response).text
+    assert not CustomerException.objects.exists()
+
+
+def test_an_earlier_version_can_be_excepted(document, sales_staff):
+    publish(document, body="Up to **5%** needs no approval.")
+    assert propose(document, sales_staff, version_number=1).citation == "PRC-0001 v1"
+    with pytest.raises(ServiceError, match="no version 3"):
+        propose(document, sales_staff, version_number=3)
+
+
+def test_the_service_refuses_an_exception_without_an_end(document, sales_staff):
+    with pytest.raises(ServiceError) as refused:
+        propose(document, sales_staff, valid_until=None)
+    assert refused.value.code == "no_expiry"
+
+
+# --- deciding --------------------------------------------------------------------
+
+
+def test_only_a_manager_approves_declines_or_revokes(
+    client, document, sales_staff, owner
+):
+    exception = propose(document, sales_staff)
+    for person in (sales_staff, owner):
+        client.force_login(person)
+        for action in ("approve", "decline", "revoke"):
+            response = client.post(
+                f"/exceptions/{exception.pk}/{action}/", {"reason": "ok"}
+            )
+            assert response.status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.exception_approve(exception=exception, actor=person, reason="ok")
+    exception.refresh_from_db()
+    assert exception.state == "proposed"
+    assert exception.history.count() == 1
+    client.force_login(sales_staff)
+    assert "Approve" not in main(client.get(f"/exceptions/{exception.pk}/")).text
+
+
+def test_a_manager_approves_then_revokes_and_every_step_keeps_who_and_why(
+    client, document, sales_staff, manager
+):
+    exception = propose(document, sales_staff)
+    client.force_login(manager)
+    url = f"/exceptions/{exception.pk}/"
+    assert client.post(url + "approve/", {"reason": ""}).status_code == 400
+    assert client.post(url + "approve/", {"reason": "Big account"}).status_code == 302
+    assert "Active" in main(client.get(url)).text
+    assert client.post(url + "approve/", {"reason": "again"}).status_code == 400
+    assert client.post(url + "revoke/", {"reason": "Contract ended"}).status_code == 302
+    exception.refresh_from_db()
+    assert (exception.state, exception.revocation_reason) == (
+        "revoked",
+        "Contract ended",
+    )
+    steps = list(exception.history.order_by("history_date", "history_id"))
+    assert [(s.history_user.username, s.history_change_reason) for s in steps] == [
+        ("sales", "Proposed"),
+        ("manager", "Approved: Big account"),
+        ("manager", "Revoked: Contract ended"),
+    ]
+    assert "Revoked: Contract ended" in main(client.get(url)).text
+
+
+def test_a_declined_exception_is_never_active(document, sales_staff, manager):
+    exception = propose(document, sales_staff)
+    exception = services.exception_decline(
+        exception=exception, actor=manager, reason="No"
+    )
+    assert exception.standing(TODAY) == "declined"
+    with pytest.raises(ServiceError):
+        services.exception_revoke(exception=exception, actor=manager, reason="x")
+
+
+# --- active, computed from the dates --------------------------------------------
+
+
+def test_an_exception_leaves_the_active_list_the_day_after_its_last_day(
+    client, document, sales_staff, manager, support_staff, fixed_day
+):
+    approved(document, sales_staff, manager, valid_until=TODAY + timedelta(days=1))
+    client.force_login(support_staff)
+    listed = "/exceptions/?customer=acme"
+    assert "Acme Corp" in main(client.get(listed)).text
+    assert (
+        "1 active exception to this document"
+        in main(client.get("/docs/PRC-0001/")).text
+    )
+    next_day(fixed_day, client, support_staff)  # its last day: still active
+    assert "Acme Corp" in main(client.get(listed)).text
+    next_day(fixed_day, client, support_staff, days=2)
+    assert "Acme Corp" not in main(client.get(listed)).text
+    assert "active exception" not in main(client.get("/docs/PRC-0001/")).text
+    found = main(client.get(listed + "&show=all"))
+    assert "Acme Corp" in found.text
+    assert "Expired" in found.one("table", cls="exceptions").text
+
+
+def test_an_exception_starting_later_is_not_active_yet(
+    client, document, sales_staff, manager
+):
+    approved(document, sales_staff, manager, valid_from=TODAY + timedelta(days=3))
+    client.force_login(sales_staff)
+    assert "Acme Corp" not in main(client.get("/exceptions/")).text
+    assert "Not yet in force" in main(client.get("/exceptions/?show=all")).text
+
+
+def test_the_account_reference_finds_the_customer(
+    client, document, sales_staff, manager
+):
+    approved(document, sales_staff, manager)
+    approved(document, sales_staff, manager, customer="Globex", account="CRM-2")
+    client.force_login(sales_staff)
+    rows = main(client.get("/exceptions/?account=crm-1001")).one(
+        "table", cls="exceptions"
+    )
+    assert "Acme Corp" in rows.text
+    assert "Globex" not in rows.text
+
+
+def test_the_document_page_lists_its_active_exceptions(
+    client, document, sales_staff, manager, owner
+):
+    approved(document, sales_staff, manager)
+    approved(document, sales_staff, manager, customer="Globex", account="")
+    propose(document, sales_staff, customer="Initech")  # not approved: not shown
+    for person in (sales_staff, owner):  # a kept reader's page, and the owner's
+        client.force_login(person)
+        box = main(client.get("/docs/PRC-0001/")).one("section", cls="exceptions-box")
+        assert "2 active exceptions to this document" in box.text
+        assert "Acme Corp" in box.text and "Globex" in box.text
+        assert "Initech" not in box.text
+
+
+def test_a_decision_shows_at_once_on_a_kept_document_page(
+    client, document, sales_staff, manager
+):
+    exception = propose(document, sales_staff)
+    client.force_login(sales_staff)
+    assert "active exception" not in main(client.get("/docs/PRC-0001/")).text
+    services.exception_approve(exception=exception, actor=manager, reason="Fine")
+    assert "1 active exception" in main(client.get("/docs/PRC-0001/")).text
+    services.exception_revoke(exception=exception, actor=manager, reason="Over")
+    assert "active exception" not in main(client.get("/docs/PRC-0001/")).text
+
+
+def test_the_header_search_finds_customers_and_account_references(
+    client, document, sales_staff, manager, support_staff, fixed_day
+):
+    approved(document, sales_staff, manager, valid_until=TODAY)
+    client.force_login(support_staff)
+    for words in ("acme", "CRM-1001"):
+        box = main(client.get(f"/search/?q={words}")).one(
+            "section", cls="exceptions-box"
+        )
+        assert "Acme Corp" in box.text
+        assert "Expired" not in box.text
+    next_day(fixed_day, client, support_staff)
+    box = main(client.get("/search/?q=acme")).one("section", cls="exceptions-box")
+    assert "Expired" in box.text
+    assert "exceptions-box" not in client.get("/search/?q=globex").content.decode()
+
+
+# --- query counts ------------------------------------------------------------------
+
+PAGES = {
+    # The session, the user, the revision, the header's waiting count; the
+    # exceptions and their count.
+    "/exceptions/": (6, 3),
+    "/exceptions/?customer=acme&show=all": (6, 3),
+    # ...; the exception and its steps.
+    "/exceptions/{pk}/": (6, 3),
+}
+
+
+def make_many(document, sales, manager, count: int) -> CustomerException:
+    for n in range(count):
+        exception = approved(
+            document, sales, manager, customer=f"Acme {n}", account=f"A{n}"
+        )
+    return exception
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_exception_pages_cost_the_same_with_3_or_30_exceptions(
+    client, document, sales_staff, manager, url
+):
+    client.force_login(sales_staff)
+    exception = make_many(document, sales_staff, manager, 3)
+    few = cold_and_warm(client, url.format(pk=exception.pk))
+    assert few == PAGES[url], f"{url}: (cold, warm) = {few}"
+    exception = make_many(document, sales_staff, manager, 27)
+    assert cold_and_warm(client, url.format(pk=exception.pk)) == few
+
+
+def test_the_managers_page_with_its_buttons_costs_the_same(
+    client, document, sales_staff, manager
+):
+    client.force_login(manager)
+    exception = propose(document, sales_staff)
+    # A manager is in no team: their header counts no waiting changes.
+    assert cold_and_warm(client, f"/exceptions/{exception.pk}/") == (5, 3)
+
+
+def test_a_second_document_does_not_show_the_first_ones_exceptions(
+    client, document, sales_staff, manager, owner
+):
+    other = make_document(owner=make_user("owner-2"), manager=manager, title="Other")
+    approved(document, sales_staff, manager)
+    client.force_login(sales_staff)
+    assert "exceptions-box" not in client.get(f"/docs/{other.doc_id}/").content.decode()
+
+
+def test_kept_pages_stop_showing_an_exception_at_midnight(
+    client, document, sales_staff, manager, support_staff, fixed_day
+):
+    """Ten minutes apart, well within what the cache keeps, with nothing written in
+    between: only the day in the pages' keys can tell them apart."""
+    approved(document, sales_staff, manager, valid_until=TODAY)
+    fixed_day.move_to(datetime(2026, 12, 2, 23, 55, tzinfo=UTC))
+    client.force_login(support_staff)
+    urls = ["/docs/PRC-0001/", "/exceptions/", "/search/?q=acme"]
+    for url in urls:
+        assert "Expired" not in main(client.get(url)).text
+    assert "Acme Corp" in main(client.get("/exceptions/")).text
+    fixed_day.move_to(datetime(2026, 12, 3, 0, 5, tzinfo=UTC))
+    assert "active exception" not in main(client.get(urls[0])).text
+    assert "Acme Corp" not in main(client.get(urls[1])).text
+    assert (
+        "Expired" in main(client.get(urls[2])).one("section", cls="exceptions-box").text
+    )

@@ -1,0 +1,231 @@
+"""Reports from the field: filed by anyone in a few fields, heard again instead of
+duplicated, listed for sales, and answered or closed by the documents' owners."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+
+from docs_registry.services.errors import ServiceError
+from field import services
+from field.models import FieldReport, Sighting
+
+from .factories import make_document, make_user, publish
+from .html import column, main
+from .querycount import cold_and_warm
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime(2026, 12, 2, 12, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_day():
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
+
+
+def file(actor, documents=(), **fields) -> FieldReport:
+    values = {"kind": "complaint", "text": "Invoices arrive in USD only."} | fields
+    return services.field_report_file(actor=actor, documents=documents, **values)
+
+
+def test_filed_from_the_form_with_the_document_prefilled(
+    client, document, support_staff
+):
+    client.force_login(support_staff)
+    form = client.get("/field/new/?doc=PRC-0001").content.decode()
+    assert 'value="PRC-0001"' in form
+    response = client.post(
+        "/field/new/",
+        {
+            "kind": "feature",
+            "text": "Wants invoices in EUR.",
+            "customer": "Acme",
+            "area": "Billing",
+            "documents": "prc-0001",
+        },
+    )
+    report = FieldReport.objects.get()
+    assert response["Location"] == f"/field/{report.pk}/"
+    assert list(report.documents.all()) == [document]
+    assert (report.kind, report.reporter) == ("feature", support_staff)
+    page = main(client.get(response["Location"]))
+    assert "Wants invoices in EUR." in page.text
+    assert "Heard 1 time" in page.text
+
+
+BAD_INPUT = [
+    ({"text": ""}, "the text is empty"),
+    ({"text": "   "}, "the text is empty"),
+    ({"kind": "rumour"}, "Choose what kind of report this is"),
+    ({"text": "x" * 1001}, "at most 1000 characters"),
+    ({"documents": "PRC-9999"}, "No document has the ID PRC-9999"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_INPUT)
+def test_bad_input_is_refused_clearly_and_nothing_is_written(
+    client, document, support_staff, change, message
+):
+    client.force_login(support_staff)
+    data = {"kind": "complaint", "text": "Slow exports.", "customer": "Acme Corp"}
+    response = client.post("/field/new/", data | change)
+    assert response.status_code == 400
+    assert message in main(response).text
+    assert "Acme Corp" in response.content.decode()  # what was typed stays
+    assert not FieldReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [({"kind": "rumour"}, "unknown_kind"), ({"text": ""}, "no_text")]
+    + [({"text": "y" * 1001}, "text_too_long")],
+)
+def test_the_service_refuses_the_same(support_staff, change, code):
+    with pytest.raises(ServiceError) as refused:
+        file(support_staff, **change)
+    assert refused.value.code == code
+    assert not FieldReport.objects.exists()
+
+
+def test_heard_again_counts_each_person_once(client, support_staff, sales_staff):
+    report = file(support_staff)
+    client.force_login(sales_staff)
+    url = f"/field/{report.pk}/"
+    assert "I heard this too" in client.get(url).content.decode()
+    client.post(url + "seen/")
+    client.post(url + "seen/")  # a second time counts nothing
+    page = client.get(url).content.decode()
+    assert "Heard 2 times" in page
+    assert "I heard this too" not in page
+    assert Sighting.objects.count() == 1
+    with pytest.raises(ServiceError):
+        services.field_report_seen_again(report=report, actor=support_staff)
+
+
+def test_most_reported_first_and_the_filters(
+    client, support_staff, sales_staff, fixed_day
+):
+    old = file(sales_staff, kind="question", text="Old question", area="SSO")
+    fixed_day.move_to(NOON + timedelta(days=20))
+    file(support_staff, text="Newest complaint", area="Billing")
+    for n in range(2):
+        services.field_report_seen_again(
+            report=old, actor=make_user(f"heard-{n}", in_support=True)
+        )
+    client.force_login(support_staff)
+
+    def texts(query: str) -> list[str]:
+        return column(client.get("/field/" + query), "field-reports", 1)
+
+    assert texts("") == ["Newest complaint Billing", "Old question SSO"]
+    assert texts("?sort=most") == ["Old question SSO", "Newest complaint Billing"]
+    assert texts("?kind=question") == ["Old question SSO"]
+    assert texts("?area=billing") == ["Newest complaint Billing"]
+    assert texts("?team=sales") == ["Old question SSO"]
+    assert texts("?period=week") == ["Newest complaint Billing"]
+    assert texts("?kind=rumour") == texts("")  # an unknown filter is ignored
+
+
+def test_the_owner_sees_it_on_mine_and_answers_it_with_a_version(
+    client, document, support_staff, sales_staff, owner, manager
+):
+    other = make_document(owner=make_user("owner-2"), manager=manager, title="Other")
+    report = file(support_staff, documents=[document])
+    file(support_staff, documents=[other], text="Not about theirs")
+    publish(document, body="Invoices may be in EUR.", summary="EUR invoices")
+    client.force_login(sales_staff)  # not an owner of PRC-0001
+    url = f"/field/{report.pk}/"
+    assert (
+        client.post(url + "answer/", {"document": "PRC-0001", "number": 2}).status_code
+        == 403
+    )
+    with pytest.raises(PermissionDenied):
+        services.field_report_close(report=report, actor=sales_staff, reason="x")
+
+    client.force_login(owner)
+    mine = main(client.get("/mine/")).one("section", id="field-reports")
+    assert "Invoices arrive in USD only." in mine.text
+    assert "Not about theirs" not in mine.text
+    refused = client.post(url + "answer/", {"document": "PRC-0001", "number": 9})
+    assert refused.status_code == 400
+    assert "PRC-0001 has no version 9" in main(refused).text
+    client.post(url + "answer/", {"document": "PRC-0001", "number": 2})
+    report.refresh_from_db()
+    assert report.answered_in == "PRC-0001 v2"
+    assert "Answered in PRC-0001 v2" in main(client.get(url)).text
+    assert "Invoices arrive" not in main(client.get("/mine/")).text
+    (step,) = report.history.filter(status="answered")
+    assert (step.history_user, step.history_change_reason) == (
+        owner,
+        "Answered in PRC-0001 v2",
+    )
+
+
+def test_the_owner_closes_it_with_a_reason(client, document, support_staff, owner):
+    report = file(support_staff, documents=[document])
+    client.force_login(owner)
+    url = f"/field/{report.pk}/"
+    assert client.post(url + "close/", {"reason": ""}).status_code == 400
+    client.post(url + "close/", {"reason": "Works as intended."})
+    report.refresh_from_db()
+    assert (report.status, report.close_reason) == ("closed", "Works as intended.")
+    assert "Closed: Works as intended." in main(client.get(url)).text
+
+
+def make_reports(reporter, documents, count: int) -> FieldReport:
+    for n in range(count):
+        report = file(reporter, documents=documents, text=f"Report {n}", area="A")
+        services.field_report_seen_again(
+            report=report, actor=make_user(f"r{count}-{n}", in_sales=True)
+        )
+    return report
+
+
+PAGES = {
+    # The session, the user, the revision, the header's waiting count; the
+    # reports, their count and their documents.
+    "/field/": (7, 3),
+    "/field/?sort=most&kind=complaint&period=month&team=support": (7, 3),
+    # ...; the report, its documents and its sightings (the reader filed it: no
+    # need to ask whether they heard it already).
+    "/field/{pk}/": (7, 3),
+}
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_report_pages_cost_the_same_with_3_or_30_reports(
+    client, document, support_staff, url
+):
+    client.force_login(support_staff)
+    report = make_reports(support_staff, [document], 3)
+    few = cold_and_warm(client, url.format(pk=report.pk))
+    assert few == PAGES[url], f"{url}: (cold, warm) = {few}"
+    report = make_reports(support_staff, [document], 27)
+    assert cold_and_warm(client, url.format(pk=report.pk)) == few
+
+
+def test_mine_costs_the_same_with_3_or_30_reports(client, document, support_staff):
+    client.force_login(document.owner)
+    make_reports(support_staff, [document], 3)
+    few = cold_and_warm(client, "/mine/")
+    # The dashboard is not kept; its reports and their documents add two.
+    assert few == (12, 11)
+    make_reports(support_staff, [document], 27)
+    assert cold_and_warm(client, "/mine/") == few
+
+
+def test_sales_reads_the_weeks_reports_in_its_digest(
+    client, support_staff, sales_staff, fixed_day
+):
+    file(support_staff, text="Eight days ago")
+    fixed_day.move_to(NOON + timedelta(days=8))
+    file(support_staff, text="Heard this week")
+    client.force_login(sales_staff)
+    week = main(client.get("/digest/")).one("section", id="field-week")
+    assert "Heard this week" in week.text
+    assert "Eight days ago" not in week.text
+    client.force_login(support_staff)
+    assert 'id="field-week"' not in client.get("/digest/").content.decode()
