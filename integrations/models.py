@@ -79,6 +79,8 @@ class EventKind(models.TextChoices):
     MAJOR_CHANGE = "major_change", "Major change published"
     QUESTION_ASKED = "question_asked", "Question asked"
     QUESTION_ANSWERED = "question_answered", "Question answered"
+    EXCEPTION_APPROVED = "exception_approved", "Customer exception approved"
+    GOAL_READING = "goal_reading", "Goal reading recorded"
 
 
 class Webhook(models.Model):

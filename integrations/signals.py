@@ -1,12 +1,15 @@
-"""The one hook that feeds the webhooks' outbox: each published version and each
-question asked or answered queues its events in the transaction that writes it,
-whichever service, command or admin action wrote it."""
+"""The one hook that feeds the webhooks' outbox: each published version, question
+asked or answered, customer exception approved and goal reading queues its events
+in the transaction that writes it, whichever service, command or admin action
+wrote it."""
 
 from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from docs_registry.models import Question, Version
+from field.models import CustomerException
+from teamwork.models import GoalReading
 
 from .models import EventKind
 from .services.webhooks import events_record
@@ -67,5 +70,61 @@ def _question_changed(sender, instance: Question, created: bool, raw=False, **kw
             "title": document.title,
             "question": instance.text,
             "answer": instance.answer,
+        },
+    )
+
+
+@receiver(
+    post_save, sender=CustomerException, dispatch_uid="integrations_exception_events"
+)
+def _exception_decided(
+    sender, instance: CustomerException, raw=False, **kwargs
+) -> None:
+    # Each save after approval (a revocation) is another state: only approval
+    # speaks, once (the subject is queued once per webhook).
+    if raw or instance.state != CustomerException.State.APPROVED:
+        return
+    document = instance.document
+    events_record(
+        kind=EventKind.EXCEPTION_APPROVED,
+        subject=f"exception:{instance.pk}:approved",
+        category_id=document.category_id,
+        teams=document.teams,
+        payload={
+            "text": f"Exception for {instance.customer} to {instance.citation}: "
+            f"{instance.granted} ({instance.valid_from:%d %b %Y} – "
+            f"{instance.valid_until:%d %b %Y})",
+            "url": _url(instance.get_absolute_url()),
+            "customer": instance.customer,
+            "account": instance.account,
+            "granted": instance.granted,
+            "doc_id": document.doc_id,
+            "version": instance.version_number,
+            "valid_from": instance.valid_from.isoformat(),
+            "valid_until": instance.valid_until.isoformat(),
+        },
+    )
+
+
+@receiver(post_save, sender=GoalReading, dispatch_uid="integrations_goal_events")
+def _goal_reading(sender, instance: GoalReading, created: bool, raw=False, **kwargs):
+    if not created or raw:
+        return
+    goal = instance.goal
+    # Both teams see both teams' goals; a goal belongs to no category, so only
+    # webhooks not narrowed to categories hear of it.
+    events_record(
+        kind=EventKind.GOAL_READING,
+        subject=f"goal-reading:{instance.pk}",
+        category_id=None,
+        teams=("sales", "support"),
+        payload={
+            "text": f"{goal.statement}: {instance} (target {goal.target})",
+            "url": _url(goal.get_absolute_url()),
+            "goal": goal.statement,
+            "team": goal.team,
+            "value": str(instance.value),
+            "target": str(goal.target),
+            "taken_on": instance.taken_on.isoformat(),
         },
     )

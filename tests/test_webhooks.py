@@ -215,3 +215,54 @@ def test_questions_asked_and_answered_are_events(
     )
     assert answered["data"]["answer"] == "No."
     assert answered["data"]["url"].endswith(f"#question-{question.pk}")
+
+
+def test_an_approved_exception_and_a_goal_reading_are_events(
+    http_receiver, document, manager, owner, sales_staff
+):
+    from datetime import date
+    from decimal import Decimal
+
+    import time_machine
+
+    from field import services as field_services
+    from teamwork import services as teamwork_services
+
+    from .teamwork_factories import make_goal
+
+    make_webhook(
+        manager, http_receiver.url, events=["exception_approved", "goal_reading"]
+    )
+    with time_machine.travel("2026-11-18 10:00 +0000", tick=False):
+        exception = field_services.exception_propose(
+            actor=sales_staff,
+            document=document,
+            customer="Acme Corp",
+            granted="Refund outside the 30-day window",
+            version_number=1,
+            valid_from=date(2026, 11, 18),
+            valid_until=date(2026, 12, 18),
+            why="Three-year renewal signed.",
+        )
+        webhooks_deliver()
+        assert not http_receiver.received  # proposed: nothing to tell yet
+        field_services.exception_approve(
+            exception=exception, actor=manager, reason="Worth keeping them."
+        )
+        field_services.exception_revoke(
+            exception=exception, actor=manager, reason="Renewal cancelled."
+        )
+        goal = make_goal(manager=manager, owner=owner)
+        teamwork_services.reading_record(
+            goal=goal, actor=owner, value=Decimal(7), taken_on=date(2026, 11, 18)
+        )
+        webhooks_deliver()
+    bodies = {
+        request.headers["X-Samepage-Event"]: json.loads(request.body)["data"]
+        for request in http_receiver.received
+    }
+    assert len(http_receiver.received) == 2  # the revocation is no approval
+    assert bodies["exception_approved"]["customer"] == "Acme Corp"
+    assert bodies["exception_approved"]["url"].endswith(f"/exceptions/{exception.pk}/")
+    assert bodies["goal_reading"]["value"] == "7"
+    assert bodies["goal_reading"]["taken_on"] == "2026-11-18"

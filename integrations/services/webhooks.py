@@ -147,7 +147,12 @@ def webhook_event_requeue(*, actor: User, event: WebhookEvent) -> None:
 
 
 def events_record(
-    *, kind: str, subject: str, payload: dict, category_id: int, teams: Iterable[str]
+    *,
+    kind: str,
+    subject: str,
+    payload: dict,
+    category_id: int | None,
+    teams: Iterable[str],
 ) -> None:
     """Queue `kind` for each active webhook that wants it, in the caller's
     transaction: a change rolled back leaves nothing to deliver, and the same
