@@ -130,6 +130,8 @@ def goal_list(
     """Both teams' goals with their readings, Sales first."""
     if month:
         first = parse_month(month)
+        if first is None:  # e.g. year 0000, which the pattern lets through
+            raise HttpError(400, f"“{month}” is not a month: write YYYY-MM.")
         first, last = selectors.month_bounds(first.year, first.month)
     else:
         first = last = timezone.localdate()

@@ -62,6 +62,11 @@ def test_goals_by_month(client, goal, support_staff):
         len(client.get("/api/goals/?month=2026-11", **headers).json()["results"]) == 1
     )
     assert client.get("/api/goals/?month=2026-13", **headers).status_code == 400
+    assert client.get("/api/goals/?month=2026-11%0A", **headers).status_code == 400
+    # The schema's pattern lets year 0000 through, but no month has it.
+    answer = client.get("/api/goals/?month=0000-01", **headers)
+    assert answer.status_code == 400
+    assert "write YYYY-MM" in answer.json()["detail"]
 
 
 def test_the_owner_posts_a_reading_with_a_token(client, goal, owner):
