@@ -210,7 +210,44 @@ def _term_tokens(text: str) -> tuple[list[str], list[int]]:
     return keys, [0, *accumulate(map(len, raw))]
 
 
-class _GlossaryFilter(html5lib_shim.Filter):
+class _TextFilter(html5lib_shim.Filter):
+    """Rewrites the text outside the `_SKIP` elements of the sanitized token
+    stream: `_rewrite(text)` yields the tokens that stand for it."""
+
+    _SKIP: frozenset[str] = frozenset()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        self._start()
+        inside = 0
+        for token in super().__iter__():
+            kind = token["type"]
+            if kind == "StartTag" and token["name"] in self._SKIP:
+                inside += 1
+            elif kind == "EndTag" and token["name"] in self._SKIP:
+                inside = max(inside - 1, 0)
+            elif kind == "Characters" and not inside and self._wanted():
+                yield from self._rewrite(token["data"])
+                continue
+            yield token
+
+    def _start(self) -> None:
+        """Before the first token."""
+
+    def _wanted(self) -> bool:
+        return True
+
+    def _rewrite(self, text: str) -> Iterator[dict[str, Any]]:
+        raise NotImplementedError
+
+
+def _wrapped(text: str, name: str, attributes: dict) -> Iterator[dict[str, Any]]:
+    """The tokens of `text` inside an element `name` with `attributes`."""
+    yield {"type": "StartTag", "name": name, "namespace": None, "data": attributes}
+    yield {"type": "Characters", "data": text}
+    yield {"type": "EndTag", "name": name, "namespace": None}
+
+
+class _GlossaryFilter(_TextFilter):
     """Mark the first use of each glossary term with <abbr data-term="id">. The
     definition is not stored: `apply_glossary()` adds the current one when the
     page is served. The marker is in the allow-list (an id, digits only), so code
@@ -221,47 +258,36 @@ class _GlossaryFilter(html5lib_shim.Filter):
     terms: Mapping[str, int] = MappingProxyType({})
     _SKIP = frozenset({"a", "abbr", "code", "pre"})
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        phrases = PhraseTrie()
+    def _start(self) -> None:
+        self.phrases = PhraseTrie()
         for term, term_id in self.terms.items():
             keys = _TERM_TOKEN.findall(term.casefold())
-            phrases.add([" " if key.isspace() else key for key in keys], term_id)
-        unused = set(self.terms.values())
-        inside = 0
-        for token in super().__iter__():
-            kind = token["type"]
-            if kind == "StartTag" and token["name"] in self._SKIP:
-                inside += 1
-            elif kind == "EndTag" and token["name"] in self._SKIP:
-                inside = max(inside - 1, 0)
-            elif kind == "Characters" and not inside and unused:
-                yield from self._mark(token["data"], phrases, unused)
-                continue
-            yield token
+            self.phrases.add([" " if key.isspace() else key for key in keys], term_id)
+        self.unused = set(self.terms.values())
 
-    @staticmethod
-    def _mark(text: str, phrases: PhraseTrie, unused: set[int]):
+    def _wanted(self) -> bool:
+        return bool(self.unused)
+
+    def _rewrite(self, text: str) -> Iterator[dict[str, Any]]:
         keys, starts = _term_tokens(text)
         position = taken = 0
-        for index in phrases.starts(keys):
+        for index in self.phrases.starts(keys):
             found = (
-                None if index < taken else _term_at(text, keys, starts, index, phrases)
+                None
+                if index < taken
+                else _term_at(text, keys, starts, index, self.phrases)
             )
             if found is None:
                 continue
             length, term_id = found
             taken = index + length
-            if term_id not in unused:
+            if term_id not in self.unused:
                 continue
-            unused.discard(term_id)
+            self.unused.discard(term_id)
             start, end = starts[index], starts[taken]
             yield {"type": "Characters", "data": text[position:start]}
             marker = {(None, "data-term"): str(term_id)}
-            yield {"type": "StartTag", "name": "abbr", "namespace": None} | {
-                "data": marker
-            }
-            yield {"type": "Characters", "data": text[start:end]}
-            yield {"type": "EndTag", "name": "abbr", "namespace": None}
+            yield from _wrapped(text[start:end], "abbr", marker)
             position = end
         yield {"type": "Characters", "data": text[position:]}
 
@@ -306,7 +332,7 @@ def apply_glossary(body_html: str, definitions: Mapping[int, str]) -> SafeString
     return mark_safe(_GLOSSARY_MARKER.sub(titled, body_html))  # noqa: S308 sanitized, titles escaped
 
 
-class _AvoidedFilter(html5lib_shim.Filter):
+class _AvoidedFilter(_TextFilter):
     """Mark each wording the glossary says to avoid with <mark class="avoided"
     title="Use “term” instead">, outside code. For previews only: <mark> is not an
     allowed tag, so no author can write one, and what is published never has one
@@ -315,20 +341,7 @@ class _AvoidedFilter(html5lib_shim.Filter):
     linter: Linter
     _SKIP = frozenset({"code", "pre"})
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        inside = 0
-        for token in super().__iter__():
-            kind = token["type"]
-            if kind == "StartTag" and token["name"] in self._SKIP:
-                inside += 1
-            elif kind == "EndTag" and token["name"] in self._SKIP:
-                inside = max(inside - 1, 0)
-            elif kind == "Characters" and not inside:
-                yield from self._mark(token["data"])
-                continue
-            yield token
-
-    def _mark(self, text: str) -> Iterator[dict[str, Any]]:
+    def _rewrite(self, text: str) -> Iterator[dict[str, Any]]:
         position = 0
         for start, end, preferred in self.linter.occurrences(text):
             attributes = {
@@ -336,11 +349,7 @@ class _AvoidedFilter(html5lib_shim.Filter):
                 (None, "title"): f"Use “{preferred}” instead",
             }
             yield {"type": "Characters", "data": text[position:start]}
-            yield {"type": "StartTag", "name": "mark", "namespace": None} | {
-                "data": attributes
-            }
-            yield {"type": "Characters", "data": text[start:end]}
-            yield {"type": "EndTag", "name": "mark", "namespace": None}
+            yield from _wrapped(text[start:end], "mark", attributes)
             position = end
         yield {"type": "Characters", "data": text[position:]}
 
