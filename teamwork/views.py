@@ -110,31 +110,45 @@ ACTIONS = {
 }
 
 
+def _page_actions(request, actions, *, allowed_on, act_on, initial):
+    """A page's forms, one per action (form class, who may, what it does, the
+    confirmation) this person may take on `allowed_on`, and a POSTed one carried
+    out on `act_on`. Returns the forms, the status to render them with, and
+    whether the action was done (the caller then redirects)."""
+    user = request.user
+    forms = {
+        name: form_class(initial=initial)
+        for name, (form_class, allowed, _, _) in actions.items()
+        if allowed(user, allowed_on)
+    }
+    if request.method != "POST":
+        return forms, 200, False
+    action = request.POST.get("action", "")
+    if action not in actions:
+        raise Http404("No such action.")
+    form_class, allowed, act, done = actions[action]
+    permissions.require(allowed(user, allowed_on))
+    form = forms[action] = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(act_on, user, form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return forms, 200, True
+    return forms, 400, False
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    goal, user = selectors.goal_get(pk), request.user
-    forms = {
-        name: form_class(initial={"help_line": goal.help_line, "owner": goal.owner_id})
-        for name, (form_class, allowed, _, _) in ACTIONS.items()
-        if allowed(user, goal)
-    }
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in ACTIONS:
-            raise Http404("No such action.")
-        form_class, allowed, act, done = ACTIONS[action]
-        permissions.require(allowed(user, goal))
-        form = forms[action] = form_class(request.POST)
-        if form.is_valid():
-            try:
-                act(goal, user, form.cleaned_data)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, done)
-                return redirect(goal)
-        status = 400
+    goal = selectors.goal_get(pk)
+    initial = {"help_line": goal.help_line, "owner": goal.owner_id}
+    forms, status, done = _page_actions(
+        request, ACTIONS, allowed_on=goal, act_on=goal, initial=initial
+    )
+    if done:
+        return redirect(goal)
     # The goal with its readings is read only when its kept part is missing.
     context = {"card": lazy(selectors.goal_card, pk), "goal": goal, "forms": forms}
     context["page_key"] = page_key(request, "goal", pk)
@@ -195,34 +209,17 @@ MEETING_ACTIONS = {
 @require_http_methods(["GET", "HEAD", "POST"])
 def meeting(request: HttpRequest, month: str) -> HttpResponse:
     """The month's meeting pack for both teams, printable."""
-    first, user = _meeting_month(month), request.user
+    first = _meeting_month(month)
     held = selectors.meeting_row(first)
     initial = {
         "sales_liaison": held and held.sales_liaison_id,
         "support_liaison": held and held.support_liaison_id,
     }
-    forms = {
-        name: form_class(initial=initial)
-        for name, (form_class, allowed, _, _) in MEETING_ACTIONS.items()
-        if allowed(user, held)
-    }
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in MEETING_ACTIONS:
-            raise Http404("No such action.")
-        form_class, allowed, act, done = MEETING_ACTIONS[action]
-        permissions.require(allowed(user, held))
-        form = forms[action] = form_class(request.POST)
-        if form.is_valid():
-            try:
-                act(first, user, form.cleaned_data)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, done)
-                return redirect("teamwork:meeting", month)
-        status = 400
+    forms, status, done = _page_actions(
+        request, MEETING_ACTIONS, allowed_on=held, act_on=first, initial=initial
+    )
+    if done:
+        return redirect("teamwork:meeting", month)
     context = {
         "month": first,
         "pack": lazy(meeting_pack, first),
