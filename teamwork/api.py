@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Schema, Status
 from ninja.errors import HttpError
+from pydantic import WithJsonSchema
 
 from docs_registry.api import (
     ID_MAX,
@@ -72,7 +73,20 @@ class GoalList(Schema):
 
 
 class ReadingIn(Schema):
-    value: Annotated[Decimal, Field(gt=-VALUE_BOUND, lt=VALUE_BOUND, decimal_places=2)]
+    # Stated as a number with two decimals at most: the JSON a job sends. (A
+    # numeric string is taken too, but is not what the schema promises.)
+    value: Annotated[
+        Decimal,
+        Field(gt=-VALUE_BOUND, lt=VALUE_BOUND, decimal_places=2),
+        WithJsonSchema(
+            {
+                "type": "number",
+                "exclusiveMinimum": -float(VALUE_BOUND),
+                "exclusiveMaximum": float(VALUE_BOUND),
+                "multipleOf": 0.01,
+            }
+        ),
+    ]
     taken_on: date | None = Field(
         None, description="The day measured; today if left out."
     )
@@ -121,7 +135,7 @@ def goal_list(
     month: Annotated[
         str,
         Query(
-            pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+            pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$",
             description="YYYY-MM: the goals whose period overlaps that month. "
             "Left out: the goals whose period includes today.",
         ),
@@ -130,8 +144,6 @@ def goal_list(
     """Both teams' goals with their readings, Sales first."""
     if month:
         first = parse_month(month)
-        if first is None:  # e.g. year 0000, which the pattern lets through
-            raise HttpError(400, f"“{month}” is not a month: write YYYY-MM.")
         first, last = selectors.month_bounds(first.year, first.month)
     else:
         first = last = timezone.localdate()

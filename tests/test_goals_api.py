@@ -63,10 +63,8 @@ def test_goals_by_month(client, goal, support_staff):
     )
     assert client.get("/api/goals/?month=2026-13", **headers).status_code == 400
     assert client.get("/api/goals/?month=2026-11%0A", **headers).status_code == 400
-    # The schema's pattern lets year 0000 through, but no month has it.
-    answer = client.get("/api/goals/?month=0000-01", **headers)
-    assert answer.status_code == 400
-    assert "write YYYY-MM" in answer.json()["detail"]
+    # No calendar has a year 0000: the schema's pattern leaves it out.
+    assert client.get("/api/goals/?month=0000-01", **headers).status_code == 400
 
 
 def test_the_owner_posts_a_reading_with_a_token(client, goal, owner):
