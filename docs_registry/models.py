@@ -261,6 +261,9 @@ class Version(models.Model):
                 condition=Exact(Length("chain_hash"), 64), name="version_chained"
             ),
         ]
+        # The month's changes (meeting pack, team digest, `/api/changes/`) are
+        # ranges of publication time.
+        indexes = [models.Index(fields=["published_at"], name="version_published_at")]
 
     def __str__(self) -> str:
         return f"{self.document.doc_id} v{self.number}"
