@@ -30,29 +30,57 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest
+from django.utils import timezone
 
-from . import permissions
+from . import permissions, read_only
 
 logger = logging.getLogger(__name__)
 
-# The pages' counter, the content counter and the reader's own readings, in one
-# statement: each part is a look-up by primary key.
+# The pages' counter, the content counter, the reader's own readings, and whether
+# an announced change has come into force, in one statement: each part is a
+# look-up by primary key or in an index.
 _REVISION = (
     "SELECT (SELECT number FROM docs_registry_revision WHERE id = 1), "
     "(SELECT number FROM docs_registry_revision WHERE id = 2), "
-    "(SELECT readings FROM docs_registry_digeststate WHERE user_id = %s)"
+    "(SELECT readings FROM docs_registry_digeststate WHERE user_id = %s), "
+    "EXISTS (SELECT 1 FROM docs_registry_document WHERE pending_effective_at <= %s)"
 )
 # What every kept value is wrapped in: anything else found under a key is foreign.
 _ENVELOPE = "samepage-kept/1"
 
 
 def _counters(user_id: int | None) -> tuple[int, int, int]:
-    with connection.cursor() as cursor:
-        cursor.execute(_REVISION, [user_id])
-        pages, content, readings = cursor.fetchone()
+    """The counters, read after every announced change whose moment has come is
+    in force: "current" follows the dates, and no page is kept from before."""
+    pages, content, readings, due = _read_counters(user_id)
+    if due and _apply_due_changes():
+        pages, content, readings, _ = _read_counters(user_id)
     return pages or 0, content or 0, readings or 0
+
+
+def _read_counters(user_id: int | None) -> tuple:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_REVISION, [user_id, now])
+        return cursor.fetchone()
+
+
+def _apply_due_changes() -> bool:
+    """Bring the due changes into force (rare: once per announced change).
+    Returns whether it could; a database that refuses writes goes on serving
+    what is recorded until writes return."""
+    from .services.documents import document_changes_apply
+
+    try:
+        document_changes_apply()
+    except DatabaseError as error:
+        if not read_only.is_read_only_error(error):
+            raise
+        read_only.report(error)
+        return False
+    return True
 
 
 def revision_number() -> int:

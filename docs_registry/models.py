@@ -1,5 +1,9 @@
 """The registry's tables. Rules about how rows change live in services.py."""
 
+from __future__ import annotations
+
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -169,6 +173,20 @@ class Document(models.Model):
     # "recently changed" lists read it from an index instead of sorting every
     # document by its version's time.
     changed_at = models.DateTimeField(null=True, editable=False)
+    # A version published with a future effective date waits here until then
+    # (see services.documents.document_changes_apply); its moment is kept beside
+    # it, indexed, so "is anything due?" is one look-up on every request.
+    pending_version = models.ForeignKey(
+        "Version",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    pending_effective_at = models.DateTimeField(
+        null=True, blank=True, editable=False, db_index=True
+    )
     review_interval_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Empty: the category's interval."
     )
@@ -182,6 +200,8 @@ class Document(models.Model):
             "current_version",
             "latest_major_number",
             "changed_at",
+            "pending_version",
+            "pending_effective_at",
             "review_interval_days",
             "last_reviewed_at",
         ],
@@ -220,6 +240,14 @@ class Document(models.Model):
         number = self.current_version.number if self.current_version else 0
         return f"{self.doc_id} v{number}"
 
+    @property
+    def newest_version(self) -> Version | None:
+        """The newest published version: the pending one if a change is announced,
+        else the current one. Drafts start from it; acknowledging it counts."""
+        if self.pending_version_id is not None:
+            return self.pending_version
+        return self.current_version
+
 
 class Version(models.Model):
     """A published version. Append-only: never updated, never deleted."""
@@ -239,6 +267,11 @@ class Version(models.Model):
     significance = models.CharField(max_length=5, choices=Significance.choices)
     published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField()
+    # When it comes into force, if later than its publication ("new prices from
+    # 1 January"); empty: in force from `published_at`. A version is withdrawn
+    # before it applied when the next one was published before this moment
+    # (derived, never stored: versions are never changed).
+    effective_at = models.DateTimeField(null=True, blank=True, editable=False)
     # SHA-256 hex digests set once at publish (see integrity.py): the content, and
     # a chain through every earlier version of the document.
     content_hash = models.CharField(max_length=64, editable=False)
@@ -276,6 +309,10 @@ class Version(models.Model):
     @property
     def is_major(self) -> bool:
         return self.significance == self.Significance.MAJOR
+
+    @property
+    def in_force_from(self) -> datetime:
+        return self.effective_at or self.published_at
 
 
 class Draft(models.Model):

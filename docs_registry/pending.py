@@ -38,6 +38,7 @@ from .models import (
     Revision,
     SeenVersion,
     User,
+    Version,
 )
 from .revisions import PAGES
 
@@ -118,8 +119,12 @@ def _wanted(people: Q, documents: Q) -> dict[tuple[int, int], Row]:
             "latest_major_number",
             "current_version__number",
             "current_version__published_at",
+            "pending_version__number",
+            "pending_version__published_at",
+            "pending_version__significance",
         )
     )
+    facts = [(pk, audience, *_newest_facts(*rest)) for pk, audience, *rest in facts]
     readers = list(
         User.objects.filter(people)
         .filter(Q(in_sales=True) | Q(in_support=True))
@@ -161,6 +166,23 @@ def _wanted(people: Q, documents: Q) -> dict[tuple[int, int], Row]:
                         published_at,
                     )
     return wanted
+
+
+def _newest_facts(
+    latest_major: int,
+    current: int,
+    published_at: datetime,
+    pending: int | None,
+    pending_published_at: datetime | None,
+    pending_significance: str | None,
+) -> tuple[int, int, datetime]:
+    """(latest major, newest number, its publication time), counting a change
+    announced for later from when it was published: both teams hear of it then."""
+    if pending is None:
+        return latest_major, current, published_at
+    if pending_significance == Version.Significance.MAJOR:
+        latest_major = pending
+    return latest_major, pending, pending_published_at
 
 
 def _write(people: Q, documents: Q, wanted: dict[tuple[int, int], Row]) -> None:

@@ -50,6 +50,7 @@ def publish(
     summary: str = "Changed",
     title: str | None = None,
     significance: str = "major",
+    effective_at=None,
 ):
     document.refresh_from_db()
     return services.document_publish(
@@ -59,7 +60,8 @@ def publish(
         body=body,
         summary=summary,
         significance=significance,
-        base_number=document.current_version.number,
+        base_number=document.newest_version.number,
+        effective_at=effective_at,
     )
 
 

@@ -10,6 +10,8 @@ from .documents import (
     draft_for,
     owner_choices,
     version_get,
+    version_in_force,
+    version_withdrawn,
     versions_between,
     versions_for_compare,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "draft_for",
     "owner_choices",
     "version_get",
+    "version_in_force",
+    "version_withdrawn",
     "versions_between",
     "versions_for_compare",
 ]

@@ -60,8 +60,12 @@ def document_get(doc_id: str) -> Document:
     """The document with everything its pages show, or 404. IDs match in any case."""
     return get_object_or_404(
         Document.objects.select_related(
-            "category", "owner", "retired_by", "current_version__published_by"
-        ),
+            "category",
+            "owner",
+            "retired_by",
+            "current_version__published_by",
+            "pending_version",
+        ).defer("pending_version__body", "pending_version__body_html"),
         doc_id=doc_id.upper(),
     )
 
@@ -79,6 +83,50 @@ def version_get(document: Document, number: int) -> Version:
     return get_object_or_404(
         Version.objects.select_related("published_by"), document=document, number=number
     )
+
+
+def withdrawn_before_applied(
+    effective_at: datetime | None, next_published_at: datetime | None
+) -> bool:
+    """Whether a version announced for `effective_at` was replaced before then:
+    the next version was published before its moment came."""
+    return bool(effective_at and next_published_at and next_published_at < effective_at)
+
+
+def version_in_force(document: Document, at: datetime) -> Version | None:
+    """The version in force at `at`: the highest-numbered one whose moment (its
+    effective date, else its publication) had come, leaving out those withdrawn
+    before they applied. None before the document existed."""
+    rows = list(
+        Version.objects.filter(document=document)
+        .order_by("number")
+        .values_list("pk", "published_at", "effective_at")
+    )
+    chosen = None
+    for index, (pk, published_at, effective_at) in enumerate(rows):
+        following = rows[index + 1][1] if index + 1 < len(rows) else None
+        if withdrawn_before_applied(effective_at, following):
+            continue
+        if (effective_at or published_at) <= at:
+            chosen = pk
+    if chosen is None:
+        return None
+    return Version.objects.select_related("published_by").get(pk=chosen)
+
+
+def version_withdrawn(version: Version) -> bool:
+    """`withdrawn_before_applied` for one version (a query only when it had an
+    effective date)."""
+    if version.effective_at is None:
+        return False
+    following = (
+        Version.objects.filter(
+            document_id=version.document_id, number=version.number + 1
+        )
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return withdrawn_before_applied(version.effective_at, following)
 
 
 def versions_for_compare(
@@ -125,6 +173,7 @@ class HistoryEntry:
     summary: str
     version: Version | None = None
     changes: tuple[tuple[str, str, str], ...] = ()
+    withdrawn: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -184,6 +233,8 @@ def document_history(document: Document) -> list[HistoryEntry]:
         .select_related("published_by")
         .defer("body", "body_html")
     )
+    versions = list(versions.order_by("published_at", "number"))
+    following = [later.published_at for later in versions[1:]] + [None]
     publishes = [
         HistoryEntry(
             when=version.published_at,
@@ -191,8 +242,9 @@ def document_history(document: Document) -> list[HistoryEntry]:
             who=version.published_by,
             summary=version.summary,
             version=version,
+            withdrawn=withdrawn_before_applied(version.effective_at, next_published),
         )
-        for version in versions.order_by("published_at", "number")
+        for version, next_published in zip(versions, following, strict=True)
     ]
     # Creation publishes v1 and writes a "created" record in the same transaction:
     # one event, shown once, as v1.

@@ -9,6 +9,7 @@ from .acknowledgments import (
 )
 from .documents import (
     CREATED_SUMMARY,
+    document_changes_apply,
     document_create,
     document_publish,
     document_retire,
@@ -43,6 +44,7 @@ __all__ = [
     "LintFindingsError",
     "ServiceError",
     "StaleDraftError",
+    "document_changes_apply",
     "document_create",
     "document_publish",
     "document_retire",

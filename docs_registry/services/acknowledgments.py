@@ -49,7 +49,8 @@ def acknowledgment_record(*, user: User, document: Document, number: int) -> boo
         f"{document.doc_id} is addressed to {document.get_audience_display()}, "
         "and you are not on that team: there is nothing for you to acknowledge.",
     )
-    if not 1 <= number <= document.current_version.number:
+    # A change announced for later counts too: everyone is told before it applies.
+    if not 1 <= number <= document.newest_version.number:
         raise ServiceError(
             f"{document.doc_id} has no version {number}.", code="unknown_version"
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -21,6 +23,7 @@ from ..models import (
     Version,
 )
 from ..rendering import check_markdown, render_markdown
+from ..revisions import revision_bump
 from ..search import search_index_document
 from ..selectors.glossary import glossary_linter, glossary_term_ids
 from ..text import normalise_text
@@ -34,6 +37,8 @@ from .errors import (
 from .history import save_with_history
 
 CREATED_SUMMARY = "Created"
+# How far ahead a change may be announced.
+EFFECTIVE_YEARS_AHEAD = 2
 
 
 def _require_text(value: str, *, field: str, max_length: int) -> str:
@@ -130,24 +135,73 @@ def document_create(
 
 def _point_to_current(document: Document, version: Version) -> None:
     """Point the document at its new version; the publisher has read what they
-    published, so it is acknowledged for them (when they are in its audience)."""
+    published, so it is acknowledged for them (when they are in its audience).
+    A change announced for later and not yet in force is thereby withdrawn."""
     # Publishing a version is also confirming the document accurate (a review).
     fields = {
         "current_version": version,
         "changed_at": version.published_at,
         "last_reviewed_at": version.published_at,
+        "pending_version": None,
+        "pending_effective_at": None,
     }
     if version.is_major:
         fields["latest_major_number"] = version.number
-    # Both are derived from the Version table, which is itself the record of every
+    _update_pointers(document, fields)
+    _acknowledge_own(document, version)
+
+
+def _point_to_pending(document: Document, version: Version) -> None:
+    """Announce `version` for its effective date: the current version stays in
+    force; an earlier announced one is thereby withdrawn."""
+    _update_pointers(
+        document,
+        {
+            "pending_version": version,
+            "pending_effective_at": version.effective_at,
+            "last_reviewed_at": version.published_at,
+        },
+    )
+    _acknowledge_own(document, version)
+
+
+def _update_pointers(document: Document, fields: dict) -> None:
+    # All are derived from the Version table, which is itself the record of every
     # publish; an update keeps them out of the metadata history.
     Document.objects.filter(pk=document.pk).update(**fields)
     for name, value in fields.items():
         setattr(document, name, value)
     pending.document_changed(document.pk)  # an UPDATE sends no signal
+
+
+def _acknowledge_own(document: Document, version: Version) -> None:
     if permissions.can_acknowledge(version.published_by, document):
         record_acknowledgment(
             user=version.published_by, document=document, number=version.number
+        )
+
+
+def _years_later(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, day=28)
+
+
+def _check_effective_at(effective_at: datetime | None, now: datetime) -> None:
+    if effective_at is None:
+        return
+    if effective_at <= now:
+        raise ServiceError(
+            "The effective date has passed: choose a later date, or leave it "
+            "empty to publish a change that applies now.",
+            code="effective_in_past",
+        )
+    if effective_at > _years_later(now, EFFECTIVE_YEARS_AHEAD):
+        raise ServiceError(
+            f"The effective date is more than {EFFECTIVE_YEARS_AHEAD} years ahead: "
+            "announce the change closer to the time.",
+            code="effective_too_far",
         )
 
 
@@ -162,14 +216,21 @@ def document_publish(
     significance: str,
     base_number: int,
     publish_anyway: bool = False,
+    effective_at: datetime | None = None,
 ) -> Version:
-    """Publish the next version (current + 1) of a document from a draft based on
+    """Publish the next version (newest + 1) of a document from a draft based on
     `base_number`.
 
     Keeps version numbers gap-free and unique: the document row is locked, and a
-    draft whose base is no longer the current version is refused (StaleDraftError)
+    draft whose base is no longer the newest version is refused (StaleDraftError)
     rather than overwriting what was published since. The draft is removed only
     when this publish succeeds and published exactly its text.
+
+    With `effective_at` the version is announced: the current version stays in
+    force until then (document_changes_apply), and everyone is told now. One
+    change waits at a time: a later publish, announced or not, withdraws it
+    (nothing is rewritten: see Version.effective_at). Raises ServiceError for a
+    moment that has passed or is more than two years ahead.
 
     Words the glossary says to avoid stop the publish (LintFindingsError) unless
     the owner publishes anyway; with SAMEPAGE_LINT_BLOCKS_PUBLISH they always do.
@@ -181,17 +242,21 @@ def document_publish(
     # a publish that committed while we waited is visible only to a new statement
     # (READ COMMITTED), and a join locked in one statement would show its old row.
     locked = Document.objects.select_for_update().get(pk=document.pk)
-    locked.current_version = Version.objects.get(pk=locked.current_version_id)
+    newest = Version.objects.get(
+        pk=locked.pending_version_id or locked.current_version_id
+    )
     permissions.require(
         permissions.can_publish(actor, locked),
         "Only the document's owner publishes it.",
     )
+    now = timezone.now()
+    _check_effective_at(effective_at, now)
     title = _require_text(title, field="title", max_length=TITLE_MAX_LENGTH)
     summary = _require_text(summary, field="summary", max_length=SUMMARY_MAX_LENGTH)
     if significance not in Version.Significance.values:
         raise ServiceError("Choose major or minor.", code="invalid_significance")
     body = normalise_text(body)
-    current_number = locked.current_version.number
+    current_number = newest.number
     if base_number != current_number:
         raise StaleDraftError(base_number=base_number, current_number=current_number)
     _refuse_malformed_handoffs(body)
@@ -210,18 +275,18 @@ def document_publish(
         summary=summary,
         significance=significance,
         published_by=actor,
-        published_at=timezone.now(),
+        published_at=now,
+        effective_at=effective_at,
     )
-    # The chain continues from the current version, read under the row lock, so
+    # The chain continues from the newest version, read under the row lock, so
     # two publishes cannot both extend the same link.
-    integrity.seal(
-        version,
-        doc_id=locked.doc_id,
-        previous_chain=locked.current_version.chain_hash,
-    )
+    integrity.seal(version, doc_id=locked.doc_id, previous_chain=newest.chain_hash)
     version.save(force_insert=True)
-    _point_to_current(locked, version)
-    if title != locked.title:
+    if effective_at is not None:
+        _point_to_pending(locked, version)
+    else:
+        _point_to_current(locked, version)
+    if effective_at is None and title != locked.title:
         locked.title = title
         save_with_history(
             locked,
@@ -233,9 +298,57 @@ def document_publish(
     # elsewhere, now stale) is kept so nothing the owner wrote is lost.
     Draft.objects.filter(document=locked, title=title, body=body).delete()
     # The caller's instance now describes the document as it is.
-    document.current_version, document.title = version, locked.title
+    if effective_at is None:
+        document.current_version = version
+    document.title = locked.title
+    document.pending_version = locked.pending_version
+    document.pending_effective_at = locked.pending_effective_at
     search_index_document(locked)
     return version
+
+
+@transaction.atomic
+def document_changes_apply(*, now: datetime | None = None) -> list[Document]:
+    """Bring into force every announced version whose moment has come (`now` by
+    default): the document points at it as a publish would have, and the pages'
+    counter moves, so no page is served from before. Needs no actor and no
+    schedule: the first request after the moment calls it (caching.py), as do
+    the commands that read documents. Returns the documents changed.
+
+    Concurrent callers settle each document once: its row is locked and read
+    again, and one already settled no longer matches."""
+    now = now or timezone.now()
+    due = list(
+        Document.objects.select_for_update()
+        .filter(pending_effective_at__lte=now)
+        .order_by("pk")
+    )
+    for document in due:
+        version = Version.objects.select_related("published_by").get(
+            pk=document.pending_version_id
+        )
+        fields = {
+            "current_version": version,
+            "changed_at": version.effective_at,
+            "pending_version": None,
+            "pending_effective_at": None,
+        }
+        if version.is_major:
+            fields["latest_major_number"] = version.number
+        _update_pointers(document, fields)
+        if version.title != document.title:
+            document.title = version.title
+            save_with_history(
+                document,
+                actor=version.published_by,
+                reason=f"Title changed in v{version.number}, in force from "
+                f"{timezone.localtime(version.effective_at):%d %b %Y}",
+                kind=ChangeKind.DETAILS,
+            )
+        search_index_document(document)
+    if due:
+        revision_bump()
+    return due
 
 
 def draft_save(
@@ -277,7 +390,7 @@ def draft_rebase(*, document: Document, actor: User) -> Draft:
         permissions.can_publish(actor, document), "Only the document's owner edits it."
     )
     draft = Draft.objects.get(document=document)
-    draft.base_number = document.current_version.number
+    draft.base_number = document.newest_version.number
     draft.save(update_fields=["base_number", "updated_at"])
     return draft
 

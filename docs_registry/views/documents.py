@@ -275,7 +275,7 @@ def edit(request: HttpRequest, doc_id: str) -> HttpResponse:
     if action == "rebase" and draft is not None:
         services.draft_rebase(document=document, actor=request.user)
         messages.success(
-            request, f"Your draft is now based on v{document.current_version.number}."
+            request, f"Your draft is now based on v{document.newest_version.number}."
         )
         return redirect("docs_registry:edit", doc_id=document.doc_id)
     form = EditForm(request.POST)
@@ -372,7 +372,7 @@ def _edit_initial(document: Document, draft: Draft | None) -> dict:
             "significance": draft.significance,
             "base_number": draft.base_number,
         }
-    current = document.current_version
+    current = document.newest_version
     return {
         "title": current.title,
         "body": current.body,
@@ -387,7 +387,7 @@ def _stale_base(form: EditForm, document: Document) -> int | None:
         base = int(form["base_number"].value())
     except (TypeError, ValueError):
         return None
-    return base if base != document.current_version.number else None
+    return base if base != document.newest_version.number else None
 
 
 def _render_edit(request, document, form, draft, *, status=200, **extra):

@@ -78,15 +78,23 @@ def read_one_snapshot() -> None:
 
 
 def current_numbers() -> dict[int, tuple[str, int | None]]:
-    """Each document's ID and the number of its current version (None when the
-    pointer is empty or points at another document's version)."""
+    """Each document's ID and the number of its newest version: the one announced
+    for later if there is one, else the current one (None when that pointer is
+    empty or points at another document's version)."""
     rows = Document.objects.values_list(
-        "pk", "doc_id", "current_version__document_id", "current_version__number"
+        "pk",
+        "doc_id",
+        "current_version__document_id",
+        "current_version__number",
+        "pending_version__document_id",
+        "pending_version__number",
     )
-    return {
-        pk: (doc_id, number if owner_pk == pk else None)
-        for pk, doc_id, owner_pk, number in rows
-    }
+    numbers = {}
+    for pk, doc_id, owner_pk, number, pending_owner_pk, pending in rows:
+        if pending is not None:
+            owner_pk, number = pending_owner_pk, pending
+        numbers[pk] = (doc_id, number if owner_pk == pk else None)
+    return numbers
 
 
 def versions_in_order():
