@@ -28,6 +28,7 @@ from . import permissions, selectors, services
 from . import search as full_text
 from .caching import revision
 from .models import Document, User, Version
+from .params import MomentError, moment_asked
 from .selectors.glossary import glossary_applied
 
 PAGE_SIZE = 50
@@ -170,12 +171,27 @@ HTML_DESCRIPTION = (
 )
 
 
+class AnnouncedOut(Schema):
+    version: int
+    effective_at: datetime
+    citation: str
+    api_url: str
+
+
 class DocumentOut(DocumentItemOut):
     markdown: str
     html: str = Field(description=HTML_DESCRIPTION)
     summary: str
     significance: str
     created_at: datetime
+    effective_at: datetime | None = Field(
+        description="When this version came (or comes) into force, if later than "
+        "its publication; null: in force from `published_at`."
+    )
+    announced: AnnouncedOut | None = Field(
+        description="A change published to apply later, while it waits: the "
+        "version above stays in force until `effective_at`."
+    )
 
 
 class VersionItemOut(Schema):
@@ -235,8 +251,10 @@ def _person(user: User) -> dict:
     return {"username": user.username, "name": user.display_name}
 
 
-def _document_item(request: HttpRequest, document: Document) -> dict:
-    version = document.current_version
+def _document_item(
+    request: HttpRequest, document: Document, version: Version | None = None
+) -> dict:
+    version = version or document.current_version
     return {
         "doc_id": document.doc_id,
         "title": document.title,
@@ -245,7 +263,7 @@ def _document_item(request: HttpRequest, document: Document) -> dict:
         "owner": _person(document.owner),
         "status": document.status,
         "version": version.number,
-        "citation": document.citation,
+        "citation": f"{document.doc_id} v{version.number}",
         "published_at": version.published_at,
         "url": request.build_absolute_uri(document.get_absolute_url()),
         "api_url": request.build_absolute_uri(
@@ -375,20 +393,65 @@ def document_list(
     return _paginate(request, documents, page, lambda d: _document_item(request, d))
 
 
-@api.get(
-    "/docs/{doc_id}/", response={200: DocumentOut} | _ONE_DOCUMENT, url_name="document"
+AT_DESCRIPTION = (
+    "The version in force at this moment instead of now: a date (2026-12-15: the "
+    "end of that day in the site's time zone) or an ISO 8601 time "
+    "(2026-12-15T09:00:00Z; without a zone, the site's)."
 )
-def document_detail(request, doc_id: str):
-    """The current version of a document, its Markdown and HTML."""
+
+
+@api.get(
+    "/docs/{doc_id}/",
+    response={200: DocumentOut} | _ONE_DOCUMENT | {400: ErrorOut},
+    url_name="document",
+)
+def document_detail(
+    request,
+    doc_id: str,
+    at: Annotated[str | None, Query(max_length=40, description=AT_DESCRIPTION)] = None,
+):
+    """The version of a document in force now (or `at` a moment), its Markdown and
+    HTML, and the change announced to apply later, if one waits."""
     document = _readable(request, doc_id)
     version = document.current_version
-    return _document_item(request, document) | {
+    if at is not None:
+        version = _in_force_at(document, at)
+    return _document_item(request, document, version) | {
         "markdown": version.body,
         "html": glossary_applied(version.body_html),
         "summary": version.summary,
         "significance": version.significance,
         "created_at": document.created_at,
+        "effective_at": version.effective_at,
+        "announced": _announced(request, document),
     }
+
+
+def _announced(request: HttpRequest, document: Document) -> dict | None:
+    pending = document.pending_version
+    if pending is None:
+        return None
+    return {
+        "version": pending.number,
+        "effective_at": pending.effective_at,
+        "citation": f"{document.doc_id} v{pending.number}",
+        "api_url": request.build_absolute_uri(
+            reverse("api:version", args=[document.doc_id, pending.number])
+        ),
+    }
+
+
+def _in_force_at(document: Document, raw: str) -> Version:
+    try:
+        at = moment_asked(raw)
+    except MomentError as problem:
+        raise HttpError(400, f"at: {problem}") from None
+    version = selectors.version_in_force(document, at)
+    if version is None:
+        raise HttpError(
+            400, f"at: {document.doc_id} did not exist yet then ({at.isoformat()})."
+        )
+    return version
 
 
 @api.get(

@@ -1,5 +1,7 @@
 """Forms validate what people type; services decide and save."""
 
+from datetime import datetime, time
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -85,6 +87,44 @@ class EditForm(forms.Form):
     base_number = forms.IntegerField(
         min_value=1, max_value=NUMBER_MAX, widget=forms.HiddenInput
     )
+    effective_date = forms.DateField(
+        label="Effective date (optional)",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty to publish a change that applies now. With a date "
+        "(within two years), everyone is told now and the current version stays in "
+        "force until the start of that day.",
+        error_messages={
+            "invalid": "Enter the effective date as a date, e.g. 2027-01-01."
+        },
+    )
+
+    def clean_effective_date(self):
+        day = self.cleaned_data.get("effective_date")
+        # Far outside any plausible date: said here, before a time zone's offset
+        # could carry it past the calendar's ends.
+        if day is not None and not 2000 <= day.year <= 9000:
+            raise ValidationError(
+                "Enter an effective date within the next two years.",
+                code="effective_out_of_range",
+            )
+        return day
+
+    def text_fields(self) -> dict:
+        """What a draft keeps: everything but the effective date."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "effective_date"
+        }
+
+    def effective_at(self) -> datetime | None:
+        """The start of the effective date in the site's time zone, if one is set."""
+        day = self.cleaned_data.get("effective_date")
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.combine(day, time.min))
 
     def require_summary(self) -> bool:
         """Publishing needs a summary; saving a draft does not."""

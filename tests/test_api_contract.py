@@ -13,7 +13,7 @@ ERROR = {"$ref": "#/components/schemas/ErrorOut"}
 # Operation -> the statuses it answers with.
 STATUSES = {
     "/api/docs/": {"200", "400", "401", "404"},
-    "/api/docs/{doc_id}/": {"200", "401", "403", "404"},
+    "/api/docs/{doc_id}/": {"200", "400", "401", "403", "404"},
     "/api/docs/{doc_id}/versions/": {"200", "400", "401", "403", "404"},
     "/api/docs/{doc_id}/versions/{number}/": {"200", "400", "401", "403", "404"},
     "/api/changes/": {"200", "400", "401", "404"},

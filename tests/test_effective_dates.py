@@ -15,6 +15,7 @@ from docs_registry.models import Document, Draft, PendingDocument, Version
 from docs_registry.services.errors import ServiceError
 
 from .factories import publish
+from .html import main
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +189,187 @@ def test_a_version_after_the_announced_one_cannot_be_acknowledged(
         services.acknowledgment_record(
             user=sales_staff, document=Document.objects.get(pk=document.pk), number=3
         )
+
+
+# --- pages and API ---------------------------------------------------------------
+
+
+def _post_edit(client, document, **fields):
+    data = {
+        "title": document.title,
+        "body": "Prices from January",
+        "summary": "New prices",
+        "significance": "major",
+        "base_number": 1,
+        "action": "publish",
+    } | fields
+    return client.post(f"/docs/{document.doc_id}/edit/", data)
+
+
+def test_owner_announces_a_change_from_the_edit_page(client, document, clock):
+    client.force_login(document.owner)
+    day = (timezone.localdate() + timedelta(days=30)).isoformat()
+    response = _post_edit(client, document, effective_date=day)
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    banner = main(page).one(cls="pending-change")
+    day = _day(timezone.localdate() + timedelta(days=30))
+    assert banner.text.startswith(f"Changes on {day} — see what changes")
+    assert banner.one("a").attrs["href"] == "/docs/PRC-0001/compare/?from=1&to=2"
+    assert main(page).one(cls="messages").text == (
+        f"Published PRC-0001 v2, in force from "
+        f"{_day(timezone.localdate() + timedelta(days=30))}. Until then v1 stays in "
+        "force."
+    )
+    # Until then the page shows v1.
+    assert main(page).one(cls="version-number").text == "v1"
+
+
+def _day(day) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("yesterday", "Enter the effective date as a date, e.g. 2027-01-01."),
+        ("2026-02-30", "Enter the effective date as a date, e.g. 2027-01-01."),
+        ("1999-01-01", "Enter an effective date within the next two years."),
+        ("PAST", "The effective date has passed"),
+        ("FAR", "more than 2 years ahead"),
+    ],
+)
+def test_a_bad_effective_date_is_refused_and_nothing_typed_is_lost(
+    client, document, clock, value, message
+):
+    today = timezone.localdate()
+    value = {
+        "PAST": today.isoformat(),
+        "FAR": (today + timedelta(days=740)).isoformat(),
+    }.get(value, value)
+    client.force_login(document.owner)
+    response = _post_edit(client, document, effective_date=value, body="My new text")
+    assert response.status_code in (400, 409)
+    page = main(response)
+    assert message in page.text
+    assert page.one("textarea", id="id_body").text == "My new text"
+    assert page.one("input", id="id_effective_date").attrs["value"] == value
+    assert Version.objects.filter(document=document).count() == 1
+
+
+def test_the_edit_page_warns_that_publishing_withdraws_the_announced_change(
+    client, document, clock
+):
+    publish(document, body="Announced", effective_at=_later(30))
+    client.force_login(document.owner)
+    warning = main(client.get(f"/docs/{document.doc_id}/edit/")).one(
+        cls="pending-change"
+    )
+    assert "Publishing v3 withdraws v2" in warning.text
+
+
+def test_the_very_next_request_after_the_moment_shows_the_new_version(
+    client, document, clock, sales_staff
+):
+    effective = _later(30)
+    publish(document, body="Old prices stay", significance="major")
+    publish(document, body="New prices", title="New price list", effective_at=effective)
+    client.force_login(sales_staff)
+    before = client.get("/docs/PRC-0001/")  # fills the kept pages
+    assert main(before).one("h1").text == "Discount approval rules"
+    assert main(before).select(cls="pending-change")
+    clock.move_to(effective)
+    client.force_login(sales_staff)  # a month later: signed in again
+    after = main(client.get("/docs/PRC-0001/"))
+    assert (after.one("h1").text, after.one(cls="version-number").text) == (
+        "New price list",
+        "v3",
+    )
+    assert not after.select(cls="pending-change")
+
+
+def test_at_shows_the_version_in_force_that_day(client, document, clock, sales_staff):
+    effective = _later(30)
+    publish(document, body="New prices", effective_at=effective)
+    clock.move_to(effective + timedelta(days=1))
+    client.force_login(sales_staff)
+    day_before = (timezone.localdate(effective) - timedelta(days=1)).isoformat()
+    page = main(client.get(f"/docs/PRC-0001/?at={day_before}"))
+    assert page.one(cls="in-force-at").text.startswith(
+        f"In force on {_day(timezone.localdate(effective) - timedelta(days=1))} "
+        "(at the end of that day, UTC time): PRC-0001 v1"
+    )
+    assert page.one(cls="version-number").text == "v1"  # the citation shown
+    on_the_day = main(
+        client.get(f"/docs/PRC-0001/?at={timezone.localdate(effective).isoformat()}")
+    )
+    assert on_the_day.one(cls="version-number").text == "v2"
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        ("15/12/2026", "is not a date: write a day as 2026-12-15"),
+        ("2020-01-01", "PRC-0001 did not exist yet then"),
+        ("0001-01-01", "between the years 1000 and 9000"),
+    ],
+)
+def test_at_a_bad_moment_says_why(client, document, sales_staff, at, message):
+    client.force_login(sales_staff)
+    response = client.get(f"/docs/PRC-0001/?at={at}")
+    assert response.status_code == 400
+    assert message in main(response).one(cls="problem").text
+    api = client.get(f"/api/docs/PRC-0001/?at={at}")
+    assert api.status_code == 400
+    assert message in api.json()["detail"]
+
+
+def test_api_reports_the_version_in_force_and_the_announced_one(
+    client, document, clock, sales_staff
+):
+    effective = _later(30)
+    publish(document, body="New prices", effective_at=effective)
+    client.force_login(sales_staff)
+    now = client.get("/api/docs/PRC-0001/").json()
+    assert (now["version"], now["citation"], now["effective_at"]) == (
+        1,
+        "PRC-0001 v1",
+        None,
+    )
+    assert now["announced"]["version"] == 2
+    assert now["announced"]["effective_at"].startswith(effective.date().isoformat())
+    clock.move_to(effective + timedelta(days=1))
+    client.force_login(sales_staff)  # a month later: signed in again
+    later = client.get("/api/docs/PRC-0001/").json()
+    assert (later["version"], later["announced"]) == (2, None)
+    at = (effective - timedelta(hours=1)).isoformat()
+    earlier = client.get("/api/docs/PRC-0001/", {"at": at}).json()
+    assert (earlier["version"], earlier["markdown"]) == (
+        1,
+        document.current_version.body,
+    )
+
+
+def test_history_and_version_pages_say_pending_and_withdrawn(
+    client, document, clock, sales_staff
+):
+    publish(document, body="A", effective_at=_later(30))
+    clock.shift(timedelta(days=1))
+    publish(document, body="B", effective_at=_later(60))
+    client.force_login(sales_staff)
+    labels = [
+        cell.select(cls="effective")[0].text if cell.select(cls="effective") else ""
+        for cell in main(client.get("/docs/PRC-0001/history/")).select("td", cls="")
+        if cell.attrs.get("data-label") == "What"
+    ]
+    assert labels == [
+        f"effective {_day(timezone.localdate(_later(60)))} (not yet in force)",
+        f"withdrawn before it applied (was announced for "
+        f"{_day(timezone.localdate(_later(29)))})",
+        "",
+    ]
+    assert main(client.get("/docs/PRC-0001/v3/")).one(cls="pending-change").text
+    assert (
+        "it was never in force"
+        in main(client.get("/docs/PRC-0001/v2/")).one(cls="withdrawn").text
+    )

@@ -31,6 +31,7 @@ from ..forms import (
 )
 from ..handoff_blocks import handoff_problems
 from ..models import Document, Draft, Version
+from ..params import MomentError, day_label, moment_asked
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
 from ..selectors.digest import known_version, last_acknowledged_number
@@ -102,6 +103,8 @@ def browse(request: HttpRequest) -> HttpResponse:
 @require_safe
 def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _shown_document(request, doc_id)
+    if "at" in request.GET:
+        return _in_force_at(request, document, request.GET["at"])
     context = _document_context(
         request, "document-top", document, version=document.current_version
     )
@@ -129,6 +132,27 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
         context["coverage"], context["missing"] = document_coverage(document)
     context |= question_context(request, document)
     return render(request, "docs_registry/document.html", context)
+
+
+def _in_force_at(request: HttpRequest, document: Document, raw: str) -> HttpResponse:
+    """`?at=`: the version that was (or, as announced, will be) in force then."""
+    context = _document_context(request, "in-force", document)
+    try:
+        at = moment_asked(raw)
+        version = remember(
+            cache_key("in-force", document.pk, at, revision(request)),
+            lambda: selectors.version_in_force(document, at),
+        )
+        if version is None:
+            raise MomentError(
+                f"{document.doc_id} did not exist yet then: its v1 was published "
+                f"on {day_label(document.created_at)}."
+            )
+    except MomentError as problem:
+        context |= {"version": document.current_version, "at_problem": str(problem)}
+        return render(request, "docs_registry/version.html", context, status=400)
+    context |= {"version": version, "at": at, "at_day": len(raw.strip()) == 10}
+    return render(request, "docs_registry/version.html", context)
 
 
 def _note_shown(request: HttpRequest, document: Document) -> None:
@@ -163,7 +187,13 @@ def version_detail(request: HttpRequest, doc_id: str, number: int) -> HttpRespon
     return render(
         request,
         "docs_registry/version.html",
-        _document_context(request, "version", document, version=version),
+        _document_context(
+            request,
+            "version",
+            document,
+            version=version,
+            withdrawn=lazy(selectors.version_withdrawn, version),
+        ),
     )
 
 
@@ -186,13 +216,14 @@ def history(request: HttpRequest, doc_id: str) -> HttpResponse:
 @require_safe
 def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
     document = _shown_document(request, doc_id)
-    current = document.current_version.number
+    # A change announced for later can be compared before it applies.
+    newest = document.newest_version.number
     source = request.GET.get("view") == "source"
     context = _document_context(
-        request, "compare", document, numbers=range(current, 0, -1), source=source
+        request, "compare", document, numbers=range(newest, 0, -1), source=source
     )
     try:
-        first, second = _compare_numbers(request.GET, current=current)
+        first, second = _compare_numbers(request.GET, current=newest)
     except _CompareProblem as problem:
         context["problem"] = problem
         return render(
@@ -282,7 +313,7 @@ def edit(request: HttpRequest, doc_id: str) -> HttpResponse:
     if action not in EDIT_ACTIONS or not form.is_valid():
         return _render_edit(request, document, form, draft, status=400)
     draft = services.draft_save(
-        document=document, actor=request.user, **form.cleaned_data
+        document=document, actor=request.user, **form.text_fields()
     )
     if action == "save":
         messages.success(request, "Draft saved. Only you can see it.")
@@ -338,7 +369,8 @@ def _publish(request, document, form, draft) -> HttpResponse:
             document=document,
             actor=request.user,
             publish_anyway=request.POST.get("publish_anyway") == "yes",
-            **form.cleaned_data,
+            effective_at=form.effective_at(),
+            **form.text_fields(),
         )
     except services.HandoffBlockError as error:
         form.add_error(None, error.message)
@@ -359,7 +391,15 @@ def _publish(request, document, form, draft) -> HttpResponse:
     except (services.ServiceError, RenderingError) as error:
         form.add_error(None, error.message)
         return _render_edit(request, document, form, draft, status=409)
-    messages.success(request, f"Published {document.doc_id} v{version.number}.")
+    if version.effective_at is not None:
+        messages.success(
+            request,
+            f"Published {document.doc_id} v{version.number}, in force from "
+            f"{day_label(version.effective_at)}. Until then "
+            f"v{document.current_version.number} stays in force.",
+        )
+    else:
+        messages.success(request, f"Published {document.doc_id} v{version.number}.")
     return redirect(document)
 
 
