@@ -81,6 +81,9 @@ class EventKind(models.TextChoices):
     QUESTION_ANSWERED = "question_answered", "Question answered"
     EXCEPTION_APPROVED = "exception_approved", "Customer exception approved"
     GOAL_READING = "goal_reading", "Goal reading recorded"
+    # A version published to apply later: told once, when it is published (a
+    # major one announced is this event, not also major_change).
+    CHANGE_ANNOUNCED = "change_announced", "Effective-dated change announced"
 
 
 class Webhook(models.Model):

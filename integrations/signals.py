@@ -1,4 +1,5 @@
-"""The one hook that feeds the webhooks' outbox: each published version, question
+"""The one hook that feeds the webhooks' outbox: each published version (a major
+change, or one announced to apply later), question
 asked or answered, customer exception approved and goal reading queues its events
 in the transaction that writes it, whichever service, command or admin action
 wrote it."""
@@ -8,6 +9,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from docs_registry.models import Question, Version
+from docs_registry.params import day_label
 from field.models import CustomerException
 from teamwork.models import GoalReading
 
@@ -21,17 +23,21 @@ def _url(path: str) -> str:
 
 @receiver(post_save, sender=Version, dispatch_uid="integrations_version_events")
 def _version_published(sender, instance: Version, created: bool, raw=False, **kwargs):
-    if not created or raw or not instance.is_major:
+    if not created or raw:
+        return
+    announced = instance.effective_at is not None
+    if not (announced or instance.is_major):
         return
     document = instance.document
+    effective = f", effective {day_label(instance.effective_at)}" if announced else ""
     events_record(
-        kind=EventKind.MAJOR_CHANGE,
+        kind=EventKind.CHANGE_ANNOUNCED if announced else EventKind.MAJOR_CHANGE,
         subject=f"version:{instance.pk}",
         category_id=document.category_id,
         teams=document.teams,
         payload={
-            "text": f"{document.doc_id} v{instance.number} {instance.title}: "
-            f"{instance.summary}",
+            "text": f"{document.doc_id} v{instance.number} {instance.title}"
+            f"{effective}: {instance.summary}",
             "url": _url(instance.get_absolute_url()),
             "doc_id": document.doc_id,
             "title": instance.title,
@@ -39,6 +45,7 @@ def _version_published(sender, instance: Version, created: bool, raw=False, **kw
             "summary": instance.summary,
             "significance": instance.significance,
             "published_at": instance.published_at.isoformat(),
+            "effective_at": announced and instance.effective_at.isoformat() or None,
             "teams": list(document.teams),
         },
     )

@@ -373,3 +373,25 @@ def test_history_and_version_pages_say_pending_and_withdrawn(
         "it was never in force"
         in main(client.get("/docs/PRC-0001/v2/")).one(cls="withdrawn").text
     )
+
+
+def test_the_digest_and_its_email_mark_the_effective_date(
+    client, document, clock, sales_staff
+):
+    from docs_registry.services.digests import digest_email, new_changes
+
+    effective = _later(30)
+    publish(document, body="A", summary="First try", effective_at=_later(20))
+    publish(document, body="New prices", summary="Prices up", effective_at=effective)
+    day = _day(timezone.localdate(effective))
+    client.force_login(sales_staff)
+    entry = main(client.get("/digest/")).one("article", cls="digest-entry")
+    assert [mark.text for mark in entry.select(cls="effective")] == [
+        f"effective {day}",
+        "(withdrawn before it applied)",
+    ]
+    assert entry.one(cls="version-number").text == "v3"
+    email = digest_email(sales_staff, new_changes(sales_staff, None))
+    assert f"; effective {day}): Prices up" in email.body
+    assert "; withdrawn before it applied): First try" in email.body
+    assert f"; effective {day}): Prices up" in email.alternatives[0][0]

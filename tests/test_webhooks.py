@@ -266,3 +266,25 @@ def test_an_approved_exception_and_a_goal_reading_are_events(
     assert bodies["exception_approved"]["url"].endswith(f"/exceptions/{exception.pk}/")
     assert bodies["goal_reading"]["value"] == "7"
     assert bodies["goal_reading"]["taken_on"] == "2026-11-18"
+
+
+def test_an_announced_change_is_its_own_event(http_receiver, document, manager):
+    import time_machine
+
+    make_webhook(manager, http_receiver.url, events=["change_announced"])
+    with time_machine.travel("2026-12-02 10:00 +0000", tick=False):
+        publish(
+            document,
+            body="New prices",
+            summary="Prices up 5%.",
+            effective_at=datetime(2027, 1, 1, tzinfo=UTC),
+        )
+        publish(document, body="Typo fixed", significance="minor")
+        webhooks_deliver()
+    (request,) = http_receiver.received
+    body = json.loads(request.body)
+    assert body["type"] == "change_announced"
+    assert body["data"]["text"] == (
+        "PRC-0001 v2 Discount approval rules, effective 1 Jan 2027: Prices up 5%."
+    )
+    assert body["data"]["effective_at"] == "2027-01-01T00:00:00+00:00"

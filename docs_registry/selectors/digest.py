@@ -38,6 +38,7 @@ from ..models import (
     User,
     Version,
 )
+from .documents import withdrawn_before_applied
 
 
 def audiences_for_teams(teams: list[str]) -> list[str]:
@@ -154,13 +155,20 @@ class DigestEntry:
 
     @property
     def current_number(self) -> int:
-        return self.document.current_version.number
+        # A change announced for later is read before it applies.
+        return self.document.newest_version.number
 
 
 def _for_digest(documents: QuerySet[Document]) -> QuerySet:
     return (
         documents.select_related("owner", "category", "current_version")
-        .defer("current_version__body", "current_version__body_html")
+        .select_related("pending_version")
+        .defer(
+            "current_version__body",
+            "current_version__body_html",
+            "pending_version__body",
+            "pending_version__body_html",
+        )
         .order_by("-changed_at", "doc_id")
     )
 
@@ -239,7 +247,12 @@ def digest_entries(documents: list[Document]) -> list[DigestEntry]:
         .order_by("-number")
     )
     for version in summaries:
-        entries[version.document_id].versions.append(version)
+        newer = entries[version.document_id].versions
+        # Newest first: the version after this one, if any, was just listed.
+        version.withdrawn = withdrawn_before_applied(
+            version.effective_at, newer[-1].published_at if newer else None
+        )
+        newer.append(version)
     _add_changes(entries.values())
     return list(entries.values())
 

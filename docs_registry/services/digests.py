@@ -15,6 +15,7 @@ from django.utils import timezone
 from ..diffing import Comparison, compare_versions
 from ..models import User, Version
 from ..selectors.digest import describe_waiting, pending_versions
+from ..selectors.documents import withdrawn_before_applied
 
 
 def new_changes(user: User, since, *, major_only: bool = False) -> list[Version]:
@@ -30,6 +31,7 @@ def new_changes(user: User, since, *, major_only: bool = False) -> list[Version]
             "number",
             "significance",
             "published_at",
+            "effective_at",
             "summary",
             "published_by__username",
             "published_by__first_name",
@@ -79,9 +81,12 @@ def _email_groups(changes: list[Version], base_url: str) -> list[dict]:
                         "significance": version.significance,
                         "publisher": version.published_by.display_name,
                         "date": _day(version.published_at),
+                        "effective": _effective(version, newer),
                         "summary": version.summary,
                     }
-                    for version in versions
+                    for version, newer in zip(
+                        versions, [None, *versions[:-1]], strict=True
+                    )
                 ],
             }
         )
@@ -107,6 +112,18 @@ def _comparisons(pairs: list[tuple[int, int, int]]) -> dict[int, Comparison]:
         )
         for document_id, first, last in pairs
     }
+
+
+def _effective(version: Version, newer: Version | None) -> str:
+    """How a version announced for later is marked: when it applies, or that it
+    was withdrawn (the next version, listed just before it, came first)."""
+    if version.effective_at is None:
+        return ""
+    if withdrawn_before_applied(
+        version.effective_at, newer.published_at if newer else None
+    ):
+        return "withdrawn before it applied"
+    return f"effective {_day(version.effective_at)}"
 
 
 def _day(moment) -> str:

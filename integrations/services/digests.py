@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from docs_registry.models import DigestState, User
 from docs_registry.services.digests import digest_email, new_changes
+from docs_registry.services.documents import document_changes_apply
 
 from ..models import EmailAttempt, EmailPreference
 
@@ -102,6 +103,9 @@ def digests_send(
         .order_by("username")
     )
     if not dry_run:
+        # Changes whose effective date has come are in force before anyone is
+        # told what is current (no request may have arrived since).
+        document_changes_apply()
         # Rows to lock; a concurrent run creating the same ones is harmless.
         DigestState.objects.bulk_create(
             [DigestState(user=user) for user in recipients], ignore_conflicts=True
