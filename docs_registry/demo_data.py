@@ -416,6 +416,19 @@ PREMIUM_SUPPORT = {
             ),
         ),
     ),
+    # Published now, in force from the first day of next month: the price change
+    # both teams are told of before it applies.
+    "announced": (
+        "New price from the 1st of next month: the minimum rises from $3,000 to "
+        "$3,600 a year. Quotes sent before then keep the old minimum for 30 days.",
+        "major",
+        (
+            (
+                "minimum $3,000 a year",
+                "minimum $3,600 a year",
+            ),
+        ),
+    ),
 }
 
 _PROGRAMME_PRICING = """\

@@ -111,3 +111,19 @@ def test_digest_and_reports_cost_the_same_however_much_they_show(
     small = count_queries(client, url)
     make_readers_world(owner, manager, category, documents=20, versions=5)
     assert count_queries(client, url) == small
+
+
+def test_an_announced_change_costs_a_reader_no_query(client, document, sales_staff):
+    """Whether a change is due is asked in the statement every request makes
+    anyway (caching.py), and the announced version is joined to the document:
+    the rule adds no query, nothing pending or one announced, cold or warm."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(sales_staff)
+    publish(document, body="second")
+    nothing_pending = cold_and_warm(client, "/docs/PRC-0001/")
+    publish(document, body="third", effective_at=timezone.now() + timedelta(days=9))
+    announced = cold_and_warm(client, "/docs/PRC-0001/")
+    assert (nothing_pending, announced) == ((9, 3), (9, 3))

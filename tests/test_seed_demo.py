@@ -82,7 +82,10 @@ def test_creates_the_categories_and_documents(seeded):
 
 
 def test_reports_what_it_created_and_the_accounts(seeded):
-    versions = sum(1 + len(spec["revisions"]) for spec in demo_data.DOCUMENTS)
+    versions = sum(
+        1 + len(spec["revisions"]) + ("announced" in spec)
+        for spec in demo_data.DOCUMENTS
+    )
     assert (
         f"Created 5 accounts, {len(demo_data.CATEGORIES)} categories, "
         f"{len(demo_data.GLOSSARY)} glossary terms, "
@@ -96,10 +99,12 @@ def test_documents_have_gap_free_versions_and_real_edit_histories(seeded):
     numbers = {}
     for document_id, number in Version.objects.values_list("document", "number"):
         numbers.setdefault(document_id, []).append(number)
-    for document in Document.objects.select_related("current_version"):
+    for document in Document.objects.select_related(
+        "current_version", "pending_version"
+    ):
         found = sorted(numbers[document.pk])
         assert found == list(range(1, len(found) + 1)), document.doc_id
-        assert document.current_version.number == len(found)
+        assert document.newest_version.number == len(found)
     assert sum(len(found) >= 3 for found in numbers.values()) >= 8
 
     later = Version.objects.filter(number__gt=1)
@@ -280,6 +285,15 @@ def test_open_and_answered_questions_from_sales_and_support(seeded):
     askers = set(Question.objects.values_list("asked_by__username", flat=True))
     assert statuses == {"open", "answered"}
     assert askers == {"sales", "support"}
+
+
+def test_seeds_one_price_change_announced_for_next_month(seeded):
+    (document,) = Document.objects.filter(pending_version__isnull=False)
+    assert document.doc_id.startswith("PRC-")
+    assert document.pending_effective_at > document.current_version.published_at
+    assert document.pending_effective_at.day == 1
+    assert "$3,600" in document.pending_version.body
+    assert "$3,600" not in document.current_version.body
 
 
 def test_seeds_two_active_exceptions_and_one_expired(seeded):

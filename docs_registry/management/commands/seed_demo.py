@@ -6,11 +6,13 @@ later versions. Safe to run again: whatever already exists is left untouched.
 """
 
 from collections import Counter
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from docs_registry import demo_data, permissions, services
 from docs_registry.models import Category, Document, GlossaryTerm, User, Version
@@ -205,7 +207,28 @@ def create_document(
             # Some demo documents still use an avoided word, on purpose.
             publish_anyway=True,
         ).number
+    if "announced" in spec:
+        summary, significance, edits = spec["announced"]
+        body = apply_edits(body, edits, where=f"{document.doc_id} v{number + 1}")
+        services.document_publish(
+            document=document,
+            actor=owner,
+            title=document.title,
+            body=body,
+            summary=summary,
+            significance=significance,
+            base_number=number,
+            publish_anyway=True,
+            effective_at=first_of_next_month(),
+        )
     return document
+
+
+def first_of_next_month() -> datetime:
+    """Midnight at the start of next month, in the site's time zone."""
+    today = timezone.localdate()
+    following = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    return timezone.make_aware(datetime.combine(following, time.min))
 
 
 def seed_reading(document: Document, *, readers: list[User], turn: int) -> None:
