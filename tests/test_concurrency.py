@@ -114,3 +114,35 @@ def test_fifty_documents_created_at_once_get_fifty_ids(owner, manager, category)
 
     ids = at_once(50, create)
     assert sorted(ids) == [f"PRC-{n:04d}" for n in range(1, 51)]
+
+
+def test_ten_readers_at_the_moment_bring_an_announced_change_in_force_once(
+    document, owner, sales_staff
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from docs_registry import caching
+    from docs_registry.models import Revision
+
+    from .factories import publish
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        effective = timezone.now() + timedelta(days=30)
+        publish(document, body="New", title="New price list", effective_at=effective)
+        clock.move_to(effective + timedelta(minutes=1))
+        before = Revision.objects.get(pk=1).number
+        # Each reader reads the counters as a request does; one settles, the
+        # others wait on its row lock and find nothing left to do.
+        revisions = at_once(10, lambda index: caching.revision_number())
+    document.refresh_from_db()
+    assert (document.current_version.number, document.pending_version_id) == (2, None)
+    # Settled once (its title recorded once), and every reader read the counters
+    # after it: none is served a page kept from before.
+    titles = document.history.filter(history_change_reason__startswith="Title")
+    assert titles.count() == 1
+    after = Revision.objects.get(pk=1).number
+    assert after > before
+    assert set(revisions) == {after}

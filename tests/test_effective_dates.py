@@ -395,3 +395,21 @@ def test_the_digest_and_its_email_mark_the_effective_date(
     assert f"; effective {day}): Prices up" in email.body
     assert "; withdrawn before it applied): First try" in email.body
     assert f"; effective {day}): Prices up" in email.alternatives[0][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_only_database_serves_what_is_recorded_until_writes_return(
+    client, document, sales_staff
+):
+    from .test_errors import read_only_database
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        effective = _later(30)
+        publish(document, body="New", title="New price list", effective_at=effective)
+        clock.move_to(effective + timedelta(hours=1))
+        client.force_login(sales_staff)
+        with read_only_database():
+            response = client.get("/docs/PRC-0001/")
+            assert response.status_code == 200
+            assert main(response).one("h1").text == "Discount approval rules"
+        assert main(client.get("/docs/PRC-0001/")).one("h1").text == "New price list"

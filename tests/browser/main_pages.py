@@ -18,6 +18,7 @@ DEMO_PASSWORD = "demo"
 DOC_ID = (
     "POL-0001"  # Refund policy: both teams, owned by support-lead, several versions
 )
+ANNOUNCED = "PRC-0004"  # Premium Support: a price change announced, support-lead's
 LONG_TITLE = "Unbroken" + "x" * 192
 # The demo webhook's page: its id is known once seeded (see seed).
 DEMO_WEBHOOK = "/webhooks/demo/"
@@ -49,8 +50,13 @@ EVERYONE = [
     "/field/",
     "/field/?sort=most",
     "/field/new/?doc=POL-0001",
+    # The demo's price change announced for next month: its banner, the version
+    # waiting, and the version in force on a day.
+    f"/docs/{ANNOUNCED}/",
+    f"/docs/{ANNOUNCED}/v3/",
+    f"/docs/{ANNOUNCED}/?at={date.today().isoformat()}",
 ]
-OWNER = [f"/docs/{DOC_ID}/edit/"]
+OWNER = [f"/docs/{DOC_ID}/edit/", f"/docs/{ANNOUNCED}/edit/"]
 MANAGER = [
     "/goals/new/",
     "/coverage/",
