@@ -413,3 +413,35 @@ def test_a_read_only_database_serves_what_is_recorded_until_writes_return(
             assert response.status_code == 200
             assert main(response).one("h1").text == "Discount approval rules"
         assert main(client.get("/docs/PRC-0001/")).one("h1").text == "New price list"
+
+
+def test_an_export_and_import_keep_the_announced_change(tmp_path, db):
+    from django.db import transaction
+
+    from docs_registry import transfer
+
+    from .factories import make_document, make_user
+
+    target = tmp_path / "export"
+    effective = _later(30)
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        manager = make_user("manager", is_manager=True, in_sales=True)
+        owner = make_user("sales-lead", in_sales=True)
+        document = make_document(owner=owner, manager=manager)
+        publish(document, body="Now", summary="Applies now")
+        publish(document, body="Later", effective_at=effective)
+        transfer.export_registry(target)
+        raise Rollback  # the import starts from an empty registry
+    version_file = next(target.rglob("v0003.md")).read_text()
+    assert f'effective: "{effective.isoformat(timespec="microseconds")}"' in (
+        version_file
+    )
+    call_command("import_docs", target, stdout=StringIO())
+    imported = Document.objects.get()
+    assert _state(imported) == (2, 3)
+    assert imported.pending_effective_at == effective
+    call_command("verify_history", stdout=StringIO())

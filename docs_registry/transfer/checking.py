@@ -129,6 +129,7 @@ def _check_document(
         _check_choice(version, "significance", Version.Significance.values)
         _check_user(version, "publisher", usernames)
         version.time("published")
+        version.time("effective", optional=True)
         for key in ("title", "summary"):
             version.get(key)
         try:

@@ -139,6 +139,8 @@ def version_text(document: Document, version: Version, names: dict[int, str]) ->
         "publisher": names[version.published_by_id],
         "published": utc_time(version.published_at),
     }
+    if version.effective_at is not None:
+        values["effective"] = utc_time(version.effective_at)
     lines = [f"{key}: {json.dumps(values[key], ensure_ascii=False)}" for key in values]
     return "---\n" + "\n".join(lines) + "\n---\n" + version.body
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from .. import integrity, pending, permissions, services
 from ..models import (
@@ -20,6 +21,7 @@ from ..models import (
     Version,
 )
 from ..rendering import RenderingError, check_markdown, render_markdown
+from ..selectors.documents import version_in_force
 from ..selectors.glossary import glossary_term_ids
 from ..services.history import save_with_history
 from .checking import check_export, user_fields
@@ -136,14 +138,22 @@ def _create_document(
     # created_at is automatic on insert; restore the exported time.
     document.created_at = meta.time("created_at")
     versions = _create_versions(document, record.versions, users)
-    majors = [v.number for v in versions if v.is_major]
-    document.current_version = versions[-1]
+    # The newest version may be a change announced for later: the one in force
+    # now is current, and it waits (see services.document_changes_apply).
+    now = timezone.now()
+    newest = versions[-1]
+    announced = newest if newest.effective_at and newest.effective_at > now else None
+    current = version_in_force(document, now) or versions[0]
+    majors = [v.number for v in versions if v.is_major and v.number <= current.number]
+    document.current_version = current
     document.latest_major_number = majors[-1] if majors else 1
     Document.objects.filter(pk=document.pk).update(
         created_at=document.created_at,
-        current_version=document.current_version,
-        changed_at=document.current_version.published_at,
+        current_version=current,
+        changed_at=current.in_force_from,
         latest_major_number=document.latest_major_number,
+        pending_version=announced,
+        pending_effective_at=announced and announced.effective_at,
     )
     # One "created" record, by whoever published v1 (the manager who created it).
     Document.history.bulk_history_create(
@@ -173,6 +183,7 @@ def _create_versions(
             significance=record.data["significance"],
             published_by=users[record.data["publisher"]],
             published_at=record.time("published"),
+            effective_at=record.time("effective", optional=True),
         )
         integrity.seal(version, doc_id=document.doc_id, previous_chain=previous_chain)
         version.save(force_insert=True)

@@ -22,6 +22,8 @@ FRONT_MATTER_KEYS = (
     "publisher",
     "published",
 )
+# Written only when set: a version announced to apply later (its effective time).
+OPTIONAL_FRONT_MATTER_KEYS = ("effective",)
 DOC_ID = re.compile(r"([A-Z]{2,5})-(\d{4,})")
 
 

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .layout import DOC_ID, DOCUMENTS, FRONT_MATTER_KEYS, TransferError
+from .layout import (
+    DOC_ID,
+    DOCUMENTS,
+    FRONT_MATTER_KEYS,
+    OPTIONAL_FRONT_MATTER_KEYS,
+    TransferError,
+)
 
 FRONT_MATTER_LINE = re.compile(r"([a-z_]+): (.+)")
 VERSION_FILE = re.compile(r"v(\d{4,})\.md")
@@ -122,7 +128,7 @@ def _front_matter_line(line: str, where: str) -> tuple[str, object]:
     if not match:
         raise TransferError(f"{where}: expected 'key: value', got {line[:60]!r}")
     key, raw = match.groups()
-    if key not in FRONT_MATTER_KEYS:
+    if key not in FRONT_MATTER_KEYS + OPTIONAL_FRONT_MATTER_KEYS:
         raise TransferError(f"{where}: unknown key '{key}'")
     try:
         return key, json.loads(raw)
