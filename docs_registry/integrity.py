@@ -8,8 +8,10 @@ Each version stores two SHA-256 hashes:
   reads while leaving `body` intact.
 - `chain_hash` over the previous version's chain hash (of the same document; "" for
   v1), the document ID, the number, the publisher's user id, the publication time
-  and the content hash. Removing, reordering or rewriting a version breaks the
-  chain of every later version.
+  and the content hash, and for a version announced to apply later its effective
+  time (appended only then: versions hashed before it existed keep their hashes).
+  Removing, reordering or rewriting a version breaks the chain of every later
+  version.
 
 The publisher is identified by id, not username: a username can be changed in the
 admin, which must not make history look tampered with; an id never changes.
@@ -87,8 +89,9 @@ def chain_hash(
     publisher_id: int,
     published_at: datetime,
     content_hash: str,
+    effective_at: datetime | None = None,
 ) -> str:
-    return _sha256(
+    fields = [
         CHAIN_SCHEME,
         previous_chain,
         doc_id,
@@ -96,7 +99,10 @@ def chain_hash(
         publisher_id,
         utc_timestamp(published_at),
         content_hash,
-    )
+    ]
+    if effective_at is not None:
+        fields.append(utc_timestamp(effective_at))
+    return _sha256(*fields)
 
 
 class VersionRecord(NamedTuple):
@@ -112,6 +118,7 @@ class VersionRecord(NamedTuple):
     published_at: datetime
     content_hash: str
     chain_hash: str
+    effective_at: datetime | None = None
 
 
 def seal(version, *, doc_id: str, previous_chain: str) -> None:
@@ -139,6 +146,7 @@ def _chain_of(version, *, doc_id: str, previous: str) -> str:
         publisher_id=version.published_by_id,
         published_at=version.published_at,
         content_hash=version.content_hash,
+        effective_at=getattr(version, "effective_at", None),
     )
 
 

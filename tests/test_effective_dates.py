@@ -445,3 +445,21 @@ def test_an_export_and_import_keep_the_announced_change(tmp_path, db):
     assert _state(imported) == (2, 3)
     assert imported.pending_effective_at == effective
     call_command("verify_history", stdout=StringIO())
+
+
+def test_the_effective_date_is_sealed_in_the_chain(document, clock):
+    from docs_registry import integrity
+
+    publish(document, body="Later", effective_at=_later(30))
+    records = [
+        integrity.VersionRecord._make(row)
+        for row in Version.objects.filter(document=document)
+        .order_by("number")
+        .values_list(*integrity.VersionRecord._fields)
+    ]
+    check = {"doc_id": document.doc_id, "current_number": 2}
+    assert integrity.verify(**check, versions=records) == []
+    moved = records[1]._replace(effective_at=_later(10))
+    assert integrity.verify(**check, versions=[records[0], moved]) == [
+        f"{document.doc_id} v2: chain broken"
+    ]
