@@ -396,7 +396,8 @@ def document_list(
 AT_DESCRIPTION = (
     "The version in force at this moment instead of now: a date (2026-12-15: the "
     "end of that day in the site's time zone) or an ISO 8601 time "
-    "(2026-12-15T09:00:00Z; without a zone, the site's)."
+    "(2026-12-15T09:00:00Z; without a zone, the site's). 404 before the document "
+    "existed."
 )
 
 
@@ -408,7 +409,19 @@ AT_DESCRIPTION = (
 def document_detail(
     request,
     doc_id: str,
-    at: Annotated[str | None, Query(max_length=40, description=AT_DESCRIPTION)] = None,
+    at: Annotated[
+        str | None,
+        # Parsed by moment_asked, which also reads a "+" sent unencoded.
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "format": "date"},
+                    {"type": "string", "format": "date-time"},
+                ]
+            }
+        ),
+        Query(None, max_length=100, description=AT_DESCRIPTION),
+    ] = None,
 ):
     """The version of a document in force now (or `at` a moment), its Markdown and
     HTML, and the change announced to apply later, if one waits."""
@@ -449,7 +462,7 @@ def _in_force_at(document: Document, raw: str) -> Version:
     version = selectors.version_in_force(document, at)
     if version is None:
         raise HttpError(
-            400, f"at: {document.doc_id} did not exist yet then ({at.isoformat()})."
+            404, f"at: {document.doc_id} did not exist yet then ({at.isoformat()})."
         )
     return version
 

@@ -7,7 +7,7 @@ for what is only a bad request.
 """
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Annotated
 
 from django.utils import dateformat, timezone
@@ -29,6 +29,7 @@ class MomentError(ValueError):
 # A `+` sent unencoded in a query string arrives as a space.
 _SPACED_OFFSET = re.compile(r" (\d{2}(:?\d{2})?)$")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FAR = datetime.max.replace(tzinfo=UTC)
 
 
 def moment_asked(raw: str) -> datetime:
@@ -46,13 +47,13 @@ def moment_asked(raw: str) -> datetime:
             f"“{raw[:40]}” is not a date: write a day as 2026-12-15, or a time as "
             "2026-12-15T09:00:00+01:00."
         ) from None
-    # Far outside any document's life, and near the calendar's ends a time zone's
-    # offset could not be applied.
-    if not 1000 <= moment.year <= 9000:
-        raise MomentError("Give a date between the years 1000 and 9000.")
     if moment.tzinfo is None:
         moment = timezone.make_aware(moment)
-    return moment
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        # Within hours of the calendar's ends: before or after everything kept.
+        return datetime.min.replace(tzinfo=UTC) if moment.year == 1 else _FAR
 
 
 def day_label(moment: datetime) -> str:

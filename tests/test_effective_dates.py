@@ -307,21 +307,29 @@ def test_at_shows_the_version_in_force_that_day(client, document, clock, sales_s
 
 
 @pytest.mark.parametrize(
-    ("at", "message"),
+    ("at", "status", "message"),
     [
-        ("15/12/2026", "is not a date: write a day as 2026-12-15"),
-        ("2020-01-01", "PRC-0001 did not exist yet then"),
-        ("0001-01-01", "between the years 1000 and 9000"),
+        ("15/12/2026", 400, "is not a date: write a day as 2026-12-15"),
+        ("2020-01-01", 404, "PRC-0001 did not exist yet then"),
+        ("0001-01-01T00:00:00+05:00", 404, "PRC-0001 did not exist yet then"),
     ],
 )
-def test_at_a_bad_moment_says_why(client, document, sales_staff, at, message):
+def test_at_a_bad_moment_says_why(client, document, sales_staff, at, status, message):
     client.force_login(sales_staff)
-    response = client.get(f"/docs/PRC-0001/?at={at}")
-    assert response.status_code == 400
+    response = client.get("/docs/PRC-0001/", {"at": at})
+    assert response.status_code == status
     assert message in main(response).one(cls="problem").text
-    api = client.get(f"/api/docs/PRC-0001/?at={at}")
-    assert api.status_code == 400
+    api = client.get("/api/docs/PRC-0001/", {"at": at})
+    assert api.status_code == status
     assert message in api.json()["detail"]
+
+
+def test_at_the_calendar_s_far_end_is_the_version_in_force_last(
+    client, document, sales_staff
+):
+    client.force_login(sales_staff)
+    response = client.get("/api/docs/PRC-0001/", {"at": "9999-12-31T23:00:00-05:00"})
+    assert (response.status_code, response.json()["version"]) == (200, 1)
 
 
 def test_api_reports_the_version_in_force_and_the_announced_one(

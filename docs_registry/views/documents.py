@@ -135,24 +135,30 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
 
 
 def _in_force_at(request: HttpRequest, document: Document, raw: str) -> HttpResponse:
-    """`?at=`: the version that was (or, as announced, will be) in force then."""
+    """`?at=`: the version that was (or, as announced, will be) in force then; 400
+    for a moment that cannot be read, 404 for one before the document existed."""
     context = _document_context(request, "in-force", document)
     try:
         at = moment_asked(raw)
-        version = remember(
-            cache_key("in-force", document.pk, at, revision(request)),
-            lambda: selectors.version_in_force(document, at),
-        )
-        if version is None:
-            raise MomentError(
-                f"{document.doc_id} did not exist yet then: its v1 was published "
-                f"on {day_label(document.created_at)}."
-            )
     except MomentError as problem:
-        context |= {"version": document.current_version, "at_problem": str(problem)}
-        return render(request, "docs_registry/version.html", context, status=400)
+        return _no_version_at(request, context, str(problem), status=400)
+    version = remember(
+        cache_key("in-force", document.pk, at, revision(request)),
+        lambda: selectors.version_in_force(document, at),
+    )
+    if version is None:
+        problem = (
+            f"{document.doc_id} did not exist yet then: its v1 was published on "
+            f"{day_label(document.created_at)}."
+        )
+        return _no_version_at(request, context, problem, status=404)
     context |= {"version": version, "at": at, "at_day": len(raw.strip()) == 10}
     return render(request, "docs_registry/version.html", context)
+
+
+def _no_version_at(request, context, problem: str, *, status: int) -> HttpResponse:
+    context |= {"version": context["document"].current_version, "at_problem": problem}
+    return render(request, "docs_registry/version.html", context, status=status)
 
 
 def _note_shown(request: HttpRequest, document: Document) -> None:
