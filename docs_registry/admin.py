@@ -75,6 +75,7 @@ class VersionInline(ReadOnly, admin.TabularInline):
         "significance",
         "published_by",
         "published_at",
+        "effective_at",
     )
     readonly_fields = fields
     ordering = ("-number",)
@@ -104,11 +105,18 @@ class DocumentAdmin(ReadOnly, ManagerAccess, HistoryWithoutRevert):
 
 @admin.register(Version)
 class VersionAdmin(ReadOnly, ManagerAccess, admin.ModelAdmin):
-    list_display = ("__str__", "title", "significance", "published_by", "published_at")
+    list_display = (
+        "__str__",
+        "title",
+        "significance",
+        "published_by",
+        "published_at",
+        "effective_at",
+    )
     list_filter = ("significance",)
     list_select_related = ("document", "published_by")
     search_fields = ("document__doc_id", "title", "summary")
-    readonly_fields = ("content_hash", "chain_hash")
+    readonly_fields = ("effective_at", "content_hash", "chain_hash")
 
 
 @admin.register(User)

@@ -216,6 +216,11 @@ def test_owner_announces_a_change_from_the_edit_page(client, document, clock):
     day = _day(timezone.localdate() + timedelta(days=30))
     assert banner.text.startswith(f"Changes on {day} — see what changes")
     assert banner.one("a").attrs["href"] == "/docs/PRC-0001/compare/?from=1&to=2"
+    comparison = main(client.get(banner.one("a").attrs["href"]))
+    assert comparison.one(cls="pending-change").text == (
+        f"v2 comes into force on {day}; until then v1 is current."
+    )
+    assert comparison.select("form", cls="compare-picker")  # v1 and v2 to choose
     assert main(page).one(cls="messages").text == (
         f"Published PRC-0001 v2, in force from "
         f"{_day(timezone.localdate() + timedelta(days=30))}. Until then v1 stays in "
@@ -471,3 +476,21 @@ def test_the_effective_date_is_sealed_in_the_chain(document, clock):
     assert integrity.verify(**check, versions=[records[0], moved]) == [
         f"{document.doc_id} v2: chain broken"
     ]
+
+
+def test_acknowledging_all_shown_covers_the_announced_version(
+    client, document, clock, sales_staff
+):
+    from docs_registry.models import Acknowledgment
+
+    publish(document, body="New prices", effective_at=_later(30))
+    client.force_login(sales_staff)
+    digest = main(client.get("/digest/"))
+    shown = [
+        field.attrs["value"]
+        for field in digest.select("input")
+        if field.attrs.get("name") == "shown"
+    ]
+    assert shown == ["PRC-0001:v2"]
+    client.post("/digest/acknowledge/", {"shown": shown})
+    assert Acknowledgment.objects.get(user=sales_staff).number == 2

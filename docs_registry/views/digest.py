@@ -164,9 +164,9 @@ def acknowledge_all(request: HttpRequest) -> HttpResponse:
         doc_id, _, number = item.rpartition(":v")
         if number.isdigit():
             wanted[doc_id.upper()] = int(number)
-    documents = Document.objects.select_related("current_version").in_bulk(
-        list(wanted), field_name="doc_id"
-    )
+    documents = Document.objects.select_related(
+        "current_version", "pending_version"
+    ).in_bulk(list(wanted), field_name="doc_id")
     if len(documents) != len(wanted) or not wanted:
         messages.error(
             request, "Some of those documents do not exist; nothing was recorded."
