@@ -494,3 +494,28 @@ def test_acknowledging_all_shown_covers_the_announced_version(
     assert shown == ["PRC-0001:v2"]
     client.post("/digest/acknowledge/", {"shown": shown})
     assert Acknowledgment.objects.get(user=sales_staff).number == 2
+
+
+def test_days_are_the_site_s_days(client, document, settings, sales_staff):
+    """An effective date starts at midnight where the site is, and `?at=` a day
+    is the end of that day there, not in UTC."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    settings.TIME_ZONE = "Europe/Paris"
+    paris = ZoneInfo("Europe/Paris")
+    day = timezone.now().astimezone(paris).date() + timedelta(days=30)
+    midnight = datetime.combine(day, time.min, tzinfo=paris)
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False) as t:
+        client.force_login(document.owner)
+        response = _post_edit(client, document, effective_date=day.isoformat())
+        assert response.status_code == 302
+        document.refresh_from_db()
+        assert document.pending_effective_at == midnight
+        assert midnight.utcoffset()  # not UTC's midnight
+        t.move_to(midnight + timedelta(days=1))
+        client.force_login(sales_staff)
+        for asked, number in [(day - timedelta(days=1), "v1"), (day, "v2")]:
+            page = main(client.get("/docs/PRC-0001/", {"at": asked.isoformat()}))
+            assert page.one(cls="version-number").text == number, asked
+            assert "Europe/Paris time" in page.one(cls="in-force-at").text
