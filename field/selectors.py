@@ -70,6 +70,33 @@ def active_exceptions_for(document: Document, today: date) -> list[CustomerExcep
     )
 
 
+# What a digest lists of newly granted exceptions: the full list is /exceptions/.
+NEW_EXCEPTIONS_SHOWN = 20
+
+
+def exceptions_granted_since(
+    *, audiences: list[str], since: datetime | None, today: date
+) -> list[CustomerException]:
+    """Exceptions approved after `since` (ever, when None) against documents
+    addressed to `audiences`, still active or yet to start on `today`, most
+    recently approved first: the readers of a policy learn of its exceptions
+    in their digest."""
+    if not audiences:
+        return []
+    granted = CustomerException.objects.filter(
+        state=State.APPROVED,
+        valid_until__gte=today,
+        document__audience__in=audiences,
+    )
+    if since is not None:
+        granted = granted.filter(decided_at__gt=since)
+    return list(
+        granted.select_related("document").order_by("-decided_at", "-pk")[
+            :NEW_EXCEPTIONS_SHOWN
+        ]
+    )
+
+
 def exception_get(pk: int) -> CustomerException:
     return _exceptions().get(pk=pk)
 
