@@ -194,6 +194,23 @@ def field_report_heard_by(report: FieldReport, user) -> bool:
 WEEK_REPORTS_SHOWN = 10
 
 
+# What the monthly meeting lists from the field: the month's most heard.
+MONTH_REPORTS_SHOWN = 10
+
+
+def field_reports_during(start: datetime, end: datetime) -> list[FieldReport]:
+    """The reports filed from `start` up to `end`, most heard first (the monthly
+    meeting's pack)."""
+    reports = (
+        _reports()
+        .filter(reported_at__gte=start, reported_at__lt=end)
+        .order_by("-seen", "-reported_at", "-pk")
+    )
+    # The pack names neither documents nor answers: the reporter is all it joins.
+    reports = reports.select_related(None).prefetch_related(None)
+    return list(reports.select_related("reporter")[:MONTH_REPORTS_SHOWN])
+
+
 def field_reports_of_week(today: date) -> list[FieldReport]:
     """The last 7 days' reports, most heard first (the sales digest)."""
     reports = field_report_list(today=today, period="week", sort=SORT_MOST)
