@@ -22,8 +22,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist); `make test TEST_WORKERS=0` runs it
+# in one process.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The benchmark (README, "Speed"): seeds its own database once (bench.sqlite3, or
 # DATABASE_URL's), then serves it with gunicorn and measures each page; then times

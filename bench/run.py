@@ -320,6 +320,9 @@ def bench_pages(document, query: str, ceiling: Page) -> list[Page]:
         Page("goals", reverse("teamwork:goals")),
         Page("hand-offs", reverse("teamwork:handoffs")),
         Page("meeting (this month)", reverse("teamwork:meeting", args=[this_month])),
+        # From the field: 500 exceptions and 5,000 field reports (seed_bench).
+        Page("a customer's exceptions", reverse("field:exceptions") + "?customer=acme"),
+        Page("field reports", reverse("field:reports")),
     ]
 
 

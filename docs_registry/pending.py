@@ -35,12 +35,11 @@ from .models import (
     DigestState,
     Document,
     PendingDocument,
-    Revision,
     SeenVersion,
     User,
     Version,
 )
-from .revisions import PAGES
+from .revisions import take_writers_turn
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # How many pairs of person and document one query of readings covers: one
@@ -73,10 +72,9 @@ def pending_baseline(
 
 
 def _one_writer_at_a_time() -> None:
-    # The pages' counter row is locked by every write that moves it (revisions.py);
-    # taking it here too orders the pending rows' writers with those writes, and
-    # after it every read sees what they committed. (SQLite writes one at a time.)
-    list(Revision.objects.select_for_update().filter(pk=PAGES).values_list("pk"))
+    # The pages' counter row is locked by every write that moves it; taking it
+    # here too orders the pending rows' writers with those writes.
+    take_writers_turn()
 
 
 def _newest(model, people: Q, documents: Q) -> dict[tuple[int, int], int]:

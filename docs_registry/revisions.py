@@ -43,6 +43,15 @@ def revision_bump(*, content: bool = True) -> None:
         _move(CONTENT)
 
 
+def take_writers_turn() -> None:
+    """Wait for the writers before us, inside the caller's transaction: take the
+    pages' counter row's lock (without moving it) until that transaction ends.
+    Every writer takes this row before any other row it locks, so two writers
+    never hold each other's rows (no deadlock on PostgreSQL), and after it every
+    read sees what they committed. (SQLite writes one at a time anyway.)"""
+    list(Revision.objects.select_for_update().filter(pk=PAGES).values_list("pk"))
+
+
 def reader_moved(user_id: int) -> None:
     """One person's own reading changed (an acknowledgment, a version shown, a
     dismissal): only what is kept for them moves, through their digest state."""

@@ -70,6 +70,33 @@ def active_exceptions_for(document: Document, today: date) -> list[CustomerExcep
     )
 
 
+# What a digest lists of newly granted exceptions: the full list is /exceptions/.
+NEW_EXCEPTIONS_SHOWN = 20
+
+
+def exceptions_granted_since(
+    *, audiences: list[str], since: datetime | None, today: date
+) -> list[CustomerException]:
+    """Exceptions approved after `since` (ever, when None) against documents
+    addressed to `audiences`, still active or yet to start on `today`, most
+    recently approved first: the readers of a policy learn of its exceptions
+    in their digest."""
+    if not audiences:
+        return []
+    granted = CustomerException.objects.filter(
+        state=State.APPROVED,
+        valid_until__gte=today,
+        document__audience__in=audiences,
+    )
+    if since is not None:
+        granted = granted.filter(decided_at__gt=since)
+    return list(
+        granted.select_related("document").order_by("-decided_at", "-pk")[
+            :NEW_EXCEPTIONS_SHOWN
+        ]
+    )
+
+
 def exception_get(pk: int) -> CustomerException:
     return _exceptions().get(pk=pk)
 
@@ -165,6 +192,23 @@ def field_report_heard_by(report: FieldReport, user) -> bool:
 
 # What the sales digest lists from the field: the week's most heard.
 WEEK_REPORTS_SHOWN = 10
+
+
+# What the monthly meeting lists from the field: the month's most heard.
+MONTH_REPORTS_SHOWN = 10
+
+
+def field_reports_during(start: datetime, end: datetime) -> list[FieldReport]:
+    """The reports filed from `start` up to `end`, most heard first (the monthly
+    meeting's pack)."""
+    reports = (
+        _reports()
+        .filter(reported_at__gte=start, reported_at__lt=end)
+        .order_by("-seen", "-reported_at", "-pk")
+    )
+    # The pack names neither documents nor answers: the reporter is all it joins.
+    reports = reports.select_related(None).prefetch_related(None)
+    return list(reports.select_related("reporter")[:MONTH_REPORTS_SHOWN])
 
 
 def field_reports_of_week(today: date) -> list[FieldReport]:

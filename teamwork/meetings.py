@@ -19,6 +19,8 @@ from docs_registry.models import (
     Version,
 )
 from docs_registry.selectors.glossary import glossary_changes
+from field.models import FieldReport
+from field.selectors import field_reports_during
 
 from .models import HandoffRule, Meeting, MeetingNote
 from .months import next_month
@@ -48,6 +50,7 @@ class MeetingPack:
     still_open: list[Question]
     coverage: list[TeamCoverage]
     handoffs: list[HandoffRule]
+    field_reports: list[FieldReport]
 
 
 def _moments(first: date) -> tuple[datetime, datetime]:
@@ -168,6 +171,7 @@ def meeting_pack(first: date) -> MeetingPack:
         still_open=still_open,
         coverage=_coverage(versions),
         handoffs=_handoff_changes(start, end),
+        field_reports=field_reports_during(start, end),
     )
 
 

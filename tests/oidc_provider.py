@@ -8,6 +8,7 @@ the tests are skipped with the reason, except in CI (CI set), where they fail.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -40,16 +41,21 @@ def require_node() -> str:
             "Node.js and npm are not installed: the single sign-on tests run a real "
             "OpenID provider (oidc-provider) on them"
         )
-    if not (HERE / "node_modules" / "oidc-provider").is_dir():
-        installed = subprocess.run(  # noqa: S603 -- our own arguments
-            [npm, "ci", "--no-audit", "--no-fund", "--silent"],
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if installed.returncode != 0:
-            _unavailable(f"npm ci in {HERE.name}/ failed: {installed.stderr[-500:]}")
+    # One installer at a time: test processes running side by side (pytest -n)
+    # would otherwise each empty node_modules under the other.
+    with open(HERE / ".npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (HERE / "node_modules" / "oidc-provider").is_dir():
+            installed = subprocess.run(  # noqa: S603 -- our own arguments
+                [npm, "ci", "--no-audit", "--no-fund", "--silent"],
+                cwd=HERE,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if installed.returncode != 0:
+                stderr = installed.stderr[-500:]
+                _unavailable(f"npm ci in {HERE.name}/ failed: {stderr}")
     return node
 
 

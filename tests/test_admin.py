@@ -1,5 +1,7 @@
 """The admin shows everything to managers and changes no published word."""
 
+from datetime import date
+
 import pytest
 
 from docs_registry.models import Document, User, Version
@@ -212,3 +214,61 @@ def test_a_manager_who_adds_a_manager_is_sent_back_to_the_list(admin_client):
     assert response.status_code == 302
     assert response["Location"] == "/admin/docs_registry/user/"
     assert User.objects.get(username="new-manager").is_manager
+
+
+def test_exceptions_reports_and_deliveries_are_shown_and_never_written(
+    admin_client, document, manager, sales_staff, support_staff
+):
+    """Everything the field and integrations apps keep can be looked at in the
+    admin; writes stay with the pages, whose services keep the rules."""
+    from field import services as field_services
+    from integrations.services import webhook_create
+
+    exception = field_services.exception_propose(
+        actor=sales_staff,
+        document=document,
+        customer="Acme Corp",
+        account="CRM-1",
+        granted="Price locked at $32",
+        version_number=1,
+        valid_from=date(2026, 12, 1),
+        valid_until=date(2027, 6, 30),
+        why="Renewal.",
+    )
+    field_services.field_report_file(
+        actor=support_staff, kind="complaint", text="Export times out"
+    )
+    webhook, secret = webhook_create(
+        actor=manager,
+        name="Chat",
+        url="https://198.51.100.7/hook",
+        format="generic",
+        events=["major_change"],
+        in_sales=True,
+        in_support=True,
+    )
+    for url, shown in [
+        ("/admin/field/customerexception/", "Acme Corp"),
+        (f"/admin/field/customerexception/{exception.pk}/change/", "Price locked"),
+        (f"/admin/field/customerexception/{exception.pk}/history/", "Acme Corp"),
+        ("/admin/field/fieldreport/", "Export times out"),
+        ("/admin/field/sighting/", "0 sightings"),
+        ("/admin/integrations/webhook/", "198.51.100.7"),
+        ("/admin/integrations/emailpreference/", "email preference"),
+        ("/admin/integrations/emailattempt/", "email attempt"),
+        ("/admin/integrations/webhookevent/", "webhook event"),
+        ("/admin/integrations/webhookdelivery/", "webhook deliver"),
+    ]:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert shown in response.content.decode(), url
+    change = admin_client.get(f"/admin/integrations/webhook/{webhook.pk}/change/")
+    assert webhook.secret_nonce not in change.content.decode()
+    assert secret not in change.content.decode()
+    refused = admin_client.post(
+        f"/admin/field/customerexception/{exception.pk}/change/",
+        {"customer": "Changed", "state": "approved"},
+    )
+    assert refused.status_code == 403
+    exception.refresh_from_db()
+    assert (exception.customer, exception.state) == ("Acme Corp", "proposed")

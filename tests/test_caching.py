@@ -38,7 +38,7 @@ COLD = {
     "/docs/PRC-0001/history/": 7,
     "/docs/PRC-0001/v1/": 6,
     "/docs/PRC-0001/compare/?from=1&to=2": 7,
-    "/digest/": 15,  # goals, meeting decisions and the week's field reports
+    "/digest/": 16,  # goals, meeting decisions, field reports, new exceptions
 }
 
 

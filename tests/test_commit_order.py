@@ -138,3 +138,53 @@ def test_what_waits_is_right_after_a_publish_and_a_reading_at_once(
 
     assert pending.kept_rows(sales_staff.pk) == {document.pk: (2, 1, False)}
     assert pending.expected_rows(sales_staff.pk) == {document.pk: (2, 1, False)}
+
+
+@pytest.mark.parametrize("reading", ["dismissal", "version shown"])
+def test_a_reading_takes_the_counter_row_before_the_persons_digest_state(
+    reading, owner, manager, sales_staff
+):
+    """An acknowledgment takes the counter row, then the person's digest state. A
+    dismissal ("Mark these as seen") or a version shown in another tab at the
+    same moment must take them in the same order, or PostgreSQL aborts one of
+    the two as a deadlock. With a writer holding the counter row, the reading
+    waits without having locked the person's digest state."""
+    from django.utils import timezone
+
+    from docs_registry import revisions, services
+    from docs_registry.models import DigestState
+
+    document = make_document(owner=owner, manager=manager)
+    publish(document, body="Second", significance="minor")
+    document.refresh_from_db()
+    DigestState.objects.get_or_create(user=sales_staff)
+    holding, release = threading.Event(), threading.Event()
+
+    def writer():
+        with transaction.atomic():
+            revisions.take_writers_turn()
+            holding.set()
+            release.wait(timeout=30)
+
+    def read():
+        if reading == "dismissal":
+            services.digest_mark_seen(user=sales_staff, at=timezone.now())
+        else:
+            services.version_shown_record(user=sales_staff, document=document, number=2)
+
+    holder = _in_thread(writer)
+    assert holding.wait(timeout=30)
+    reader = _in_thread(read)
+    _blocked_or_done(reader)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM docs_registry_digeststate "
+                    "WHERE user_id = %s FOR UPDATE NOWAIT",
+                    [sales_staff.pk],
+                )
+    finally:
+        release.set()
+        holder.join(timeout=30)
+        reader.join(timeout=30)

@@ -349,3 +349,61 @@ def test_kept_pages_stop_showing_an_exception_at_midnight(
     assert (
         "Expired" in main(client.get(urls[2])).one("section", cls="exceptions-box").text
     )
+
+
+# --- in the readers' digest -------------------------------------------------------
+
+
+def digest_exceptions(client) -> str:
+    found = main(client.get("/digest/")).select("section", id="new-exceptions")
+    return found[0].text if found else ""
+
+
+def test_readers_of_the_policy_learn_of_a_new_exception_in_their_digest(
+    client, document, sales_staff, manager, support_staff, owner, fixed_day
+):
+    approved(document, sales_staff, manager)
+    sales_only = make_document(
+        owner=owner, manager=manager, title="Sales playbook", audience="sales"
+    )
+    approved(sales_only, sales_staff, manager, customer="Globex")
+    propose(document, sales_staff, customer="Initech")  # not approved: not news
+    client.force_login(support_staff)
+    news = digest_exceptions(client)
+    assert "Acme Corp" in news and "Refund outside the 30-day window" in news
+    assert "Globex" not in news  # addressed to sales alone
+    assert "Initech" not in news
+
+    client.post("/digest/seen/", {"shown_at": NOON.isoformat()})
+    assert digest_exceptions(client) == ""
+    fixed_day.move_to(NOON + timedelta(minutes=5))
+    approved(document, sales_staff, manager, customer="Hooli")
+    news = digest_exceptions(client)
+    assert "Hooli" in news and "Acme Corp" not in news
+
+
+def test_an_ended_exception_is_no_news(
+    client, document, sales_staff, manager, support_staff, fixed_day
+):
+    approved(document, sales_staff, manager, valid_until=TODAY + timedelta(days=1))
+    client.force_login(support_staff)
+    assert "Acme Corp" in digest_exceptions(client)
+    next_day(fixed_day, client, support_staff, days=2)
+    assert "Acme Corp" not in digest_exceptions(client)
+
+
+def test_the_digest_email_names_the_weeks_exceptions(
+    document, sales_staff, manager, support_staff, fixed_day
+):
+    from docs_registry.services.digests import digest_email, new_changes
+
+    approved(document, sales_staff, manager, customer="Old news")
+    fixed_day.move_to(NOON + timedelta(days=8))
+    approved(document, sales_staff, manager, valid_until=TODAY + timedelta(days=30))
+    publish(document, body="Up to **12%**.", summary="Twelve")
+    message = digest_email(support_staff, new_changes(support_staff, None))
+    html = message.alternatives[0][0]
+    for text in (message.body, html):
+        assert "Exceptions granted to customers this week" in text
+        assert "Acme Corp" in text and "CRM-1001" in text
+        assert "Old news" not in text

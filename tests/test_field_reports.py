@@ -229,3 +229,18 @@ def test_sales_reads_the_weeks_reports_in_its_digest(
     assert "Eight days ago" not in week.text
     client.force_login(support_staff)
     assert 'id="field-week"' not in client.get("/digest/").content.decode()
+
+
+def test_the_sales_digest_email_carries_the_weeks_reports(
+    document, support_staff, sales_staff, owner
+):
+    from docs_registry.services.digests import digest_email, new_changes
+
+    file(support_staff, text="Export times out over VPN")
+    publish(document, body="Up to **12%**.", summary="Twelve")
+    to_sales = digest_email(sales_staff, new_changes(sales_staff, None))
+    for text in (to_sales.body, to_sales.alternatives[0][0]):
+        assert "This week from the field" in text
+        assert "Export times out over VPN" in text
+    to_support = digest_email(support_staff, new_changes(support_staff, None))
+    assert "This week from the field" not in to_support.body

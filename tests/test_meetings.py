@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 from docs_registry import services as registry
 from docs_registry.models import GlossaryTerm
+from field.services import field_report_file, field_report_seen_again
 from teamwork import services
 from teamwork.models import Meeting, MeetingNote
 
@@ -72,6 +73,13 @@ def november(owner, manager, sales_staff, support_staff, support_lead):
             goal=goal, actor=owner, value=Decimal(4), taken_on=date(2026, 11, 3)
         )
         publish(document, body="Up to 15 %.\n\n" + RULE, summary="Hand-off rule.")
+        field_report_file(
+            actor=support_staff, kind="feature", text="Wants SSO", documents=[document]
+        )
+        heard_twice = field_report_file(
+            actor=support_staff, kind="complaint", text="Export times out"
+        )
+        field_report_seen_again(report=heard_twice, actor=sales_staff)
     return document, question
 
 
@@ -100,6 +108,12 @@ def test_the_pack_shows_what_the_month_held(client, november, support_staff):
     assert handoffs.one("strong").text == "Sales → Support"
     assert "A customer signs → Support Lead within 1 business day" in handoffs.text
     assert handoffs.one("a").attrs["href"] == "/docs/PRC-0001/v4/"
+    field = section(response, "field-month")
+    assert [item.text.split(" — ")[0] for item in field.select("li")] == [
+        "Complaint: Export times out",
+        "Feature request: Wants SSO",
+    ]
+    assert "heard 2 times" in field.text
 
 
 def test_an_earlier_month_shows_none_of_it(client, november, support_staff):
@@ -107,6 +121,7 @@ def test_an_earlier_month_shows_none_of_it(client, november, support_staff):
     response = client.get("/meetings/2026-10/")
     assert "No major change this month." in section(response, "changes").text
     assert "0 asked" in section(response, "questions").text
+    assert "No field report this month." in section(response, "field-month").text
 
 
 def test_coverage_names_who_has_not_acknowledged_by_team(client, november, manager):
@@ -214,7 +229,7 @@ def test_the_pack_costs_the_same_whatever_the_month_held(
 ):
     client.force_login(support_staff)
     small = cold_and_warm(client, "/meetings/2026-11/")
-    assert small == (15, 4), small
+    assert small == (16, 4), small
     with in_november(20):
         for n in range(8):
             document = make_document(owner=owner, manager=manager, title=f"Doc {n}")
@@ -226,6 +241,7 @@ def test_the_pack_costs_the_same_whatever_the_month_held(
                 text="?",
                 quote="",
             )
+            field_report_file(actor=support_staff, kind="question", text=f"Asked {n}")
         registry.glossary_term_save(
             actor=manager,
             term=None,

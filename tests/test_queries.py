@@ -33,7 +33,7 @@ COUNTS = {
     "/": (6, 4),  # both teams' goals at the top (none here: no readings to fetch)
     # Goals and meeting decisions since the last visit (4) and the week's field
     # reports (1), cold only.
-    "/digest/": (15, 3),
+    "/digest/": (16, 3),
     "/digest/?team=sales&since=2020-01-01": (12, 8),  # goal news: 3 more, cold
     "/coverage/": (7, 7),
     "/coverage/?format=csv": (5, 5),

@@ -10,12 +10,14 @@ from docs_registry.models import Acknowledgment, Category, Document, User, Versi
 from docs_registry.rendering import render_markdown
 from docs_registry.search import Filters, SearchResults
 from docs_registry.selectors.digest import pending_totals
+from field.models import CustomerException, FieldReport
 
 from .factories import make_document
+from .html import main
 
 pytestmark = pytest.mark.django_db
 
-SIZE = {"documents": 120, "versions": 17, "users": 30}
+SIZE = {"documents": 120, "versions": 17, "users": 30, "reports": 60}
 
 
 def seed(**size) -> str:
@@ -43,6 +45,24 @@ def test_seeds_documents_versions_people_and_acknowledgments():
     reader = User.objects.get(username="bench-reader")
     waiting = pending_totals(reader)
     assert (waiting.documents, waiting.versions) == (100, 100 * 2)
+
+
+@pytest.mark.slow
+def test_field_data_comes_with_a_new_data_set_and_joins_an_older_one(client):
+    """20 exceptions in force on the document the benchmark reads, and the
+    reports; a data set seeded before they existed gains them on the next run."""
+    seed()
+    assert FieldReport.objects.count() == 60
+    reader = User.objects.get(username="bench-reader")
+    client.force_login(reader)
+    page = main(client.get(f"/docs/{Document.objects.order_by('doc_id')[0].doc_id}/"))
+    box = page.one("section", cls="exceptions-box")
+    assert "20 active exceptions to this document" in box.text
+    FieldReport.objects.all().delete()
+    CustomerException.objects.all().delete()
+    seed()
+    assert FieldReport.objects.count() == 60
+    assert CustomerException.objects.count() == 500
 
 
 @pytest.mark.slow

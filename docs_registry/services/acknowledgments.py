@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .. import permissions
 from ..models import Acknowledgment, DigestState, Document, SeenVersion, User
+from ..revisions import take_writers_turn
 from .errors import ServiceError
 
 
@@ -69,6 +70,7 @@ def acknowledgments_record(
     )
 
 
+@transaction.atomic
 def digest_mark_seen(*, user: User, at: datetime) -> None:
     """`user` dismissed what their digest showed them at `at` ("Mark these as
     seen"): minor changes, answers and glossary changes up to then need no
@@ -76,6 +78,9 @@ def digest_mark_seen(*, user: User, at: datetime) -> None:
     stay. Never moves backwards (an old page submitted late dismisses nothing
     new)."""
     at = min(at, timezone.now())
+    # Before the person's digest state: their acknowledgment in another tab takes
+    # the counter row first too, so neither waits on the other's row.
+    take_writers_turn()
     state, created = DigestState.objects.get_or_create(
         user=user, defaults={"seen_at": at}
     )
@@ -84,6 +89,7 @@ def digest_mark_seen(*, user: User, at: datetime) -> None:
         state.save(update_fields=["seen_at"])
 
 
+@transaction.atomic
 def version_shown_record(*, user: User, document: Document, number: int) -> bool:
     """`user` was shown `document` at version `number` (its current version page):
     its minor changes up to there leave their digest. Returns whether a row was
@@ -95,6 +101,7 @@ def version_shown_record(*, user: User, document: Document, number: int) -> bool
         user=user, document=document, number__gte=number
     ).exists():
         return False  # what was acknowledged was seen
+    take_writers_turn()  # before the person's digest state (see digest_mark_seen)
     return _record_once(
         SeenVersion,
         user=user,

@@ -3,6 +3,7 @@ written as an email (integrations delivers it)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import groupby
 
 from django.conf import settings
@@ -12,10 +13,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from field.selectors import exceptions_granted_since, field_reports_of_week
+
 from ..diffing import Comparison, compare_versions
 from ..models import User, Version
-from ..selectors.digest import describe_waiting, pending_versions
+from ..selectors.digest import (
+    audiences_for_teams,
+    describe_waiting,
+    pending_versions,
+    user_teams,
+)
 from ..selectors.documents import withdrawn_before_applied
+
+# The email's news from outside the documents covers the last week: the field
+# reports sales hears of, and exceptions granted against the reader's documents.
+EMAIL_NEWS_DAYS = 7
 
 
 def new_changes(user: User, since, *, major_only: bool = False) -> list[Version]:
@@ -140,10 +152,18 @@ def digest_email(
     groups = _email_groups(changes, base_url)
     # Counted in the digest page's and the badge's unit: documents, then versions.
     waiting = describe_waiting(len(groups), len(changes))
+    today = timezone.localdate()
+    week_ago = timezone.now() - timedelta(days=EMAIL_NEWS_DAYS)
+    audiences = audiences_for_teams(user_teams(user))
     context = {
         "user": user,
         "groups": groups,
         "waiting": waiting,
+        "today": today,
+        "exceptions": exceptions_granted_since(
+            audiences=audiences, since=week_ago, today=today
+        ),
+        "field_reports": field_reports_of_week(today) if user.in_sales else [],
         "digest_url": base_url + reverse("docs_registry:digest"),
         "profile_url": base_url + reverse("docs_registry:profile"),
         "unsubscribe_url": unsubscribe_url,

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from field.selectors import field_reports_of_week
+from field.selectors import exceptions_granted_since, field_reports_of_week
 
 from .. import selectors, services
 from ..caching import cache_key, page_key, reader_revision, remember
@@ -44,9 +44,11 @@ def digest(request: HttpRequest) -> HttpResponse:
     pending = digest_selectors.PendingDocuments(request.user, reader_revision(request))
     page = Paginator(pending, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
     documents = list(page.object_list)
-    since, answers, glossary = remember(
-        cache_key("since-last-visit", request.user.pk, reader_revision(request)),
-        lambda: _since_last_visit(request.user),
+    today = timezone.localdate()
+    since, answers, glossary, exceptions = remember(
+        # Today too: an exception that has ended leaves the list the next day.
+        cache_key("since-last-visit", request.user.pk, reader_revision(request), today),
+        lambda: _since_last_visit(request.user, today),
     )
     minor_only = any(not doc.needs_acknowledgment for doc in documents)
     context = _team_choices(request.user) | {
@@ -56,13 +58,13 @@ def digest(request: HttpRequest) -> HttpResponse:
         "personal": True,
         "answers": answers,
         "glossary_changes": glossary,
-        "dismissable": bool(answers or glossary or minor_only),
+        "new_exceptions": exceptions,
+        "today": today,
+        "dismissable": bool(answers or glossary or exceptions or minor_only),
         "shown_at": timezone.now(),
         # Sales hears what support heard this week (the key carries the team).
         "field_reports": (
-            lazy(field_reports_of_week, timezone.localdate())
-            if request.user.in_sales
-            else None
+            lazy(field_reports_of_week, today) if request.user.in_sales else None
         ),
         # The presets name dates: the kept page is today's.
         "page_key": page_key(request, "digest", _presets(), personal=True),
@@ -90,13 +92,18 @@ def _team_choices(user) -> dict:
     return {"default_team": default, "team_order": order}
 
 
-def _since_last_visit(user) -> tuple:
-    """When the person last saw their digest, and the answers to their questions
-    and the glossary changes since then."""
+def _since_last_visit(user, today) -> tuple:
+    """When the person last saw their digest, and the answers to their questions,
+    the glossary changes and the exceptions granted to their documents since."""
     since = digest_selectors.digest_seen_at(user)
     answers = list(question_selectors.answered_for_asker(user, since)[:ANSWERS_SHOWN])
     audiences = digest_selectors.audiences_for_teams(digest_selectors.user_teams(user))
-    return since, answers, glossary_changes(audiences=audiences, since=since)
+    return (
+        since,
+        answers,
+        glossary_changes(audiences=audiences, since=since),
+        exceptions_granted_since(audiences=audiences, since=since, today=today),
+    )
 
 
 def _presets() -> list[tuple[int, str]]:

@@ -93,13 +93,7 @@ def seed(settings) -> Document:
     settings.DEBUG = True  # seed_demo refuses to run otherwise
     call_command("seed_demo", stdout=StringIO())
     settings.DEBUG = False
-    # PostgreSQL does not reuse ids after a flush: the page is addressed by the id
-    # the demo webhook has in this database.
-    webhook = f"/webhooks/{Webhook.objects.get().pk}/"
-    ROLES["manager"][:] = [
-        webhook if path.startswith("/webhooks/") and path != "/webhooks/" else path
-        for path in ROLES["manager"]
-    ]
+    address_demo_webhook()
     manager = User.objects.get(username="manager")
     return services.document_create(
         actor=manager,
@@ -109,6 +103,16 @@ def seed(settings) -> Document:
         owner=User.objects.get(username="support-lead"),
         body="# Heading\n\n" + "y" * 300 + "\n",
     )
+
+
+def address_demo_webhook() -> None:
+    """PostgreSQL does not reuse ids after a flush: the webhook's page is
+    addressed by the id the demo webhook has in this database."""
+    webhook = f"/webhooks/{Webhook.objects.get().pk}/"
+    ROLES["manager"][:] = [
+        webhook if path.startswith("/webhooks/") and path != "/webhooks/" else path
+        for path in ROLES["manager"]
+    ]
 
 
 def row_pages() -> list[str]:

@@ -52,6 +52,12 @@ def _seed(database_url: str) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("seed_demo", verbosity=0)
 
+    from tests.browser.main_pages import ROLES, address_demo_webhook, row_pages
+
+    address_demo_webhook()
+    for paths in ROLES.values():
+        paths.extend(row_pages())
+
 
 def _photograph(base_url: str, output: Path) -> int:
     from playwright.sync_api import sync_playwright

@@ -4,6 +4,9 @@
 acknowledgments from half of them (every document addressed to them, at its current
 version), plus `bench-reader` (both teams) with 500 changes waiting in the digest
 and `bench-manager`. Years of history: each document's versions are 50 days apart.
+From the field: 20 exceptions in force against the first document (the one the
+benchmark reads), 480 more across others (some ended), and 5,000 field reports
+with sightings; added to a data set seeded before they were.
 
 The rows are what the services would have written — creation history records, a
 sealed hash chain per document (`verify_history` passes), the search index — but
@@ -40,6 +43,7 @@ from docs_registry.models import (
 from docs_registry.rendering import render_markdown
 from docs_registry.revisions import revision_bump
 from docs_registry.search import search_rebuild
+from field.models import CustomerException, FieldReport, Sighting
 
 READER, MANAGER = "bench-reader", "bench-manager"
 CATEGORIES = [
@@ -177,10 +181,15 @@ class Command(BaseCommand):
         parser.add_argument("--versions", type=int, default=20)
         parser.add_argument("--users", type=int, default=500)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--reports", type=int, default=FIELD_REPORTS)
 
-    def handle(self, *args, documents, versions, users, seed, **options):
+    def handle(self, *args, documents, versions, users, seed, reports, **options):
         if User.objects.filter(username=READER).exists():
             self.stdout.write("The benchmark data set is already there.")
+            if not FieldReport.objects.exists():
+                with transaction.atomic():
+                    field_data(self.stdout, seed, reports)
+                revision_bump()
             return
         if Document.objects.exists():
             raise CommandError(
@@ -198,6 +207,7 @@ class Command(BaseCommand):
             seeder.people(users)
             seeder.documents(documents)
             seeder.acknowledgments()
+            field_data(self.stdout, seed, reports)
         seeder.step("search index", search_rebuild)
         seeder.step("what waits for each person", pending.rebuild)
         revision_bump()  # rows written in bulk send no signals
@@ -440,3 +450,107 @@ def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> Non
                 for row in rows
             ],
         )
+
+
+# --- From the field -------------------------------------------------------------
+
+EXCEPTIONS_ON_BENCH_DOCUMENT = 20
+EXCEPTIONS_ELSEWHERE = 480
+FIELD_REPORTS = 5_000
+COMPANIES = [
+    "Northwind", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark",
+    "Wayne", "Acme", "Soylent", "Tyrell", "Cyberdyne", "Wonka", "Gringotts",
+    "Oscorp", "Aperture", "Massive Dynamic", "Pied Piper", "Dunder Mifflin",
+    "Monarch",
+]  # fmt: skip
+AREAS = ["Billing", "Exports", "SSO", "Mobile app", "Reporting", "API", "Onboarding"]
+FIELD_TEXTS = [
+    "Export to CSV times out over VPN on large accounts",
+    "Asked whether the annual plan can be paid quarterly",
+    "Competitor offers a free migration; asked if we match it",
+    "Wants single sign-on with their own identity provider",
+    "The invoice shows the old price after the upgrade",
+    "Mobile app logs out every morning",
+    "Asked for a report of seats used per team",
+    "Refund requested outside the 30-day window",
+]
+
+
+def field_data(stdout, seed: int, report_count: int) -> None:
+    """Exceptions (20 in force against the benchmark's document) and field reports,
+    in bulk, each with its creation history record."""
+    rng = random.Random(seed)  # noqa: S311 -- sample data, not secrets
+    began = time.monotonic()
+    today = timezone.localdate()
+    now = timezone.now()
+    manager = User.objects.get(username=MANAGER)
+    staff = list(User.objects.filter(username__startswith="bench-0")[:200])
+    active = Document.objects.filter(status="active").order_by("doc_id")
+    bench_document = active.select_related("current_version").first()
+    others = list(active.select_related("current_version")[1:400])
+
+    def exception(index: int, document: Document, *, ended: bool) -> CustomerException:
+        company = COMPANIES[index % len(COMPANIES)]
+        start = today - timedelta(days=rng.randint(30, 200))
+        end = today - timedelta(days=rng.randint(1, 20)) if ended else None
+        return CustomerException(
+            customer=f"{company} {index // len(COMPANIES) + 1}",
+            account=f"CRM-{10_000 + index}",
+            granted=rng.choice(FIELD_TEXTS[1:4]) + " granted for this customer",
+            document=document,
+            version_number=document.current_version.number,
+            why="Multi-year renewal; approved in the pricing review.",
+            valid_from=start,
+            valid_until=end or today + timedelta(days=rng.randint(30, 400)),
+            state=CustomerException.State.APPROVED,
+            proposed_by=staff[index % len(staff)],
+            proposed_at=now - timedelta(days=rng.randint(200, 300)),
+            decided_by=manager,
+            decided_at=now - timedelta(days=rng.randint(1, 199)),
+            decision_reason="Worth keeping the account.",
+        )
+
+    exceptions = [
+        exception(index, bench_document, ended=False)
+        for index in range(EXCEPTIONS_ON_BENCH_DOCUMENT)
+    ] + [
+        exception(index, others[index % len(others)], ended=index % 4 == 0)
+        for index in range(EXCEPTIONS_ON_BENCH_DOCUMENT, EXCEPTIONS_ELSEWHERE + 20)
+    ]
+    bulk_create_with_history(exceptions, CustomerException, default_user=manager)
+    reports = [
+        FieldReport(
+            kind=FieldReport.Kind.values[index % len(FieldReport.Kind.values)],
+            text=f"{FIELD_TEXTS[index % len(FIELD_TEXTS)]} (#{index})",
+            customer=f"{COMPANIES[index % len(COMPANIES)]} {index % 40 + 1}",
+            area=AREAS[index % len(AREAS)],
+            reporter=staff[index % len(staff)],
+            reported_at=now - timedelta(minutes=rng.randint(1, 60 * 24 * 180)),
+        )
+        for index in range(report_count)
+    ]
+    reports = bulk_create_with_history(
+        reports, FieldReport, batch_size=1000, default_user=manager
+    )
+    links = FieldReport.documents.through
+    links.objects.bulk_create(
+        [
+            links(fieldreport_id=report.pk, document_id=document.pk)
+            for index, report in enumerate(reports)
+            for document in rng.sample(others, 1 + index % 3)
+        ],
+        batch_size=2000,
+    )
+    Sighting.objects.bulk_create(
+        [
+            Sighting(report=report, seen_by=person, seen_at=report.reported_at)
+            for index, report in enumerate(reports)
+            for person in staff[index % 7 : index % 7 + index % 4]
+            if person.pk != report.reporter_id
+        ],
+        batch_size=2000,
+    )
+    stdout.write(
+        f"  {len(exceptions)} exceptions and {len(reports)} field reports: "
+        f"{time.monotonic() - began:.1f} s"
+    )
