@@ -519,3 +519,19 @@ def test_days_are_the_site_s_days(client, document, settings, sales_staff):
             page = main(client.get("/docs/PRC-0001/", {"at": asked.isoformat()}))
             assert page.one(cls="version-number").text == number, asked
             assert "Europe/Paris time" in page.one(cls="in-force-at").text
+
+
+@pytest.mark.parametrize("command", ["apply_effective_changes", "send_digests"])
+def test_commands_bring_due_changes_into_force(document, clock, settings, command):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    effective = _later(30)
+    publish(document, body="New prices", effective_at=effective)
+    clock.move_to(effective)
+    out = StringIO()
+    call_command(command, stdout=out)
+    assert _state(document) == (2, None)
+    if command == "apply_effective_changes":
+        assert out.getvalue().splitlines() == [
+            "PRC-0001 v2 is in force.",
+            "1 change(s) brought into force.",
+        ]
