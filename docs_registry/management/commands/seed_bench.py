@@ -6,7 +6,9 @@ version), plus `bench-reader` (both teams) with 500 changes waiting in the diges
 and `bench-manager`. Years of history: each document's versions are 50 days apart.
 From the field: 20 exceptions in force against the first document (the one the
 benchmark reads), 480 more across others (some ended), and 5,000 field reports
-with sightings; added to a data set seeded before they were.
+with sightings; and on that document, a change announced for later (published
+through the service, as an owner would). Both are added to a data set seeded
+before they existed.
 
 The rows are what the services would have written — creation history records, a
 sealed hash chain per document (`verify_history` passes), the search index — but
@@ -43,6 +45,7 @@ from docs_registry.models import (
 from docs_registry.rendering import render_markdown
 from docs_registry.revisions import revision_bump
 from docs_registry.search import search_rebuild
+from docs_registry.services.documents import document_publish
 from field.models import CustomerException, FieldReport, Sighting
 
 READER, MANAGER = "bench-reader", "bench-manager"
@@ -190,6 +193,7 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     field_data(self.stdout, seed, reports)
                 revision_bump()
+            announce_a_change(self.stdout)
             return
         if Document.objects.exists():
             raise CommandError(
@@ -211,6 +215,7 @@ class Command(BaseCommand):
         seeder.step("search index", search_rebuild)
         seeder.step("what waits for each person", pending.rebuild)
         revision_bump()  # rows written in bulk send no signals
+        announce_a_change(self.stdout)
         seeder.step("statistics for the query planner", _analyze)
         self.stdout.write(f"Seeded in {time.monotonic() - started:.0f} s.")
 
@@ -553,4 +558,36 @@ def field_data(stdout, seed: int, report_count: int) -> None:
     stdout.write(
         f"  {len(exceptions)} exceptions and {len(reports)} field reports: "
         f"{time.monotonic() - began:.1f} s"
+    )
+
+
+# Far enough ahead that a kept benchmark database does not see it come into force.
+ANNOUNCED_DAYS_AHEAD = 300
+
+
+def announce_a_change(stdout) -> None:
+    """A major change announced on the benchmark's document for later, unless one
+    waits there already: its page then shows the banner, as with new prices."""
+    document = (
+        Document.objects.filter(status="active", current_version__isnull=False)
+        .select_related("current_version", "owner")
+        .order_by("doc_id")
+        .first()
+    )
+    if document is None or document.pending_version_id is not None:
+        return
+    effective_at = timezone.now() + timedelta(days=ANNOUNCED_DAYS_AHEAD)
+    version = document_publish(
+        document=document,
+        actor=document.owner,
+        title=document.title,
+        body=document.current_version.body + "\n\nFrom next year, on new terms.\n",
+        summary="New terms from next year",
+        significance=Version.Significance.MAJOR,
+        base_number=document.current_version.number,
+        publish_anyway=True,
+        effective_at=effective_at,
+    )
+    stdout.write(
+        f"  announced {document.doc_id} v{version.number} for {effective_at:%d %b %Y}"
     )
