@@ -1,14 +1,17 @@
-"""`{% document_rows page %}`: the rows of the browse page's table.
+"""Long lists written in Python rather than as template loops, for the reason
+Django's admin writes its change list's rows so (`items_for_result`): each row's
+dozen template lookups, `{% url %}` and date filters made these loops the dearest
+part of their pages each time a page is worked out again (after any write).
 
-Written here rather than as a template loop for the reason Django's admin writes
-its change list's rows in Python (`items_for_result`): fifty rows of a dozen
-template lookups, two `{% url %}` and two date filters each took 9 ms, the dearest
-part of the page each time it is worked out again (after any write); these are
-the same rows in about a third of that."""
+- `{% document_rows page %}`: the rows of the browse page's table (fifty rows took
+  8.8 ms as a template loop, 3.2 ms here);
+- `{% version_items document versions %}`: the `<li>` of each version with its
+  summary, on the comparison page and in each digest entry."""
 
 from html import escape
 
 from django import template
+from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
@@ -66,3 +69,37 @@ def document_rows(documents) -> SafeString:
     version joined: selectors.document_list)."""
     rows = "".join(_row(document) for document in documents)
     return mark_safe(rows)  # noqa: S308 -- every value above went through escape()
+
+
+_VERSION = (
+    '\n    <li><a href="{}">v{}</a>'
+    '\n      <span class="badge {}">{}</span>'
+    '\n      <time datetime="{}">{}</time>'
+    "\n      by {}:"
+    '\n      <span class="summary">{}</span></li>'
+)
+
+
+def _version_item(doc_id: str, version) -> str:
+    url = reverse("docs_registry:version", args=[doc_id, version.number])
+    published = template_localtime(version.published_at)
+    significance = escape(version.significance)
+    return _VERSION.format(
+        escape(url),
+        version.number,
+        significance,
+        significance,
+        escape(format_date(published, "c")),
+        escape(format_date(published, "j M Y")),
+        escape(version.published_by.display_name),
+        escape(version.summary),
+    )
+
+
+@register.simple_tag
+def version_items(document, versions) -> SafeString:
+    """One `<li>` per version of `document`: its number (a link to it), its
+    significance, when and by whom it was published, and its summary (each with
+    its publisher joined)."""
+    items = "".join(_version_item(document.doc_id, version) for version in versions)
+    return mark_safe(items)  # noqa: S308 -- every value above went through escape()
