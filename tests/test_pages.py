@@ -244,6 +244,24 @@ def kind_of(row: Element) -> str:
     return kind
 
 
+def test_history_shows_changed_titles_and_reasons_as_text(client, document, manager):
+    services.document_update_details(
+        document=document,
+        actor=manager,
+        title="<b>Prices</b>",
+        category=document.category,
+        audience=document.audience,
+        reason="<i>Clearer</i> & shorter",
+    )
+    client.force_login(manager)
+    response = client.get("/docs/PRC-0001/history/")
+    [change, created] = history_rows(response)
+    assert change.one("ins").text == "<b>Prices</b>"
+    assert change.select("td")[3].text.endswith("<i>Clearer</i> & shorter")
+    assert not change.select("b") and not change.select("i")
+    assert created.select("td")[2].text == "Manager"
+
+
 def test_history_paginates(client, document, sales_staff):
     for n in range(2, 56):
         publish(document, body=f"body {n}")

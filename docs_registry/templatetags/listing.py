@@ -6,7 +6,8 @@ part of their pages each time a page is worked out again (after any write).
 - `{% document_rows page %}`: the rows of the browse page's table (fifty rows took
   8.8 ms as a template loop, 3.2 ms here);
 - `{% version_items document versions %}`: the `<li>` of each version with its
-  summary, on the comparison page and in each digest entry."""
+  summary, on the comparison page and in each digest entry;
+- `{% history_rows document page %}`: the rows of a document's history."""
 
 from html import escape
 
@@ -103,3 +104,61 @@ def version_items(document, versions) -> SafeString:
     its publisher joined)."""
     items = "".join(_version_item(document.doc_id, version) for version in versions)
     return mark_safe(items)  # noqa: S308 -- every value above went through escape()
+
+
+_HISTORY_ROW = (
+    '\n    <tr class="entry-{}">'
+    '\n      <td data-label="When"><time datetime="{}">{}</time></td>'
+    '\n      <td data-label="What">{}</td>'
+    '\n      <td data-label="Who">{}</td>'
+    '\n      <td data-label="Summary or reason">{}</td>'
+    "\n    </tr>"
+)
+
+_CHANGE = "<li>{}: <del>{}</del> → <ins>{}</ins></li>"
+
+
+def _history_what(document, entry) -> str:
+    version = entry.version
+    if version is None:
+        changes = "".join(
+            _CHANGE.format(escape(field), escape(old), escape(new))
+            for field, old, new in entry.changes
+        )
+        listed = f'<ul class="changes">{changes}</ul>' if changes else ""
+        return f"{escape(str(entry.kind_label))}{listed}"
+    number, significance = version.number, escape(version.significance)
+    url = reverse("docs_registry:version", args=[document.doc_id, number])
+    what = (
+        f'<a href="{escape(url)}">v{number}</a> '
+        f'<span class="badge {significance}">{significance}</span>'
+    )
+    if number > 1:
+        compare = reverse("docs_registry:compare", args=[document.doc_id])
+        what += (
+            f' <a class="small" href="{escape(compare)}?from={number - 1}&amp;'
+            f'to={number}">compare with previous</a>'
+        )
+    return what
+
+
+def _history_row(document, entry) -> str:
+    when = template_localtime(entry.when)
+    who = entry.who.display_name if entry.who is not None else ""
+    return _HISTORY_ROW.format(
+        escape(entry.kind),
+        escape(format_date(when, "c")),
+        escape(format_date(when, "j M Y, H:i")),
+        _history_what(document, entry),
+        escape(who or "—"),
+        escape(entry.summary),
+    )
+
+
+@register.simple_tag
+def history_rows(document, entries) -> SafeString:
+    """One `<tr>` per history entry (selectors.HistoryEntry) of `document`: when,
+    what (the version, with a link to the change it made, or the fields changed),
+    who and the summary or reason."""
+    rows = "".join(_history_row(document, entry) for entry in entries)
+    return mark_safe(rows)  # noqa: S308 -- every value above went through escape()
