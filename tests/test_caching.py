@@ -117,6 +117,16 @@ def test_a_new_document_shows_in_browse_and_search(reader, owner, manager):
     assert "PRC-0002" in page(reader, "/search/?q=refund")
 
 
+def test_a_citation_opens_a_document_created_after_it_was_searched(
+    reader, owner, manager
+):
+    assert "No document PRC-0002." in page(reader, "/search/?q=PRC-0002")
+    make_document(owner=owner, manager=manager, title="Refund rules", body="Refunds")
+    response = reader.get("/search/?q=PRC-0002")
+    assert response.status_code == 302
+    assert response.url == "/docs/PRC-0002/"
+
+
 def test_signing_in_changes_nothing_cached(client, document, sales_staff):
     from docs_registry.caching import revision_number
 

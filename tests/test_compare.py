@@ -93,6 +93,21 @@ def test_every_summary_between_is_listed(client, document, sales_staff, owner):
     assert "Raised the cap." not in later and "New approvers." in later
 
 
+def test_summaries_and_names_between_are_shown_as_text(
+    client, document, sales_staff, owner
+):
+    owner.first_name = "<i>Sam</i>"
+    owner.save()
+    publish(document, body="two", summary="<b>Raised</b> & capped")
+    publish(document, body="three", summary="Typo.")
+    client.force_login(sales_staff)
+    _, html = page(client, "?from=1&to=3")
+    summaries = re.search(r'<section class="change-summaries".*?</section>', html, re.S)
+    assert "&lt;b&gt;Raised&lt;/b&gt; &amp; capped" in summaries.group(0)
+    assert "by &lt;i&gt;Sam&lt;/i&gt;" in summaries.group(0)
+    assert "<b>" not in summaries.group(0) and "<i>" not in summaries.group(0)
+
+
 @pytest.mark.parametrize(
     ("query", "status", "message"),
     [

@@ -114,6 +114,31 @@ def test_browse_hides_retired_unless_asked(client, catalogue, manager):
     assert "PRC-0001" in browse_ids(client, "?include_retired=on")
 
 
+def test_browse_rows_show_titles_and_names_as_text(client, catalogue, manager, owner):
+    document = Document.objects.get(doc_id="PRC-0001")
+    services.document_update_details(
+        document=document,
+        actor=manager,
+        title='<b>Prices</b> & "terms"',
+        category=document.category,
+        audience=document.audience,
+    )
+    owner.first_name = "<i>Sam</i>"
+    owner.save()
+    services.document_retire(document=document, actor=manager, reason="Old")
+    client.force_login(manager)
+    response = client.get("/docs/?include_retired=on")
+    rows = main(response).one("table", cls="documents").one("tbody").select("tr")
+    [row] = [row for row in rows if row.select("td")[0].text == "PRC-0001"]
+    assert "retired" in row.classes
+    title, owner_cell = row.select("td")[1], row.select("td")[4]
+    assert title.one("a").attrs["href"] == "/docs/PRC-0001/"
+    assert title.one("a").text == '<b>Prices</b> & "terms"'
+    assert title.one("span", cls="retired").text == "Retired"
+    assert owner_cell.text.startswith("<i>Sam</i>")
+    assert not row.select("i") and not row.select("b")
+
+
 def test_browse_shows_inactive_owners_to_managers(client, catalogue, manager, owner):
     owner.is_active = False
     owner.save()
@@ -217,6 +242,24 @@ def kind_of(row: Element) -> str:
     """history.html marks each row with `entry-<kind>`."""
     [kind] = [c.removeprefix("entry-") for c in row.classes if c.startswith("entry-")]
     return kind
+
+
+def test_history_shows_changed_titles_and_reasons_as_text(client, document, manager):
+    services.document_update_details(
+        document=document,
+        actor=manager,
+        title="<b>Prices</b>",
+        category=document.category,
+        audience=document.audience,
+        reason="<i>Clearer</i> & shorter",
+    )
+    client.force_login(manager)
+    response = client.get("/docs/PRC-0001/history/")
+    [change, created] = history_rows(response)
+    assert change.one("ins").text == "<b>Prices</b>"
+    assert change.select("td")[3].text.endswith("<i>Clearer</i> & shorter")
+    assert not change.select("b") and not change.select("i")
+    assert created.select("td")[2].text == "Manager"
 
 
 def test_history_paginates(client, document, sales_staff):

@@ -77,24 +77,24 @@ def _document_context(
 
 @require_safe
 def browse(request: HttpRequest) -> HttpResponse:
-    form = BrowseForm(request.GET or None)
-    filters = form.filters()
+    # Everything below the heading is kept (see caching.py): the form is built and
+    # checked only when it is not.
+    form = lazy(BrowseForm, request.GET or None)
 
     def browse_page():
-        documents = selectors.document_list(**filters)
+        documents = selectors.document_list(**form.filters())
         return Paginator(documents, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
 
-    page = lazy(browse_page)
     return render(
         request,
         "docs_registry/browse.html",
         {
             "form": form,
-            "page": page,
+            "page": lazy(browse_page),
             "is_manager": permissions.is_manager(request.user),
-            "sort": filters.get("sort", "id"),
-            "filter_query": query_without(request, "sort", "page"),
-            "page_query": query_without(request, "page"),
+            "sort": lazy(lambda: form.filters().get("sort", "id")),
+            "filter_query": lazy(query_without, request, "sort", "page"),
+            "page_query": lazy(query_without, request, "page"),
             "page_key": page_key(request, "browse"),
         },
     )

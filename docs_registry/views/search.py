@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from field.selectors import exception_search
 
-from ..caching import page_key
+from ..caching import page_key, remember
 from ..forms import BrowseForm
 from ..search import Filters, SearchResults, citation
 from .common import lazy, query_without
@@ -20,25 +20,34 @@ EXCEPTIONS_SHOWN = 10
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    form = BrowseForm(request.GET or None)
-    filters = form.filters()
-    query = filters.pop("query", "")
+    # The form is built and checked only when the page is not kept: what was
+    # asked is kept with it (see caching.py), so a page read again builds none.
+    form = lazy(BrowseForm, request.GET or None)
+
+    def asked():
+        query = form.filters().get("query", "")
+        return query, citation(query)
+
+    query, cited = remember(page_key(request, "search-asked"), asked)
     # An ID (`PRC-0007`) or a citation (`PRC-0007 v3`) opens what it names; when
     # that is missing the page says so above the results for the text.
-    cited = citation(query)
     if cited is not None and cited.url is not None:
         return redirect(cited.url)
-    results = SearchResults(
-        query,
-        Filters(
-            audience=filters.get("audience", ""),
-            category_id=filters.get("category_id"),
-            owner_id=filters.get("owner_id"),
-            include_retired=filters.get("include_retired", False),
-        ),
-    )
-    paginator = Paginator(results, SEARCH_PAGE_SIZE)
-    page = lazy(paginator.get_page, request.GET.get("page"))
+
+    def results_page():
+        filters = form.filters()
+        results = SearchResults(
+            query,
+            Filters(
+                audience=filters.get("audience", ""),
+                category_id=filters.get("category_id"),
+                owner_id=filters.get("owner_id"),
+                include_retired=filters.get("include_retired", False),
+            ),
+        )
+        paginator = Paginator(results, SEARCH_PAGE_SIZE)
+        return paginator.get_page(request.GET.get("page"))
+
     today = timezone.localdate()
     exceptions = lazy(
         lambda: list(exception_search(today=today, words=query)[:EXCEPTIONS_SHOWN])
@@ -50,8 +59,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "cited": cited,
-            "page": page,
-            "page_query": query_without(request, "page"),
+            "page": lazy(results_page),
+            "page_query": lazy(query_without, request, "page"),
             "exceptions": exceptions,
             "today": today,
             # Whether a customer's exception is in force depends on the day.

@@ -1,0 +1,219 @@
+"""Long lists written in Python rather than as template loops, for the reason
+Django's admin writes its change list's rows so (`items_for_result`): each row's
+dozen template lookups, `{% url %}` and date filters made these loops the dearest
+part of their pages each time a page is worked out again (after any write).
+
+- `{% document_rows page %}`: the rows of the browse page's table (fifty rows took
+  8.8 ms as a template loop, 3.2 ms here);
+- `{% version_items document versions %}`: the `<li>` of each version with its
+  summary, on the comparison page and in each digest entry;
+- `{% history_rows document page %}`: the rows of a document's history.
+
+Versions announced for later say when they apply, or that they were withdrawn
+before they applied, as the templates they replace said."""
+
+from html import escape
+
+from django import template
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+
+from ..selectors.documents import withdrawn_before_applied
+
+register = template.Library()
+
+_ROW = (
+    "\n    <tr{}>"
+    '\n      <td data-label="ID"><a href="{}">{}</a></td>'
+    '\n      <td data-label="Title"><a href="{}">{}</a>{}</td>'
+    '\n      <td data-label="Category">{}</td>'
+    '\n      <td data-label="Audience">{}</td>'
+    '\n      <td data-label="Owner">{}{}</td>'
+    '\n      <td data-label="Version">v{}</td>'
+    '\n      <td data-label="Last change"><time datetime="{}">{}</time></td>'
+    "\n    </tr>"
+)
+_RETIRED = ' <span class="badge retired">Retired</span>'
+_OWNER_INACTIVE = ' <span class="badge warning">Owner inactive</span>'
+
+
+def _row(document) -> str:
+    # Every value is escaped here (html.escape is what Django's escape calls,
+    # without its lazy-string wrapper, which cost as much as the escaping).
+    url = escape(document.get_absolute_url())
+    version = document.current_version
+    number = when = day = ""
+    if version is not None:
+        changed = template_localtime(version.published_at)
+        number = version.number
+        when, day = format_date(changed, "c"), format_date(changed, "j M Y")
+    retired = document.is_retired
+    owner = document.owner
+    return _ROW.format(
+        ' class="retired"' if retired else "",
+        url,
+        escape(document.doc_id),
+        url,
+        escape(document.title),
+        _RETIRED if retired else "",
+        escape(document.category.name),
+        escape(str(document.get_audience_display())),
+        escape(owner.display_name),
+        "" if owner.is_active else _OWNER_INACTIVE,
+        number,
+        escape(when),
+        escape(day),
+    )
+
+
+@register.simple_tag
+def document_rows(documents) -> SafeString:
+    """One `<tr>` per document: ID, title, category, audience, owner, version and
+    when it last changed (each document with its category, owner and current
+    version joined: selectors.document_list)."""
+    rows = "".join(_row(document) for document in documents)
+    return mark_safe(rows)  # noqa: S308 -- every value above went through escape()
+
+
+_VERSION = (
+    '\n    <li><a href="{}">v{}</a>'
+    '\n      <span class="badge {}">{}</span>'
+    '\n      <time datetime="{}">{}</time>{}'
+    "\n      by {}:"
+    '\n      <span class="summary">{}</span></li>'
+)
+
+
+def _day(moment) -> str:
+    return escape(format_date(template_localtime(moment), "j M Y"))
+
+
+_WITHDRAWN = (
+    '\n      <span class="effective withdrawn">(withdrawn before it applied)</span>'
+)
+
+
+def _announced(version, withdrawn: bool) -> str:
+    """A change announced for later: when it applies, or that it never did."""
+    if withdrawn:
+        return _WITHDRAWN
+    if version.effective_at is not None:
+        return (
+            f'\n      <strong class="effective">effective '
+            f"{_day(version.effective_at)}</strong>"
+        )
+    return ""
+
+
+def _version_item(doc_id: str, version, withdrawn: bool) -> str:
+    url = reverse("docs_registry:version", args=[doc_id, version.number])
+    published = template_localtime(version.published_at)
+    significance = escape(version.significance)
+    return _VERSION.format(
+        escape(url),
+        version.number,
+        significance,
+        significance,
+        escape(format_date(published, "c")),
+        escape(format_date(published, "j M Y")),
+        _announced(version, withdrawn),
+        escape(version.published_by.display_name),
+        escape(version.summary),
+    )
+
+
+@register.simple_tag
+def version_items(document, versions) -> SafeString:
+    """One `<li>` per version of `document`: its number (a link to it), its
+    significance, when and by whom it was published, and its summary (each with
+    its publisher joined)."""
+    # Withdrawn: the next version came before its moment (listed here, newest
+    # first, or found by the caller: a digest's versions carry `withdrawn`).
+    published = {version.number: version.published_at for version in versions}
+    items = "".join(
+        _version_item(
+            document.doc_id,
+            version,
+            getattr(version, "withdrawn", None)
+            or withdrawn_before_applied(
+                version.effective_at, published.get(version.number + 1)
+            ),
+        )
+        for version in versions
+    )
+    return mark_safe(items)  # noqa: S308 -- every value above went through escape()
+
+
+_HISTORY_ROW = (
+    '\n    <tr class="entry-{}">'
+    '\n      <td data-label="When"><time datetime="{}">{}</time></td>'
+    '\n      <td data-label="What">{}</td>'
+    '\n      <td data-label="Who">{}</td>'
+    '\n      <td data-label="Summary or reason">{}</td>'
+    "\n    </tr>"
+)
+
+_CHANGE = "<li>{}: <del>{}</del> → <ins>{}</ins></li>"
+
+
+def _history_what(document, entry) -> str:
+    version = entry.version
+    if version is None:
+        changes = "".join(
+            _CHANGE.format(escape(field), escape(old), escape(new))
+            for field, old, new in entry.changes
+        )
+        listed = f'<ul class="changes">{changes}</ul>' if changes else ""
+        return f"{escape(str(entry.kind_label))}{listed}"
+    number, significance = version.number, escape(version.significance)
+    url = reverse("docs_registry:version", args=[document.doc_id, number])
+    what = (
+        f'<a href="{escape(url)}">v{number}</a> '
+        f'<span class="badge {significance}">{significance}</span>'
+    )
+    if version.pk == document.pending_version_id:
+        what += (
+            f' <span class="effective pending">effective '
+            f"{_day(version.effective_at)} (not yet in force)</span>"
+        )
+    elif entry.withdrawn:
+        what += (
+            ' <span class="effective withdrawn">withdrawn before it applied (was '
+            f"announced for {_day(version.effective_at)})</span>"
+        )
+    elif version.effective_at is not None:
+        what += (
+            f' <span class="effective">in force from {_day(version.effective_at)}'
+            "</span>"
+        )
+    if number > 1:
+        compare = reverse("docs_registry:compare", args=[document.doc_id])
+        what += (
+            f' <a class="small" href="{escape(compare)}?from={number - 1}&amp;'
+            f'to={number}">compare with previous</a>'
+        )
+    return what
+
+
+def _history_row(document, entry) -> str:
+    when = template_localtime(entry.when)
+    who = entry.who.display_name if entry.who is not None else ""
+    return _HISTORY_ROW.format(
+        escape(entry.kind),
+        escape(format_date(when, "c")),
+        escape(format_date(when, "j M Y, H:i")),
+        _history_what(document, entry),
+        escape(who or "—"),
+        escape(entry.summary),
+    )
+
+
+@register.simple_tag
+def history_rows(document, entries) -> SafeString:
+    """One `<tr>` per history entry (selectors.HistoryEntry) of `document`: when,
+    what (the version, with a link to the change it made, or the fields changed),
+    who and the summary or reason."""
+    rows = "".join(_history_row(document, entry) for entry in entries)
+    return mark_safe(rows)  # noqa: S308 -- every value above went through escape()
