@@ -137,18 +137,24 @@ def _point_to_current(document: Document, version: Version) -> None:
     """Point the document at its new version; the publisher has read what they
     published, so it is acknowledged for them (when they are in its audience).
     A change announced for later and not yet in force is thereby withdrawn."""
+    fields = _in_force(version, since=version.published_at)
     # Publishing a version is also confirming the document accurate (a review).
+    _update_pointers(document, fields | {"last_reviewed_at": version.published_at})
+    _acknowledge_own(document, version)
+
+
+def _in_force(version: Version, *, since: datetime) -> dict:
+    """The document's pointers once `version` is in force from `since`: no
+    change waits any more."""
     fields = {
         "current_version": version,
-        "changed_at": version.published_at,
-        "last_reviewed_at": version.published_at,
+        "changed_at": since,
         "pending_version": None,
         "pending_effective_at": None,
     }
     if version.is_major:
         fields["latest_major_number"] = version.number
-    _update_pointers(document, fields)
-    _acknowledge_own(document, version)
+    return fields
 
 
 def _point_to_pending(document: Document, version: Version) -> None:
@@ -327,15 +333,7 @@ def document_changes_apply(*, now: datetime | None = None) -> list[Document]:
         version = Version.objects.select_related("published_by").get(
             pk=document.pending_version_id
         )
-        fields = {
-            "current_version": version,
-            "changed_at": version.effective_at,
-            "pending_version": None,
-            "pending_effective_at": None,
-        }
-        if version.is_major:
-            fields["latest_major_number"] = version.number
-        _update_pointers(document, fields)
+        _update_pointers(document, _in_force(version, since=version.effective_at))
         if version.title != document.title:
             document.title = version.title
             save_with_history(

@@ -192,7 +192,11 @@ def create_document(
     )
     body = spec["body"]
     number = document.current_version.number
-    for summary, significance, edits in spec["revisions"]:
+    # Each revision in force now; the announced one, last, from next month.
+    revisions = [(*revision, None) for revision in spec["revisions"]]
+    if "announced" in spec:
+        revisions.append((*spec["announced"], first_of_next_month()))
+    for summary, significance, edits, effective_at in revisions:
         body = apply_edits(body, edits, where=f"{document.doc_id} v{number + 1}")
         # document_publish moves the current version of its own copy of the row,
         # not of `document`: carry the number forward from what it returns.
@@ -206,21 +210,8 @@ def create_document(
             base_number=number,
             # Some demo documents still use an avoided word, on purpose.
             publish_anyway=True,
+            effective_at=effective_at,
         ).number
-    if "announced" in spec:
-        summary, significance, edits = spec["announced"]
-        body = apply_edits(body, edits, where=f"{document.doc_id} v{number + 1}")
-        services.document_publish(
-            document=document,
-            actor=owner,
-            title=document.title,
-            body=body,
-            summary=summary,
-            significance=significance,
-            base_number=number,
-            publish_anyway=True,
-            effective_at=first_of_next_month(),
-        )
     return document
 
 
