@@ -2,6 +2,8 @@ import random
 
 import pytest
 from django.utils.safestring import SafeString
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docs_registry.diffing import (
     TooDifferent,
@@ -182,6 +184,7 @@ def test_two_unrelated_200kb_documents_are_refused_before_any_matching(monkeypat
         raise AssertionError("matched although the size already decided")
 
     monkeypatch.setattr(diff_words, "_myers", no_matching)
+    monkeypatch.setattr(diff_words, "_compiled", no_matching)
     with pytest.raises(TooDifferent):
         diff_markdown(old, new)
     with pytest.raises(TooDifferent):
@@ -247,3 +250,48 @@ def test_comparisons_of_versions_are_kept_under_their_content_hashes(
     assert diff_versions(first, second) == source
     assert compare_versions(first, second) == shown
     assert isinstance(compare_versions(first, second).html, SafeString)
+
+
+# Two ways of matching, one answer ---------------------------------------------
+
+_SHORT_TEXTS = st.text(alphabet="abcd", max_size=40)
+
+
+def _replayed(diffs) -> tuple[str, str]:
+    """The old and new texts an edit script describes."""
+    old = "".join(text for op, text in diffs if op != diff_words.INSERT)
+    new = "".join(text for op, text in diffs if op != diff_words.DELETE)
+    return old, new
+
+
+def _edits(diffs) -> int:
+    return sum(len(text) for op, text in diffs if op != diff_words.EQUAL)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=_SHORT_TEXTS, new=_SHORT_TEXTS)
+def test_compiled_matching_finds_as_few_edits_as_myers(old, new):
+    compiled = diff_words._compiled(old, new, diff_words.Budget())
+    myers = diff_words._myers(old, new, diff_words.Budget())
+    assert _replayed(compiled) == _replayed(myers) == (old, new)
+    assert _edits(compiled) == _edits(myers)
+    # Within a change, what goes comes before what replaces it.
+    for (first, _), (second, _) in zip(compiled, compiled[1:], strict=False):
+        assert (first, second) != (diff_words.INSERT, diff_words.DELETE)
+
+
+def test_long_texts_are_matched_by_myers_whose_work_follows_the_changes(
+    monkeypatch,
+):
+    words = [f"word{n}" for n in range(2_100)]
+    # Changed at both ends, so that nothing is trimmed as common before matching.
+    old, new = " ".join(words), " ".join(["new"] + words[1:-1] + ["end"])
+    encoded = _encoded(old, new)
+    assert len(encoded[0]) * len(encoded[1]) > diff_words.COMPILED_MATCHING_MAX_CELLS
+
+    def unbounded(*args):
+        raise AssertionError("a bit matrix of 4,200 × 4,200 tokens")
+
+    monkeypatch.setattr(diff_words, "_compiled", unbounded)
+    diffs = diff_words.diff_chars(*encoded, diff_words.Budget(), readable=False)
+    assert _edits(diffs) == 4
