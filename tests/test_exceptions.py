@@ -252,6 +252,36 @@ def test_the_document_page_lists_its_active_exceptions(
         assert "Initech" not in box.text
 
 
+def test_each_listed_exception_links_its_page_and_version_with_every_value_escaped(
+    client, document, sales_staff, manager
+):
+    hostile = '<img src=x onerror="alert(1)">'
+    exception = approved(
+        document, sales_staff, manager, customer=f"Acme {hostile}", granted=hostile
+    )
+    client.force_login(sales_staff)
+    served = client.get("/docs/PRC-0001/").content.decode()
+    assert hostile not in served
+    item = main(client.get("/docs/PRC-0001/")).one("li", cls="exception-item")
+    assert item.classes == {"exception-item"}  # in force: no standing shown
+    links = [a.attrs["href"] for a in item.select("a")]
+    assert links == [f"/exceptions/{exception.pk}/", "/docs/PRC-0001/v1/"]
+    assert f"Acme {hostile} (CRM-1001) : {hostile}" in item.text
+    assert "departs from PRC-0001 v1 · until 12 Dec 2026" in item.text
+    assert item.one("time").attrs["datetime"] == "2026-12-12"
+
+
+def test_a_listed_exception_not_yet_in_force_says_so(
+    client, document, sales_staff, manager
+):
+    approved(document, sales_staff, manager, valid_from=TODAY + timedelta(days=3))
+    client.force_login(sales_staff)
+    item = main(client.get("/search/?q=Acme")).one("li", cls="exception-item")
+    badge = item.one("span", cls="standing")
+    assert item.classes == {"exception-item", "upcoming"}
+    assert badge.text == "Not yet in force"
+
+
 def test_a_decision_shows_at_once_on_a_kept_document_page(
     client, document, sales_staff, manager
 ):
