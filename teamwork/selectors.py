@@ -7,11 +7,11 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Max, Prefetch, Q
+from django.db.models import Max, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from docs_registry.handoff_blocks import DIRECTIONS
-from docs_registry.models import Acknowledgment, Document, Team
+from docs_registry.models import Acknowledgment, Document, Team, Version
 
 from .models import Goal, GoalReading, HandoffRule, Meeting
 from .progress import Progress, progress
@@ -102,19 +102,17 @@ class RuleColumn:
     rules: list
 
 
-def current_rules(query: str = ""):
+def current_rules(query: str = "") -> list[HandoffRule]:
     """The rules of the current versions of active documents, with their document
-    and version; `query`'s words each found in a rule's text or its document's ID
-    or title."""
-    rules = (
-        HandoffRule.objects.filter(
-            version__document__current_version=F("version"),
-            version__document__status=Document.Status.ACTIVE,
-        )
-        .select_related("version__document")
-        .defer("version__body", "version__body_html")
-        .order_by("version__document__doc_id", "position")
+    and version, by document ID; `query`'s words each found in a rule's text or
+    its document's ID or title."""
+    # Asked from the rules' side (their version among the current ones), not as
+    # a join ordered by document ID: that led SQLite, which keeps no statistics
+    # of an empty table, to walk all 10,000 documents for no rule (30 ms).
+    current = Document.objects.filter(status=Document.Status.ACTIVE).values(
+        "current_version_id"
     )
+    rules = HandoffRule.objects.filter(version_id__in=current).order_by()
     for word in query[:HANDOFF_QUERY_MAX_LENGTH].split():
         matches = Q(version__document__doc_id__icontains=word) | Q(
             version__document__title__icontains=word
@@ -122,11 +120,13 @@ def current_rules(query: str = ""):
         for field in _RULE_TEXT:
             matches |= Q(**{f"{field}__icontains": word})
         rules = rules.filter(matches)
-    return rules
+    versions = Version.objects.defer("body", "body_html").select_related("document")
+    rules = rules.prefetch_related(Prefetch("version", queryset=versions))
+    return sorted(rules, key=lambda rule: (rule.version.document.doc_id, rule.position))
 
 
 def handoff_matrix(query: str = "") -> list[RuleColumn]:
-    rules = list(current_rules(query))
+    rules = current_rules(query)
     return [
         RuleColumn(direction, label, [r for r in rules if r.direction == direction])
         for direction, label in DIRECTIONS.items()
