@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from docs_registry.forms import QuickSelect
 from docs_registry.models import Document
 from docs_registry.params import NUMBER_MAX
 
@@ -129,6 +130,7 @@ class ExceptionFilterForm(forms.Form):
             (SHOW_ALL, "All, expired included"),
         ],
         required=False,
+        widget=QuickSelect,
     )
 
     def filters(self) -> dict:
@@ -207,13 +209,16 @@ class FieldReportForm(forms.Form):
 
 class FieldReportFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=[("", "Any kind"), *FieldReport.Kind.choices], required=False
+        choices=[("", "Any kind"), *FieldReport.Kind.choices],
+        required=False,
+        widget=QuickSelect,
     )
     area = forms.CharField(label="Area", max_length=AREA_MAX_LENGTH, required=False)
     team = forms.ChoiceField(
         label="Reporter's team",
         choices=[("", "Either team"), ("sales", "Sales"), ("support", "Support")],
         required=False,
+        widget=QuickSelect,
     )
     period = forms.ChoiceField(
         choices=[
@@ -223,10 +228,12 @@ class FieldReportFilterForm(forms.Form):
             ("quarter", "Last 3 months"),
         ],
         required=False,
+        widget=QuickSelect,
     )
     sort = forms.ChoiceField(
         choices=[(SORT_NEWEST, "Newest first"), (SORT_MOST, "Most reported first")],
         required=False,
+        widget=QuickSelect,
     )
 
     def filters(self) -> dict:
