@@ -52,7 +52,7 @@ What is measured, and how:
    first visit, so the second read is plain). CaptureQueriesContext counts;
    reading the session and its user counts too, as on the server (the ceiling's
    count is that floor).
-7. Targets. ⚠ marks a page under half the ceiling's req/s, a p99 of 100 ms or
+7. Targets. ⚠ marks a page under 0.6 of the ceiling's req/s, a p99 of 100 ms or
    more, or a worker at 150 MB or more. Missing a target still exits 0: this is a
    measurement. Errors (a page not answering 200, gunicorn not starting) exit 1.
 
