@@ -71,12 +71,16 @@ def exception_search(*, today: date, words: str) -> QuerySet[CustomerException]:
 
 
 def active_exceptions_for(document: Document, today: date) -> list[CustomerException]:
-    """The exceptions in force today against any version of `document`."""
-    return list(
-        CustomerException.objects.filter(active_q(today), document=document)
-        .select_related("document")
-        .order_by("valid_until", "customer", "pk")
+    """The exceptions in force today against any version of `document`, each
+    given `document` rather than joining it again."""
+    exceptions = list(
+        CustomerException.objects.filter(active_q(today), document=document).order_by(
+            "valid_until", "customer", "pk"
+        )
     )
+    for exception in exceptions:
+        exception.document = document
+    return exceptions
 
 
 # What a digest lists of newly granted exceptions: the full list is /exceptions/.

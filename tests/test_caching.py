@@ -32,9 +32,9 @@ CACHED_PAGES = [
 COLD = {
     "/docs/": 10,  # with the category list and its counts
     "/search/?q=approval": 9,  # with the customer exceptions the words find
-    # The document page also asks which version the reader last knew (see
-    # views.documents._note_shown); the comparison also lists every summary.
-    "/docs/PRC-0001/": 9,  # and its customer exceptions in force today
+    # The document page also asks what the reader acknowledged and was shown, in
+    # one query (views.documents._readings); the comparison lists every summary.
+    "/docs/PRC-0001/": 8,  # and its customer exceptions in force today
     "/docs/PRC-0001/history/": 7,
     "/docs/PRC-0001/v1/": 6,
     "/docs/PRC-0001/compare/?from=1&to=2": 7,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import (
     Count,
@@ -23,7 +24,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
 
 from ..caching import cache_key, remember
@@ -277,26 +278,28 @@ def _add_changes(entries) -> None:
         entry.too_different = comparison.too_different
 
 
-def known_version(user: User, document: Document) -> int:
-    """The newest version of `document` that `user` acknowledged or was shown."""
-    known = (
+class Readings(NamedTuple):
+    """The newest version of a document a person acknowledged, and the newest
+    they were shown (0: none)."""
+
+    acknowledged: int
+    shown: int
+
+    @property
+    def known(self) -> int:
+        return max(self.acknowledged, self.shown)
+
+
+def readings_of(user: User, document: Document) -> Readings:
+    """What `user` has acknowledged and been shown of `document`, in one query."""
+    found = (
         Document.objects.filter(pk=document.pk)
         .annotate(
             acknowledged=_last_acknowledged(user, "pk"), shown=_last_shown(user, "pk")
         )
-        .values_list(Greatest("acknowledged", "shown"), flat=True)
+        .values_list("acknowledged", "shown")
     )
-    return known.get()
-
-
-def last_acknowledged_number(user: User, document: Document) -> int:
-    newest = (
-        Acknowledgment.objects.filter(user=user, document=document)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    return newest or 0
+    return Readings(*found.get())
 
 
 def digest_seen_at(user: User) -> datetime | None:

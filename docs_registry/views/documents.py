@@ -34,7 +34,7 @@ from ..models import Document, Draft, Version
 from ..params import MomentError, day_label, moment_asked
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
-from ..selectors.digest import known_version, last_acknowledged_number
+from ..selectors.digest import Readings, readings_of
 from ..selectors.glossary import glossary_linter, glossary_term_ids
 from ..selectors.reviews import review_status
 from .common import lazy, query_without
@@ -125,9 +125,9 @@ def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
         request, "document-body", review.is_due, document=document
     )
     if permissions.can_acknowledge(request.user, document):
-        _note_shown(request, document)
-        # Read only when the reader's kept page is missing (its key covers it).
-        context["acknowledged"] = lazy(last_acknowledged_number, request.user, document)
+        readings = _readings(request, document)
+        _note_shown(request, document, readings)
+        context["acknowledged"] = readings.acknowledged
     if permissions.can_see_coverage(request.user, document):
         context["coverage"], context["missing"] = document_coverage(document)
     context |= question_context(request, document)
@@ -161,16 +161,20 @@ def _no_version_at(request, context, problem: str, *, status: int) -> HttpRespon
     return render(request, "docs_registry/version.html", context, status=status)
 
 
-def _note_shown(request: HttpRequest, document: Document) -> None:
-    """Reading the current version counts as seeing its minor changes (see
-    services.version_shown_record). Known versions are kept under the reader's
-    state, so a page read again costs no query and writes nothing."""
-    current = document.current_version.number
-    known = remember(
-        cache_key("known", request.user.pk, document.pk, reader_revision(request)),
-        lambda: known_version(request.user, document),
+def _readings(request: HttpRequest, document: Document) -> Readings:
+    """What the reader acknowledged and was shown of `document`, kept under their
+    own state: a page read again costs no query."""
+    return remember(
+        cache_key("readings", request.user.pk, document.pk, reader_revision(request)),
+        lambda: readings_of(request.user, document),
     )
-    if known >= current:
+
+
+def _note_shown(request: HttpRequest, document: Document, readings: Readings) -> None:
+    """Reading the current version counts as seeing its minor changes (see
+    services.version_shown_record); a version already known writes nothing."""
+    current = document.current_version.number
+    if readings.known >= current:
         return
     try:
         with transaction.atomic():

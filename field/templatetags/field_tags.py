@@ -39,7 +39,7 @@ _ITEM = (
 )
 
 
-def _item(exception, today) -> str:
+def _item(exception, today, version_urls: dict) -> str:
     standing = exception.standing(today)
     account = (
         f' <span class="meta-line">({escape(exception.account)})</span>'
@@ -59,12 +59,7 @@ def _item(exception, today) -> str:
         escape(exception.customer),
         account,
         escape(exception.granted),
-        escape(
-            reverse(
-                "docs_registry:version",
-                args=[exception.document.doc_id, exception.version_number],
-            )
-        ),
+        version_urls[exception.document.doc_id, exception.version_number],
         escape(exception.citation),
         format_date(until, "Y-m-d"),
         escape(format_date(until, "j M Y")),
@@ -72,9 +67,19 @@ def _item(exception, today) -> str:
     )
 
 
+class _VersionUrls(dict):
+    """The escaped address of each (document ID, version number), worked out
+    once per list."""
+
+    def __missing__(self, citation: tuple[str, int]) -> str:
+        url = self[citation] = escape(reverse("docs_registry:version", args=citation))
+        return url
+
+
 @register.simple_tag
 def exception_items(exceptions, today) -> SafeString:
     """One `<li>` per exception (each with its document joined), as it stands
     on `today`."""
-    items = "".join(_item(exception, today) for exception in exceptions)
+    version_urls = _VersionUrls()  # most depart from the same few versions
+    items = "".join(_item(exception, today, version_urls) for exception in exceptions)
     return mark_safe(items)  # noqa: S308 -- every value above went through escape()
