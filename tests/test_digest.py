@@ -84,6 +84,25 @@ def test_the_digest_shows_versions_since_the_last_acknowledgment(
     assert "<del>10</del>" in entry and "<ins>21</ins>" in entry
 
 
+def test_a_long_absence_lists_the_newest_ten_versions_and_counts_the_rest(
+    client, documents, sales_staff
+):
+    document = documents["sales"]
+    services.acknowledgment_record(user=sales_staff, document=document, number=1)
+    # v2 (the fixture's) is the only major change; v3 to v14 are minor.
+    for day in range(3, 15):
+        publish(document, body=f"Rules for sales: {day} days.", significance="minor")
+    client.force_login(sales_staff)
+    entry = _entry_html(client.get("/digest/"), "PRC-0001")
+    listed = re.findall(r'/docs/PRC-0001/v(\d+)/">v', entry)
+    assert listed == [str(n) for n in range(14, 4, -1)]
+    assert "and 3 earlier versions since v1:" in entry
+    assert 'href="/docs/PRC-0001/history/">see the history' in entry
+    # The major change is among those left out, and still asks for acknowledgment.
+    assert "needs acknowledgment" in entry
+    assert "<del>10</del>" in entry and "<ins>14</ins>" in entry
+
+
 def test_acknowledged_documents_leave_the_digest(client, documents, sales_staff):
     client.force_login(sales_staff)
     response = client.post(

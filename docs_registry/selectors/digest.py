@@ -138,6 +138,11 @@ def waiting_count(user: User, reader_revision: tuple[int, int]) -> Waiting:
     return remember(key, lambda: pending_totals(user))
 
 
+# A digest entry lists at most this many of the versions since the baseline,
+# newest first, so its cost and size do not grow with how long the reader was away.
+DIGEST_VERSIONS_LISTED = 10
+
+
 @dataclass
 class DigestEntry:
     """One document in a digest: the versions since `baseline` and the change from
@@ -152,12 +157,24 @@ class DigestEntry:
 
     @property
     def needs_acknowledgment(self) -> bool:
-        return any(version.is_major for version in self.versions)
+        # Said by the reader's own rows (pending.py), which count every version
+        # since the baseline, not only those listed. A team digest shows none.
+        return bool(getattr(self.document, "needs_acknowledgment", False))
 
     @property
     def current_number(self) -> int:
         # A change announced for later is read before it applies.
         return self.document.newest_version.number
+
+    @property
+    def first_listed(self) -> int:
+        """The oldest version listed: the newest `DIGEST_VERSIONS_LISTED` at most."""
+        return max(self.baseline + 1, self.current_number - DIGEST_VERSIONS_LISTED + 1)
+
+    @property
+    def earlier(self) -> int:
+        """Versions since the baseline left out of the list (the history has them)."""
+        return self.first_listed - self.baseline - 1
 
 
 def _for_digest(documents: QuerySet[Document]) -> QuerySet:
@@ -231,8 +248,8 @@ def team_digest_documents(team: str, since: datetime) -> QuerySet[Document]:
 
 
 def digest_entries(documents: list[Document]) -> list[DigestEntry]:
-    """Fill in versions and changes for one page of documents, in two queries
-    whatever the page holds."""
+    """Fill in versions (the newest `DIGEST_VERSIONS_LISTED`) and changes for one
+    page of documents, in two queries whatever the page holds."""
     if not documents:
         return []
     entries = {
@@ -240,7 +257,7 @@ def digest_entries(documents: list[Document]) -> list[DigestEntry]:
     }
     wanted = Q()
     for entry in entries.values():
-        wanted |= Q(document_id=entry.document.pk, number__gt=entry.baseline)
+        wanted |= Q(document_id=entry.document.pk, number__gte=entry.first_listed)
     summaries = (
         Version.objects.filter(wanted)
         .select_related("published_by")
