@@ -13,6 +13,7 @@ from docs_registry import services
 from docs_registry.rendering import RenderingError, check_markdown
 
 from .factories import publish
+from .html import main
 from .test_diffing import unrelated_text
 from .test_rendering import URL_NOISE, VECTORS, decode_vector, require_vectors
 
@@ -204,6 +205,57 @@ def test_the_page_costs_the_same_with_1_or_30_versions_between(client, document)
     cold_thirty = count(client, "?from=1&to=31")
     warm_thirty = count(client, "?from=1&to=31")
     assert (cold_one, warm_one) == (cold_thirty, warm_thirty) == (7, 3)
+
+
+def test_a_long_span_lists_the_newest_summaries_and_counts_the_rest(
+    client, document, monkeypatch
+):
+    from docs_registry.selectors import documents as document_selectors
+
+    monkeypatch.setattr(document_selectors, "SUMMARIES_LISTED", 5)
+    for n in range(2, 10):
+        publish(document, body=f"version {n}", summary=f"Change {n}")
+    client.force_login(document.owner)
+    html = client.get(URL + "?from=9&to=1").content.decode()
+    summaries = html[html.index('id="summaries-heading"') : html.index("</section>")]
+    assert re.findall(r"Change (\d+)", summaries) == ["9", "8", "7", "6", "5"]
+    assert "and 3 earlier versions since v1:" in summaries
+    assert 'href="/docs/PRC-0001/history/">see the history' in summaries
+    assert "earlier version" not in client.get(URL + "?from=4&to=9").content.decode()
+
+
+def _picked(client, query: str) -> dict[str, tuple[list[str], list[str]]]:
+    """Each version picker's options and the chosen one, as served."""
+    page = main(client.get(URL + query))
+    return {
+        select.attrs["name"]: (
+            [option.text for option in select.select("option")],
+            [
+                option.text
+                for option in select.select("option")
+                if "selected" in option.attrs
+            ],
+        )
+        for select in page.one("form", cls="compare-picker").select("select")
+    }
+
+
+def test_the_version_pickers_offer_every_version_and_keep_the_two_compared(
+    client, document
+):
+    for n in range(2, 6):
+        publish(document, body=f"version {n}")
+    client.force_login(document.owner)
+    every = ["v5", "v4", "v3", "v2", "v1"]
+    assert _picked(client, "?from=4&to=2") == {
+        "from": (every, ["v2"]),
+        "to": (every, ["v4"]),
+    }
+    # A pair that cannot be compared offers the latest change instead.
+    assert _picked(client, "?from=x&to=2") == {
+        "from": (every, ["v4"]),
+        "to": (every, ["v5"]),
+    }
 
 
 # Nothing executable -----------------------------------------------------------

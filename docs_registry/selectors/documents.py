@@ -143,15 +143,21 @@ def versions_for_compare(
     return found[low], found[high]
 
 
+# A comparison lists the summaries of at most this many versions between its two,
+# newest first, so that its cost does not grow with the span; the history has all.
+SUMMARIES_LISTED = 50
+
+
 def versions_between(document: Document, first: int, second: int) -> list[Version]:
     """The versions after the older of `first` and `second` up to the newer one,
-    newest first, each with its publisher: every summary of the change between."""
+    newest first, each with its publisher: the summaries of the change between,
+    the newest `SUMMARIES_LISTED` of them."""
     low, high = sorted((first, second))
     return list(
         Version.objects.filter(document=document, number__gt=low, number__lte=high)
         .select_related("published_by")
         .defer("body", "body_html")
-        .order_by("-number")
+        .order_by("-number")[:SUMMARIES_LISTED]
     )
 
 

@@ -229,9 +229,7 @@ def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
     # A change announced for later can be compared before it applies.
     newest = document.newest_version.number
     source = request.GET.get("view") == "source"
-    context = _document_context(
-        request, "compare", document, numbers=range(newest, 0, -1), source=source
-    )
+    context = _document_context(request, "compare", document, source=source)
     try:
         first, second = _compare_numbers(request.GET, current=newest)
     except _CompareProblem as problem:
@@ -250,6 +248,8 @@ def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
         "old": old,
         "new": new,
         "between": between,
+        # Summaries left out of the list (versions_between lists the newest).
+        "earlier_summaries": abs(second - first) - len(between),
         "comparison": (diff_versions if source else compare_versions)(old, new),
         "title_changed": old.title != new.title,
     }
