@@ -19,6 +19,10 @@ Around that:
   shape) is ignored and worked out again;
 - a cache that cannot be reached is a cache that has nothing (cache_backends.py):
   pages are then read from the database.
+
+HTML that follows from the code alone, the same for everyone (the empty ask
+form: views.questions.empty_question_form), is written once per process, like a
+compiled template, and never kept here: no write can change it.
 """
 
 from __future__ import annotations
