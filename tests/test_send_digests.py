@@ -166,3 +166,27 @@ def test_the_email_shows_the_change_itself(document, sales_staff, owner):
     assert "1 word added, 1 removed" in message.body
     assert "    Up to [-10%-][+15%+] needs no approval." in message.body
     assert "**" not in message.body
+
+
+def test_a_busy_week_lists_the_newest_ten_versions_of_a_document_and_counts_the_rest(
+    document, sales_staff
+):
+    services.acknowledgment_record(user=sales_staff, document=document, number=1)
+    for n in range(2, 15):
+        publish(
+            document, body=f"Limit {n}%.", summary=f"Limit {n}.", significance="minor"
+        )
+    run()
+    message = next(m for m in mail.outbox if m.to == ["sales@example.com"])
+    listed = [n for n in range(2, 15) if f"Limit {n}." in message.body]
+    assert listed == list(range(5, 15))
+    history = "https://kb.example.com/docs/PRC-0001/history/"
+    assert f"  and 3 earlier versions: {history}" in message.body
+    html, _ = message.alternatives[0]
+    assert f'and 3 earlier versions: <a href="{history}">see the history</a>' in html
+    # Counted and compared in full: the subject and the change span all 13.
+    assert message.subject == "Samepage: 1 document changed (13 versions)"
+    assert (
+        "What changed: https://kb.example.com/docs/PRC-0001/compare/?from=1&to=14"
+        in (message.body)
+    )

@@ -18,6 +18,7 @@ from field.selectors import exceptions_granted_since, field_reports_of_week
 from ..diffing import Comparison, compare_versions
 from ..models import User, Version
 from ..selectors.digest import (
+    DIGEST_VERSIONS_LISTED,
     audiences_for_teams,
     describe_waiting,
     pending_versions,
@@ -77,6 +78,8 @@ def _email_groups(changes: list[Version], base_url: str) -> list[dict]:
         oldest = versions[-1].number
         url = base_url + document.get_absolute_url()
         compare = reverse("docs_registry:compare", args=[document.doc_id])
+        # The newest ones, as on the digest page; the comparison spans them all.
+        listed = versions[:DIGEST_VERSIONS_LISTED]
         groups.append(
             {
                 "document": document,
@@ -96,10 +99,11 @@ def _email_groups(changes: list[Version], base_url: str) -> list[dict]:
                         "effective": _effective(version, newer),
                         "summary": version.summary,
                     }
-                    for version, newer in zip(
-                        versions, [None, *versions[:-1]], strict=True
-                    )
+                    for version, newer in zip(listed, [None, *listed[:-1]], strict=True)
                 ],
+                "earlier": len(versions) - len(listed),
+                "history_url": base_url
+                + reverse("docs_registry:history", args=[document.doc_id]),
             }
         )
     return groups
