@@ -178,6 +178,23 @@ def test_digest_buttons_submit_the_forms_outside_the_kept_page(reader, sales_sta
     )
 
 
+def test_a_digest_read_again_unpickles_no_document(reader, monkeypatch):
+    """Its forms need two facts, kept apart from the page of documents."""
+    from docs_registry.selectors import digest
+
+    first = page(reader, "/digest/")
+
+    def refused(*args):
+        raise AssertionError("the kept digest read its page of documents again")
+
+    monkeypatch.setattr(digest.PendingDocuments, "__getitem__", refused)
+    again = page(reader, "/digest/")
+    assert (
+        again.count('id="acknowledge-one"') == first.count('id="acknowledge-one"') == 1
+    )
+    assert ('id="mark-seen"' in again) == ('id="mark-seen"' in first)
+
+
 def test_a_refused_question_is_never_served_from_the_kept_page(reader):
     page(reader, "/docs/PRC-0001/")
     refused = reader.post("/docs/PRC-0001/questions/", {"kind": "question", "text": ""})

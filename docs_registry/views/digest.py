@@ -41,30 +41,42 @@ def digest(request: HttpRequest) -> HttpResponse:
     they acknowledge it, mark it as seen, or open the document."""
     if "team" in request.GET or "since" in request.GET:
         return _team_digest(request)
-    pending = digest_selectors.PendingDocuments(request.user, reader_revision(request))
-    page = Paginator(pending, DIGEST_PAGE_SIZE).get_page(request.GET.get("page"))
-    documents = list(page.object_list)
+    user, readings = request.user, reader_revision(request)
+    number = request.GET.get("page")
     today = timezone.localdate()
-    since, answers, glossary, exceptions = remember(
-        # Today too: an exception that has ended leaves the list the next day.
-        cache_key("since-last-visit", request.user.pk, reader_revision(request), today),
-        lambda: _since_last_visit(request.user, today),
+    # Read only when the kept page is missing (its key covers all of them).
+    page = lazy(
+        lambda: Paginator(
+            digest_selectors.PendingDocuments(user, readings), DIGEST_PAGE_SIZE
+        ).get_page(number)
     )
-    minor_only = any(not doc.needs_acknowledgment for doc in documents)
-    context = _team_choices(request.user) | {
+    since_last_visit = lazy(
+        remember,
+        # Today too: an exception that has ended leaves the list the next day.
+        cache_key("since-last-visit", user.pk, readings, today),
+        lambda: _since_last_visit(user, today),
+    )
+    # The forms around the kept page (they carry the CSRF token) need two facts:
+    # kept apart, so that a page read again unpickles no document.
+    shows_documents, dismissable = remember(
+        cache_key("digest-forms", user.pk, readings, today, number),
+        lambda: _forms_needed(page.object_list, since_last_visit),
+    )
+    context = _team_choices(user) | {
         "page": page,
-        "entries": lazy(digest_selectors.digest_entries, documents),
+        "entries": lazy(lambda: digest_selectors.digest_entries(page.object_list)),
         "presets": _presets(),
         "personal": True,
-        "answers": answers,
-        "glossary_changes": glossary,
-        "new_exceptions": exceptions,
+        "answers": lazy(lambda: since_last_visit[1]),
+        "glossary_changes": lazy(lambda: since_last_visit[2]),
+        "new_exceptions": lazy(lambda: since_last_visit[3]),
         "today": today,
-        "dismissable": bool(answers or glossary or exceptions or minor_only),
+        "shows_documents": shows_documents,
+        "dismissable": dismissable,
         "shown_at": timezone.now(),
         # Sales hears what support heard this week (the key carries the team).
         "field_reports": (
-            lazy(field_reports_of_week, today) if request.user.in_sales else None
+            lazy(field_reports_of_week, today) if user.in_sales else None
         ),
         # The presets name dates: the kept page is today's.
         "page_key": page_key(request, "digest", _presets(), personal=True),
@@ -83,6 +95,15 @@ def mark_seen(request: HttpRequest) -> HttpResponse:
     services.digest_mark_seen(user=request.user, at=shown_at)
     messages.success(request, "Marked as seen. Changes that need acknowledgment stay.")
     return redirect("docs_registry:digest")
+
+
+def _forms_needed(documents, since_last_visit) -> tuple[bool, bool]:
+    """Whether the page lists documents (to acknowledge), and whether "Mark these
+    as seen" has anything to take away: minor changes, answers, glossary changes
+    or exceptions."""
+    _, answers, glossary, exceptions = since_last_visit
+    minor_only = any(not document.needs_acknowledgment for document in documents)
+    return bool(documents), bool(answers or glossary or exceptions or minor_only)
 
 
 def _team_choices(user) -> dict:
@@ -127,6 +148,7 @@ def _team_digest(request: HttpRequest) -> HttpResponse:
     shown = list(page.object_list)
     context |= {
         "page": page,
+        "shows_documents": bool(shown),
         "entries": lazy(digest_selectors.digest_entries, shown),
         "team": team,
         "since": since,
