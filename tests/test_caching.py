@@ -3,6 +3,7 @@
 Every change below goes through the services (or the admin's plain save) and must
 show on the very next request of a page that was cached before it."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -193,6 +194,20 @@ def test_a_digest_read_again_unpickles_no_document(reader, monkeypatch):
         again.count('id="acknowledge-one"') == first.count('id="acknowledge-one"') == 1
     )
     assert ('id="mark-seen"' in again) == ('id="mark-seen"' in first)
+
+
+def test_a_comparison_read_again_reads_neither_version(reader, monkeypatch):
+    from docs_registry.views import documents
+
+    url = "/docs/PRC-0001/compare/?from=1&to=2"
+    first = page(reader, url)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the kept comparison read its versions again")
+
+    monkeypatch.setattr(documents, "_compared", refused)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", page(reader, url)) == token.sub("", first)
 
 
 def test_a_refused_question_is_never_served_from_the_kept_page(reader):

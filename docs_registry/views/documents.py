@@ -2,6 +2,7 @@
 render. Business rules live in services.py, permissions in permissions.py."""
 
 import logging
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,7 +20,7 @@ from field.selectors import active_exceptions_for
 
 from .. import permissions, selectors, services
 from ..caching import cache_key, page_key, reader_revision, remember, revision
-from ..diffing import compare_versions, diff_versions
+from ..diffing import Comparison, compare_versions, diff_versions
 from ..forms import (
     BrowseForm,
     DetailsForm,
@@ -237,6 +238,30 @@ def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
         return render(
             request, "docs_registry/compare.html", context, status=problem.status
         )
+    # Read only when the kept page is missing (its key covers the numbers).
+    compared = lazy(_compared, request, document, first, second, source=source)
+    context |= {
+        "low": min(first, second),
+        "high": max(first, second),
+        "compared": compared,
+        "old": lazy(lambda: compared.old),
+        "new": lazy(lambda: compared.new),
+    }
+    return render(request, "docs_registry/compare.html", context)
+
+
+@dataclass(frozen=True)
+class _Compared:
+    old: Version
+    new: Version
+    between: list[Version]
+    earlier: int  # summaries left out of `between`, which lists the newest
+    comparison: Comparison
+
+
+def _compared(
+    request: HttpRequest, document: Document, first: int, second: int, *, source: bool
+) -> _Compared:
     old, new, between = remember(
         cache_key("compare", document.pk, first, second, revision(request)),
         lambda: (
@@ -244,16 +269,13 @@ def compare(request: HttpRequest, doc_id: str) -> HttpResponse:
             selectors.versions_between(document, first, second),
         ),
     )
-    context |= {
-        "old": old,
-        "new": new,
-        "between": between,
-        # Summaries left out of the list (versions_between lists the newest).
-        "earlier_summaries": abs(second - first) - len(between),
-        "comparison": (diff_versions if source else compare_versions)(old, new),
-        "title_changed": old.title != new.title,
-    }
-    return render(request, "docs_registry/compare.html", context)
+    return _Compared(
+        old,
+        new,
+        between,
+        earlier=abs(second - first) - len(between),
+        comparison=(diff_versions if source else compare_versions)(old, new),
+    )
 
 
 class _CompareProblem(Exception):
