@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from docs_registry import permissions
-from docs_registry.caching import page_key
+from docs_registry.caching import cache_key, page_key, remember, revision
 from docs_registry.services.errors import ServiceError
 from docs_registry.views.common import lazy
 
@@ -210,7 +210,15 @@ MEETING_ACTIONS = {
 def meeting(request: HttpRequest, month: str) -> HttpResponse:
     """The month's meeting pack for both teams, printable."""
     first = _meeting_month(month)
-    held = selectors.meeting_row(first)
+    # Read afresh to act on it; kept under the revision to show the page.
+    held = (
+        selectors.meeting_row(first)
+        if request.method == "POST"
+        else remember(
+            cache_key("meeting-row", first, revision(request)),
+            lambda: selectors.meeting_row(first),
+        )
+    )
     initial = {
         "sales_liaison": held and held.sales_liaison_id,
         "support_liaison": held and held.support_liaison_id,
