@@ -18,7 +18,12 @@ Around that:
   SAMEPAGE_CACHE_MAX_ENTRY_BYTES; a value that is not ours (corrupt bytes, another
   shape) is ignored and worked out again;
 - a cache that cannot be reached is a cache that has nothing (cache_backends.py):
-  pages are then read from the database.
+  pages are then read from the database;
+- in front of a shared cache (Redis), each worker keeps a near copy of what it
+  read or wrote, bounded as LocMem is: since a key names everything its value
+  depends on, the value under a key never changes, so a copy is as good as the
+  original and a page read again costs no round trip. Each worker's LocMem, the
+  default, rests on the same rule.
 
 HTML that follows from the code alone, the same for everyone (the empty ask
 form: views.questions.empty_question_form), is written once per process, like a
@@ -33,8 +38,12 @@ import pickle
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
 from django.db import DatabaseError, connection
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -153,32 +162,73 @@ def page_key(
 def remember(key: str, compute):
     """The value kept under `key` (built by `cache_key` or `page_key`), or
     `compute()`, kept for next time unless it is too large to keep."""
-    found = _read(key)
+    near = _near_cache()
+    found = _read(key, near)
     if found is not _MISSING:
         return found
     value = compute()
     blob = pickle.dumps((_ENVELOPE, value), pickle.HIGHEST_PROTOCOL)
     if len(blob) <= settings.SAMEPAGE_CACHE_MAX_ENTRY_BYTES:
         cache.set(key, blob)
+        if near is not None:
+            near.set(key, blob)
     return value
 
 
 _MISSING = object()
 _last_warning = 0.0
+_near = None
 
 
-def _read(key: str):
+def _near_cache() -> LocMemCache | None:
+    """This worker's near copy of a shared cache (None with LocMem or nothing)."""
+    global _near
+    if not isinstance(caches["default"], RedisCache):
+        return None
+    if _near is None:
+        _near = LocMemCache(
+            "samepage-near",
+            {
+                "TIMEOUT": settings.CACHES["default"].get("TIMEOUT", 300),
+                "OPTIONS": {"MAX_ENTRIES": settings.SAMEPAGE_NEAR_CACHE_ENTRIES},
+            },
+        )
+    return _near
+
+
+@receiver(setting_changed)
+def _forget_near_copies(setting, **kwargs) -> None:
+    # Another cache configured (tests): what was copied from the old one goes.
+    global _near
+    if setting in ("CACHES", "SAMEPAGE_NEAR_CACHE_ENTRIES") and _near is not None:
+        _near.clear()
+        _near = None
+
+
+def forget_near_copies() -> None:
+    """Empty this worker's near copy, as another worker's would be."""
+    if _near is not None:
+        _near.clear()
+
+
+def _read(key: str, near: LocMemCache | None):
     # Any bytes at all may be found under a key (the backend unpickles them too):
     # whatever fails to read as our envelope is a value we do not have.
     try:
-        raw = cache.get(key)
+        raw = near.get(key) if near is not None else None
         if raw is None:
-            return _MISSING
+            raw = cache.get(key)
+            if raw is None:
+                return _MISSING
+            if near is not None:
+                near.set(key, raw)
         mark, value = pickle.loads(raw)  # noqa: S301 -- written by remember()
         if mark == _ENVELOPE:
             return value
     except Exception:  # noqa: S110
         pass
+    if near is not None:
+        near.delete(key)
     _warn_now_and_then(f"Ignored a value that is not ours under cache key {key}")
     return _MISSING
 

@@ -228,6 +228,14 @@ SAMEPAGE_CACHE_TTL = int(os.environ.get("SAMEPAGE_CACHE_TTL", "900"))
 SAMEPAGE_CACHE_MAX_ENTRY_BYTES = int(
     os.environ.get("SAMEPAGE_CACHE_MAX_ENTRY_BYTES", str(128 * 1024))
 )
+# With a shared cache (Redis), each worker also keeps a near copy of at most this
+# many entries (caching.py), bounded as LocMem's are.
+SAMEPAGE_NEAR_CACHE_ENTRIES = int(
+    os.environ.get(
+        "SAMEPAGE_NEAR_CACHE_ENTRIES",
+        os.environ.get("SAMEPAGE_CACHE_MAX_ENTRIES", "1000"),
+    )
+)
 CACHES = {
     "default": cache_settings(
         os.environ.get("SAMEPAGE_CACHE_URL")

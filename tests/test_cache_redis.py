@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from docs_registry.caching import forget_near_copies
 from kb.settings import cache_settings
 
 from .factories import publish
@@ -94,13 +95,34 @@ def test_garbage_under_a_key_is_ignored_and_replaced(reader, redis_server, garba
     for url in PAGES:  # the digest's first visit is a write (the counter moves)
         read(reader, url)
     raw.flushdb()
+    forget_near_copies()  # read as a worker that has kept nothing yet
     for url in PAGES:  # all kept under the current revision
         read(reader, url)
     keys = raw.keys("*")
     for key in keys:
         raw.set(key, garbage)
+    forget_near_copies()  # so that what is in Redis is read
     assert "15%" in read(reader, "/docs/PRC-0001/")
     assert "v2" in read(reader, "/docs/")
     for url in PAGES:
         read(reader, url)
     assert not [key for key in keys if raw.get(key) == garbage]
+
+
+def test_each_worker_reads_a_page_again_from_its_near_copy(reader, redis_server):
+    """A key names everything its value depends on, so a copy kept in the
+    worker's memory is never stale: a page read again costs no round trip."""
+    for url in PAGES:
+        read(reader, url)
+    before = redis_server.client().info("stats")["keyspace_hits"]
+    for url in PAGES:
+        read(reader, url)
+    assert redis_server.client().info("stats")["keyspace_hits"] == before
+
+
+def test_a_write_through_another_worker_shows_on_the_next_read(
+    reader, redis_server, document
+):
+    assert "15%" in read(reader, "/docs/PRC-0001/")
+    publish(document, body="Up to **25%** needs no approval.")
+    assert "25%" in read(reader, "/docs/PRC-0001/")  # the revision moved: new keys
