@@ -385,11 +385,11 @@ def first_read(
     """The queries of a read with nothing kept (under `watch`, e.g. a profiler).
     The page is read once before the cache is emptied, so that the session's and
     the token's writes of a first visit are not counted: a returning reader's."""
-    from django.core.cache import cache
+    from docs_registry import caching
 
     client, headers = client_for(page, credentials)
     client.get(page.path, headers=headers)
-    cache.clear()
+    caching.empty()
     with watch or nullcontext():
         return counted_read(client, page, headers)
 

@@ -211,6 +211,13 @@ def forget_near_copies() -> None:
         _near.clear()
 
 
+def empty() -> None:
+    """Empty what is kept, the shared cache and this worker's near copy: the next
+    read works everything out (query counts, the benchmark's first reads)."""
+    cache.clear()
+    forget_near_copies()
+
+
 def _read(key: str, near: LocMemCache | None):
     # Any bytes at all may be found under a key (the backend unpickles them too):
     # whatever fails to read as our envelope is a value we do not have.

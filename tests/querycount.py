@@ -2,9 +2,10 @@
 out) and read again (warm: what a kept page costs). Query-count tests pin both:
 counting only warm reads would measure cache hits and miss a lost select_related."""
 
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from docs_registry import caching
 
 
 def _count(client, url: str, headers: dict) -> int:
@@ -18,7 +19,7 @@ def _count(client, url: str, headers: dict) -> int:
 
 def cold_and_warm(client, url: str, **headers) -> tuple[int, int]:
     client.get(url, **headers)  # renews the session, records a digest visit
-    cache.clear()
+    caching.empty()
     cold = _count(client, url, headers)
     return cold, _count(client, url, headers)
 
