@@ -196,19 +196,20 @@ def _near_cache() -> LocMemCache | None:
     return _near
 
 
-@receiver(setting_changed)
-def _forget_near_copies(setting, **kwargs) -> None:
-    # Another cache configured (tests): what was copied from the old one goes.
-    global _near
-    if setting in ("CACHES", "SAMEPAGE_NEAR_CACHE_ENTRIES") and _near is not None:
-        _near.clear()
-        _near = None
-
-
 def forget_near_copies() -> None:
     """Empty this worker's near copy, as another worker's would be."""
     if _near is not None:
         _near.clear()
+
+
+@receiver(setting_changed)
+def _another_cache(setting, **kwargs) -> None:
+    # Another cache configured (tests): what was copied from the old one goes,
+    # and the near copy is made again with the new settings.
+    global _near
+    if setting in ("CACHES", "SAMEPAGE_NEAR_CACHE_ENTRIES"):
+        forget_near_copies()
+        _near = None
 
 
 def empty() -> None:
