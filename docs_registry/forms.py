@@ -4,7 +4,6 @@ from datetime import datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -22,7 +21,7 @@ from .models import (
 )
 from .params import NUMBER_MAX
 from .rendering import RenderingError, check_markdown
-from .selectors import SORTS, owner_choices
+from .selectors import SORTS, document_owners, owner_choices
 from .selectors.changes import KINDS, ChangeFilters
 from .services.questions import ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, QUOTE_MAX_LENGTH
 
@@ -52,12 +51,6 @@ def _title_field() -> forms.CharField:
         max_length=TITLE_MAX_LENGTH,
         error_messages={"required": "A title is required."},
     )
-
-
-def document_owners():
-    """People who own a document: asked per person (EXISTS) rather than as a
-    DISTINCT over the join with every document (2.3 ms -> 0.6 ms with 10,000)."""
-    return User.objects.filter(Exists(Document.objects.filter(owner=OuterRef("pk"))))
 
 
 class UserChoiceField(forms.ModelChoiceField):
