@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+
+from .addresses import address
 
 SUMMARY_MAX_LENGTH = 500
 TITLE_MAX_LENGTH = 200
@@ -222,7 +223,7 @@ class Document(models.Model):
         return f"{self.doc_id} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("docs_registry:document", args=[self.doc_id])
+        return address("docs_registry:document", self.doc_id)
 
     @property
     def teams(self) -> tuple[str, ...]:
@@ -302,9 +303,7 @@ class Version(models.Model):
         return f"{self.document.doc_id} v{self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "docs_registry:version", args=[self.document.doc_id, self.number]
-        )
+        return address("docs_registry:version", self.document.doc_id, self.number)
 
     @property
     def is_major(self) -> bool:

@@ -32,6 +32,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+from .addresses import address
 from .models import Audience, Document
 
 TABLE = "docs_registry_search"
@@ -202,10 +203,10 @@ class Citation:
         if self.newest is None:
             return None
         if self.number is None:
-            return reverse("docs_registry:document", args=[self.doc_id])
+            return address("docs_registry:document", self.doc_id)
         # Versions are numbered 1, 2, … without gaps and never deleted.
         if 1 <= self.number <= self.newest:
-            return reverse("docs_registry:version", args=[self.doc_id, self.number])
+            return address("docs_registry:version", self.doc_id, self.number)
         return None
 
 
@@ -415,7 +416,7 @@ class SearchResults:
 
 def _hit(kind, doc_id, title, snippet, status, term) -> Hit:
     if kind == DOC:
-        url = reverse("docs_registry:document", args=[doc_id])
+        url = address("docs_registry:document", doc_id)
     else:
         url = (
             reverse("docs_registry:glossary")

@@ -7,9 +7,9 @@ from datetime import date
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from docs_registry.addresses import address
 from docs_registry.models import Document, User
 
 CUSTOMER_MAX_LENGTH = 200
@@ -84,7 +84,7 @@ class CustomerException(models.Model):
         return f"{self.customer}: {self.granted}"
 
     def get_absolute_url(self) -> str:
-        return reverse("field:exception", args=[self.pk])
+        return address("field:exception", self.pk)
 
     @property
     def citation(self) -> str:
@@ -163,7 +163,7 @@ class FieldReport(models.Model):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
     def get_absolute_url(self) -> str:
-        return reverse("field:report", args=[self.pk])
+        return address("field:report", self.pk)
 
     @property
     def answered_in(self) -> str:

@@ -14,7 +14,7 @@ from docs_registry.rendering import (
     without_title_heading,
 )
 
-from .factories import make_document, publish
+from .factories import make_document, make_user, publish
 from .html import parse
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,36 @@ def test_the_current_tab_is_marked(client, document, sales_staff):
     assert _current_tabs(client.get(f"{url}history/")) == ["History"]
     assert _current_tabs(client.get(f"{url}compare/?from=1&to=2")) == ["Latest change"]
     assert _current_tabs(client.get(f"{url}v1/")) == []
+
+
+def _main_links(client) -> list[str]:
+    [main] = [
+        nav
+        for nav in parse(client.get("/docs/")).select("nav")
+        if nav.attrs.get("aria-label") == "Main"
+    ]
+    return [a.text.strip() for a in main.select("a")]
+
+
+def test_the_main_navigation_shows_each_role_its_own_links(
+    client, sales_staff, manager
+):
+    # The links are rendered once per process for each role: whichever role is
+    # served first, the other gets its own.
+    from docs_registry.templatetags.kept import _render_fixed
+
+    _render_fixed.cache_clear()
+    superuser = make_user("root", is_superuser=True)
+    for person, sees_admin in [
+        (manager, True),
+        (sales_staff, False),
+        (superuser, True),
+    ]:
+        client.force_login(person)
+        links = _main_links(client)
+        assert links[:3] == ["What changed", "Documents", "Glossary"]
+        assert ("Admin" in links) is sees_admin, person.username
+        assert ("Change history" in links) is sees_admin, person.username
 
 
 def test_the_sorted_column_is_marked_on_its_header(client, document, sales_staff):

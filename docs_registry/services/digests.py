@@ -17,6 +17,7 @@ from field.selectors import exceptions_granted_since, field_reports_of_week
 
 from ..diffing import Comparison, compare_versions
 from ..models import User, Version
+from ..params import day_label
 from ..selectors.digest import (
     DIGEST_VERSIONS_LISTED,
     audiences_for_teams,
@@ -95,7 +96,7 @@ def _email_groups(changes: list[Version], base_url: str) -> list[dict]:
                         "number": version.number,
                         "significance": version.significance,
                         "publisher": version.published_by.display_name,
-                        "date": _day(version.published_at),
+                        "date": day_label(version.published_at),
                         "effective": _effective(version, newer),
                         "summary": version.summary,
                     }
@@ -139,12 +140,7 @@ def _effective(version: Version, newer: Version | None) -> str:
         version.effective_at, newer.published_at if newer else None
     ):
         return "withdrawn before it applied"
-    return f"effective {_day(version.effective_at)}"
-
-
-def _day(moment) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%b %Y}"  # "5 Nov 2026", as the pages show it
+    return f"effective {day_label(version.effective_at)}"
 
 
 def digest_email(

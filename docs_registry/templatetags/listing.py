@@ -17,11 +17,11 @@ before they applied, as the templates they replace said."""
 from html import escape
 
 from django import template
-from django.urls import reverse
-from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
+from ..addresses import address
+from ..params import day_text
 from ..selectors.documents import withdrawn_before_applied
 
 register = template.Library()
@@ -50,7 +50,7 @@ def _row(document) -> str:
     if version is not None:
         changed = template_localtime(version.published_at)
         number = version.number
-        when, day = format_date(changed, "c"), format_date(changed, "j M Y")
+        when, day = changed.isoformat(), day_text(changed)
     retired = document.is_retired
     owner = document.owner
     return _ROW.format(
@@ -76,7 +76,7 @@ def document_rows(documents) -> SafeString:
     when it last changed (each document with its category, owner and current
     version joined: selectors.document_list)."""
     rows = "".join(_row(document) for document in documents)
-    return mark_safe(rows)  # noqa: S308 -- every value above went through escape()
+    return mark_safe(rows)  # noqa: S308 -- escaped, or dates and numbers
 
 
 _VERSION = (
@@ -89,7 +89,7 @@ _VERSION = (
 
 
 def _day(moment) -> str:
-    return escape(format_date(template_localtime(moment), "j M Y"))
+    return day_text(template_localtime(moment))
 
 
 _WITHDRAWN = (
@@ -110,7 +110,7 @@ def _announced(version, withdrawn: bool) -> str:
 
 
 def _version_item(doc_id: str, version, withdrawn: bool) -> str:
-    url = reverse("docs_registry:version", args=[doc_id, version.number])
+    url = address("docs_registry:version", doc_id, version.number)
     published = template_localtime(version.published_at)
     significance = escape(version.significance)
     return _VERSION.format(
@@ -118,8 +118,8 @@ def _version_item(doc_id: str, version, withdrawn: bool) -> str:
         version.number,
         significance,
         significance,
-        escape(format_date(published, "c")),
-        escape(format_date(published, "j M Y")),
+        published.isoformat(),
+        day_text(published),
         _announced(version, withdrawn),
         escape(version.published_by.display_name),
         escape(version.summary),
@@ -145,7 +145,7 @@ def version_items(document, versions) -> SafeString:
         )
         for version in versions
     )
-    return mark_safe(items)  # noqa: S308 -- every value above went through escape()
+    return mark_safe(items)  # noqa: S308 -- escaped, or dates and numbers
 
 
 _HISTORY_ROW = (
@@ -170,7 +170,7 @@ def _history_what(document, entry) -> str:
         listed = f'<ul class="changes">{changes}</ul>' if changes else ""
         return f"{escape(str(entry.kind_label))}{listed}"
     number, significance = version.number, escape(version.significance)
-    url = reverse("docs_registry:version", args=[document.doc_id, number])
+    url = address("docs_registry:version", document.doc_id, number)
     what = (
         f'<a href="{escape(url)}">v{number}</a> '
         f'<span class="badge {significance}">{significance}</span>'
@@ -191,7 +191,7 @@ def _history_what(document, entry) -> str:
             "</span>"
         )
     if number > 1:
-        compare = reverse("docs_registry:compare", args=[document.doc_id])
+        compare = address("docs_registry:compare", document.doc_id)
         what += (
             f' <a class="small" href="{escape(compare)}?from={number - 1}&amp;'
             f'to={number}">compare with previous</a>'
@@ -204,8 +204,8 @@ def _history_row(document, entry) -> str:
     who = entry.who.display_name if entry.who is not None else ""
     return _HISTORY_ROW.format(
         escape(entry.kind),
-        escape(format_date(when, "c")),
-        escape(format_date(when, "j M Y, H:i")),
+        when.isoformat(),
+        f"{day_text(when)}, {when:%H:%M}",
         _history_what(document, entry),
         escape(who or "—"),
         escape(entry.summary),
@@ -218,7 +218,7 @@ def history_rows(document, entries) -> SafeString:
     what (the version, with a link to the change it made, or the fields changed),
     who and the summary or reason."""
     rows = "".join(_history_row(document, entry) for entry in entries)
-    return mark_safe(rows)  # noqa: S308 -- every value above went through escape()
+    return mark_safe(rows)  # noqa: S308 -- escaped, or dates and numbers
 
 
 @register.simple_tag

@@ -8,9 +8,10 @@ to render as includes, each time the page was worked out again."""
 from html import escape
 
 from django import template
-from django.urls import reverse
-from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
+
+from docs_registry.addresses import address
+from docs_registry.params import day_text
 
 from ..models import STANDING_LABELS
 
@@ -61,8 +62,8 @@ def _item(exception, today, version_urls: dict) -> str:
         escape(exception.granted),
         version_urls[exception.document.doc_id, exception.version_number],
         escape(exception.citation),
-        format_date(until, "Y-m-d"),
-        escape(format_date(until, "j M Y")),
+        until.isoformat(),
+        day_text(until),
         badge,
     )
 
@@ -72,7 +73,7 @@ class _VersionUrls(dict):
     once per list."""
 
     def __missing__(self, citation: tuple[str, int]) -> str:
-        url = self[citation] = escape(reverse("docs_registry:version", args=citation))
+        url = self[citation] = escape(address("docs_registry:version", *citation))
         return url
 
 
@@ -82,4 +83,4 @@ def exception_items(exceptions, today) -> SafeString:
     on `today`."""
     version_urls = _VersionUrls()  # most depart from the same few versions
     items = "".join(_item(exception, today, version_urls) for exception in exceptions)
-    return mark_safe(items)  # noqa: S308 -- every value above went through escape()
+    return mark_safe(items)  # noqa: S308 -- escaped, or dates and numbers
