@@ -7,11 +7,51 @@ from django.test.html import parse_html
 from docs_registry.forms import QuickSelect
 
 
-@pytest.mark.parametrize("value", ["", "2", "<x>"])
+@pytest.mark.parametrize("value", ["", "2", "<x>", None, 3, "1"])
 def test_the_quick_select_renders_what_djangos_select_renders(value):
     choices = [("", "Any"), ("1", "<One> & one"), ("Group", [("2", "Two"), ("3", "3")])]
     attrs = {"id": "id_owner", "required": True, "aria-invalid": "true"}
     quick = QuickSelect(choices=choices).render("owner", value, attrs)
     assert parse_html(quick) == parse_html(
         forms.Select(choices=choices).render("owner", value, attrs)
+    )
+
+
+@pytest.mark.django_db
+def test_the_quick_select_of_people_renders_what_djangos_renders():
+    from docs_registry.forms import UserChoiceField, owner_choices
+
+    from .factories import make_user
+
+    chosen = make_user("o-brien", first_name="Ann <O'Brien>")
+    make_user("zed")
+    field = UserChoiceField(owner_choices(), required=False)
+    for value in (None, chosen.pk, str(chosen.pk)):
+        field.widget = QuickSelect()
+        field.widget.choices = field.choices
+        quick = field.widget.render("owner", value, {"id": "id_owner"})
+        field.widget = forms.Select()
+        field.widget.choices = field.choices
+        django = field.widget.render("owner", value, {"id": "id_owner"})
+        assert parse_html(quick) == parse_html(django)
+        assert (f'value="{chosen.pk}" selected' in quick) is (value is not None)
+
+
+def test_a_multiple_quick_select_marks_every_chosen_option():
+    class QuickSelectMultiple(QuickSelect):
+        allow_multiple_selected = True
+
+    choices = [("1", "One"), ("2", "Two"), ("3", "Three")]
+    quick = QuickSelectMultiple(choices=choices).render("teams", ["1", "3"])
+    assert parse_html(quick) == parse_html(
+        forms.SelectMultiple(choices=choices).render("teams", ["1", "3"])
+    )
+
+
+def test_a_single_quick_select_marks_the_first_match_only():
+    choices = [("1", "One"), ("Again", [("1", "One again")])]
+    quick = QuickSelect(choices=choices).render("owner", "1")
+    assert quick.count(" selected") == 1
+    assert parse_html(quick) == parse_html(
+        forms.Select(choices=choices).render("owner", "1")
     )
