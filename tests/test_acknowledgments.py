@@ -74,6 +74,16 @@ def test_acknowledge_all_is_all_or_nothing(owner, manager, category, sales_staff
     assert count == 2
 
 
+def test_reading_a_version_is_not_acknowledging_it(client, document, sales_staff):
+    client.force_login(sales_staff)
+    client.post("/docs/PRC-0001/acknowledge/", {"number": 1})
+    publish(document, body="v2 text", summary="Second")
+    client.get("/docs/PRC-0001/")  # shown v2, still acknowledged v1 only
+    html = client.get("/docs/PRC-0001/").content.decode()
+    assert "changed since you acknowledged v1" in html
+    assert "You acknowledged v2." not in html
+
+
 def test_acknowledge_buttons_on_the_document_page(client, document, sales_staff):
     publish(document, body="v2 text", summary="Second")
     client.force_login(sales_staff)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -30,12 +31,10 @@ from django.template.defaultfilters import pluralize
 from ..caching import cache_key, remember
 from ..diffing import DiffStats, compare_versions
 from ..models import (
-    Acknowledgment,
     Audience,
     DigestState,
     Document,
     PendingDocument,
-    SeenVersion,
     User,
     Version,
 )
@@ -49,23 +48,6 @@ def audiences_for_teams(teams: list[str]) -> list[str]:
 
 def user_teams(user: User) -> list[str]:
     return [team for team in ("sales", "support") if getattr(user, f"in_{team}")]
-
-
-def _newest_number(model, user: User, document_ref: str):
-    newest = (
-        model.objects.filter(user=user, document=OuterRef(document_ref))
-        .order_by("-number")
-        .values("number")[:1]
-    )
-    return Coalesce(Subquery(newest, output_field=IntegerField()), Value(0))
-
-
-def _last_acknowledged(user: User, document_ref: str = "document"):
-    return _newest_number(Acknowledgment, user, document_ref)
-
-
-def _last_shown(user: User, document_ref: str = "document"):
-    return _newest_number(SeenVersion, user, document_ref)
 
 
 def _pending_documents(user: User) -> QuerySet[Document]:
@@ -307,16 +289,23 @@ class Readings(NamedTuple):
         return max(self.acknowledged, self.shown)
 
 
+# Written as SQL: built with the ORM (a Coalesce over a Subquery for each), the
+# statement took 0.9 ms to compile, ten times its running time, on every
+# document page worked out afresh.
+_READINGS = (
+    "SELECT (SELECT MAX(number) FROM docs_registry_acknowledgment"
+    " WHERE user_id = %s AND document_id = %s),"
+    " (SELECT MAX(number) FROM docs_registry_seenversion"
+    " WHERE user_id = %s AND document_id = %s)"
+)
+
+
 def readings_of(user: User, document: Document) -> Readings:
     """What `user` has acknowledged and been shown of `document`, in one query."""
-    found = (
-        Document.objects.filter(pk=document.pk)
-        .annotate(
-            acknowledged=_last_acknowledged(user, "pk"), shown=_last_shown(user, "pk")
-        )
-        .values_list("acknowledged", "shown")
-    )
-    return Readings(*found.get())
+    with connection.cursor() as cursor:
+        cursor.execute(_READINGS, [user.pk, document.pk] * 2)
+        acknowledged, shown = cursor.fetchone()
+    return Readings(acknowledged or 0, shown or 0)
 
 
 def digest_seen_at(user: User) -> datetime | None:
