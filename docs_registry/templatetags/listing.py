@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
 from ..addresses import address
-from ..params import day_text
+from ..params import day_label, day_text
 from ..selectors.documents import withdrawn_before_applied
 
 register = template.Library()
@@ -88,10 +88,6 @@ _VERSION = (
 )
 
 
-def _day(moment) -> str:
-    return day_text(template_localtime(moment))
-
-
 _WITHDRAWN = (
     '\n      <span class="effective withdrawn">(withdrawn before it applied)</span>'
 )
@@ -104,7 +100,7 @@ def _announced(version, withdrawn: bool) -> str:
     if version.effective_at is not None:
         return (
             f'\n      <strong class="effective">effective '
-            f"{_day(version.effective_at)}</strong>"
+            f"{day_label(version.effective_at)}</strong>"
         )
     return ""
 
@@ -178,16 +174,16 @@ def _history_what(document, entry) -> str:
     if version.pk == document.pending_version_id:
         what += (
             f' <span class="effective pending">effective '
-            f"{_day(version.effective_at)} (not yet in force)</span>"
+            f"{day_label(version.effective_at)} (not yet in force)</span>"
         )
     elif entry.withdrawn:
         what += (
             ' <span class="effective withdrawn">withdrawn before it applied (was '
-            f"announced for {_day(version.effective_at)})</span>"
+            f"announced for {day_label(version.effective_at)})</span>"
         )
     elif version.effective_at is not None:
         what += (
-            f' <span class="effective">in force from {_day(version.effective_at)}'
+            f' <span class="effective">in force from {day_label(version.effective_at)}'
             "</span>"
         )
     if number > 1:
