@@ -83,7 +83,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     form = lazy(BrowseForm, request.GET or None)
 
     def browse_page():
-        documents = selectors.document_list(**form.filters())
+        documents = selectors.document_rows(**form.filters())
         return Paginator(documents, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
 
     return render(
