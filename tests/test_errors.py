@@ -159,7 +159,7 @@ def test_page_server_error_is_the_plain_page(
     def broken(**filters):
         raise RuntimeError("secret table layout")
 
-    monkeypatch.setattr(selectors, "document_list", broken)
+    monkeypatch.setattr(selectors, "document_rows", broken)
     client.raise_request_exception = False
     client.force_login(sales_staff)
     response = client.get("/docs/")
