@@ -35,7 +35,7 @@ from ..models import (
     User,
     Version,
 )
-from .documents import withdrawn_before_applied
+from .documents import VERSION_LINE_FIELDS, withdrawn_before_applied
 
 
 def audiences_for_teams(teams: list[str]) -> list[str]:
@@ -252,7 +252,7 @@ def digest_entries(documents: list[Document]) -> list[DigestEntry]:
     summaries = (
         Version.objects.filter(wanted)
         .select_related("published_by")
-        .defer("body", "body_html")
+        .only(*VERSION_LINE_FIELDS)
         .order_by("-number")
     )
     for version in summaries:

@@ -243,7 +243,9 @@ _RECORD_FIELDS = (
     *(f"owner__{name}" for name in _NAMES),
     *(f"history_user__{name}" for name in _NAMES),
 )
-_VERSION_FIELDS = (
+# A line of a list of versions (listing.version_items): the history's and the
+# digest's.
+VERSION_LINE_FIELDS = (
     "document_id",
     "number",
     "significance",
@@ -292,7 +294,7 @@ def document_history(document: Document) -> list[HistoryEntry]:
     versions = (
         Version.objects.filter(document=document)
         .select_related("published_by")
-        .only(*_VERSION_FIELDS)
+        .only(*VERSION_LINE_FIELDS)
     )
     versions = list(versions.order_by("published_at", "number"))
     following = [later.published_at for later in versions[1:]] + [None]
