@@ -21,6 +21,8 @@ from operator import itemgetter
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Indel
 
+from .cleanup import cleanup_semantic
+
 TOKEN = re.compile(r"\s+|[^\s]+")
 # Private-use and later planes: no surrogates, so every token maps to a valid char.
 _FIRST_CODE_POINT = 0xE000
@@ -119,7 +121,7 @@ def diff_chars(
     if tail:
         diffs.append((EQUAL, tail))
     if readable:
-        diff_match_patch().diff_cleanupSemantic(diffs)
+        cleanup_semantic(diffs)
     return diffs
 
 
