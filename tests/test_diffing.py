@@ -336,3 +336,12 @@ def test_a_rewrite_is_cleaned_up_in_steps_that_follow_its_length(monkeypatch):
     cleanup.cleanup_semantic(diffs)
     assert diffs == [(0, "x"), (-1, "ab" + "xab" * 1999), (1, "cd" + "xcd" * 1999)]
     assert steps < 10 * 6000
+
+
+@given(text=st.text(alphabet=st.sampled_from("ab \t\n\u00a0\u2003\u3000\x1c\u200b.")))
+def test_a_blocks_words_are_its_tokens_that_are_not_whitespace(text):
+    from docs_registry.diffing.blocks import Block
+
+    block = Block("p", (), "", text)
+    expected = [token for token in diff_words.tokens(text) if not token.isspace()]
+    assert block.words == expected
