@@ -13,8 +13,9 @@ The equalities eliminated, and the order of everything in the list, are the
 same: a group's lengths are the sums the original counts change by change, and
 the original eliminates an equality as soon as the changes after it are long
 enough, which they then are in total too. The phases after elimination are the
-library's own (merge, lossless shifts) or, for overlaps, a copy of its code.
-tests/test_diffing.py checks the result against the library's on random diffs.
+library's own (merge, lossless shifts) or, for overlaps, a copy of its code
+(diff-match-patch, Apache License 2.0, Copyright 2018 The diff-match-patch
+Authors). tests/test_diffing.py checks the result against the library's on random diffs.
 """
 
 from __future__ import annotations
