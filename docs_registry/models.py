@@ -53,6 +53,9 @@ class User(AbstractUser):
     # change (see apps.py); passwords stay out of the history.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
+    # What display_name reads: lists that show people load only these columns.
+    NAME_FIELDS = ("username", "first_name", "last_name")
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
