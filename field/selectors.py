@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Count,
+    DateField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -18,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from docs_registry.models import Document
+from docs_registry.prepared import Param, PreparedQuery
 
 from .models import CustomerException, FieldReport, Sighting
 
@@ -84,14 +86,22 @@ _ITEM_FIELDS = (
 )
 
 
-def active_exceptions_for(document: Document, today: date) -> list[CustomerException]:
-    """The exceptions in force today against any version of `document`, each
-    given `document` rather than joining it again."""
-    exceptions = list(
-        CustomerException.objects.filter(active_q(today), document=document)
+_ACTIVE_EXCEPTIONS = PreparedQuery(
+    lambda: (
+        CustomerException.objects.filter(
+            active_q(Param("today", DateField())),
+            document_id=Param("document", IntegerField()),
+        )
         .only(*_ITEM_FIELDS)
         .order_by("valid_until", "customer", "pk")
     )
+)
+
+
+def active_exceptions_for(document: Document, today: date) -> list[CustomerException]:
+    """The exceptions in force today against any version of `document`, each
+    given `document` rather than joining it again."""
+    exceptions = _ACTIVE_EXCEPTIONS.run(today=today, document=document.pk)
     for exception in exceptions:
         exception.document = document
     return exceptions

@@ -6,12 +6,12 @@ import heapq
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from ..caching import cache_key, remember
 from ..models import Audience, ChangeKind, Document, Draft, User, Version
+from ..prepared import OutOfRange, Param, PreparedQuery
 
 SORTS = {
     "id": ("doc_id",),
@@ -77,18 +77,26 @@ def document_rows(**filters) -> QuerySet[Document]:
     return document_list(**filters).only(*_ROW_FIELDS)
 
 
-def document_get(doc_id: str) -> Document:
-    """The document with everything its pages show, or 404. IDs match in any case."""
-    return get_object_or_404(
+_DOCUMENT = PreparedQuery(
+    lambda: (
         Document.objects.select_related(
             "category",
             "owner",
             "retired_by",
             "current_version__published_by",
             "pending_version",
-        ).defer("pending_version__body", "pending_version__body_html"),
-        doc_id=doc_id.upper(),
+        )
+        .defer("pending_version__body", "pending_version__body_html")
+        .filter(doc_id=Param("doc_id", CharField()))
     )
+)
+
+
+def document_get(doc_id: str) -> Document:
+    """The document with everything its pages show, or 404. IDs match in any case."""
+    for document in _DOCUMENT.run(doc_id=doc_id.upper()):
+        return document
+    raise Http404("No document has that ID.")
 
 
 def document_get_kept(doc_id: str, revision: int) -> Document:
@@ -98,12 +106,24 @@ def document_get_kept(doc_id: str, revision: int) -> Document:
     return remember(key, lambda: document_get(doc_id))
 
 
+_VERSION = PreparedQuery(
+    lambda: Version.objects.select_related("published_by").filter(
+        document_id=Param("document", IntegerField()),
+        number=Param("number", IntegerField()),
+    )
+)
+
+
 def version_get(document: Document, number: int) -> Version:
     if document.current_version.number == number:
         return document.current_version
-    return get_object_or_404(
-        Version.objects.select_related("published_by"), document=document, number=number
-    )
+    try:
+        found = _VERSION.run(document=document.pk, number=number)
+    except OutOfRange:
+        found = []  # a number no version can have
+    if not found:
+        raise Http404("No such version.")
+    return found[0]
 
 
 def withdrawn_before_applied(
@@ -150,6 +170,15 @@ def version_withdrawn(version: Version) -> bool:
     return withdrawn_before_applied(version.effective_at, following)
 
 
+_TWO_VERSIONS = PreparedQuery(
+    lambda: Version.objects.filter(
+        Q(number=Param("low", IntegerField()))
+        | Q(number=Param("high", IntegerField())),
+        document_id=Param("document", IntegerField()),
+    )
+)
+
+
 def versions_for_compare(
     document: Document, first: int, second: int
 ) -> tuple[Version, Version]:
@@ -157,7 +186,7 @@ def versions_for_compare(
     low, high = sorted((first, second))
     found = {
         version.number: version
-        for version in Version.objects.filter(document=document, number__in=(low, high))
+        for version in _TWO_VERSIONS.run(document=document.pk, low=low, high=high)
     }
     if low not in found or high not in found:
         raise Http404("No such version.")
@@ -172,14 +201,24 @@ SUMMARIES_LISTED = 50
 def versions_between(document: Document, first: int, second: int) -> list[Version]:
     """The versions after the older of `first` and `second` up to the newer one,
     newest first, each with its publisher: the summaries of the change between,
-    the newest `SUMMARIES_LISTED` of them."""
+    the newest `SUMMARIES_LISTED` of them (a document's numbers run 1, 2, 3...)."""
     low, high = sorted((first, second))
-    return list(
-        Version.objects.filter(document=document, number__gt=low, number__lte=high)
+    after = max(low, high - SUMMARIES_LISTED)
+    return _VERSIONS_BETWEEN.run(document=document.pk, after=after, high=high)
+
+
+_VERSIONS_BETWEEN = PreparedQuery(
+    lambda: (
+        Version.objects.filter(
+            document_id=Param("document", IntegerField()),
+            number__gt=Param("after", IntegerField()),
+            number__lte=Param("high", IntegerField()),
+        )
         .select_related("published_by")
         .defer("body", "body_html")
-        .order_by("-number")[:SUMMARIES_LISTED]
+        .order_by("-number")
     )
+)
 
 
 def draft_for(document: Document, user: User) -> Draft | None:
@@ -253,14 +292,20 @@ VERSION_LINE_FIELDS = (
 )
 
 
-def _metadata_entries(document: Document) -> list[HistoryEntry]:
-    """Metadata changes, each paired with the record before it in Python (one query,
-    rather than `prev_record` per row)."""
-    records = (
-        document.history.select_related("history_user", "owner", "category")
+_HISTORY_RECORDS = PreparedQuery(
+    lambda: (
+        Document.history.filter(id=Param("document", IntegerField()))
+        .select_related("history_user", "owner", "category")
         .only(*_RECORD_FIELDS)
         .order_by("history_date", "history_id")
     )
+)
+
+
+def _metadata_entries(document: Document) -> list[HistoryEntry]:
+    """Metadata changes, each paired with the record before it in Python (one query,
+    rather than `prev_record` per row)."""
+    records = _HISTORY_RECORDS.run(document=document.pk)
     entries = []
     previous = None
     for record in records:
@@ -286,14 +331,19 @@ def _display(record, field: str) -> str:
     return str(value)
 
 
-def document_history(document: Document) -> list[HistoryEntry]:
-    """Every version and every metadata change of a document, newest first."""
-    versions = (
-        Version.objects.filter(document=document)
+_HISTORY_VERSIONS = PreparedQuery(
+    lambda: (
+        Version.objects.filter(document_id=Param("document", IntegerField()))
         .select_related("published_by")
         .only(*VERSION_LINE_FIELDS)
+        .order_by("published_at", "number")
     )
-    versions = list(versions.order_by("published_at", "number"))
+)
+
+
+def document_history(document: Document) -> list[HistoryEntry]:
+    """Every version and every metadata change of a document, newest first."""
+    versions = _HISTORY_VERSIONS.run(document=document.pk)
     following = [later.published_at for later in versions[1:]] + [None]
     publishes = [
         HistoryEntry(

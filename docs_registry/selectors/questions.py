@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from ..models import Document, Question, User
+from ..prepared import Param, PreparedQuery
 
 
 @dataclass
@@ -29,18 +30,31 @@ class DocumentQuestions:
         return len(self.open)
 
 
+def _document_questions(visible_open: Q) -> PreparedQuery:
+    return PreparedQuery(
+        lambda: (
+            Question.objects.filter(document_id=Param("document", IntegerField()))
+            .filter(Q(status=Question.Status.ANSWERED) | visible_open)
+            .select_related("asked_by", "answered_by")
+            .order_by("asked_at", "pk")
+        )
+    )
+
+
+# The owner sees every open question; anyone else the ones they asked.
+_OWNERS_QUESTIONS = _document_questions(Q(status=Question.Status.OPEN))
+_READERS_QUESTIONS = _document_questions(
+    Q(status=Question.Status.OPEN, asked_by_id=Param("reader", IntegerField()))
+)
+
+
 def document_questions(document: Document, user: User) -> DocumentQuestions:
     """One query, however many questions the document has."""
     is_owner = document.owner_id == user.pk
-    visible_open = Q(status=Question.Status.OPEN)
-    if not is_owner:
-        visible_open &= Q(asked_by=user)
-    questions = (
-        Question.objects.filter(document=document)
-        .filter(Q(status=Question.Status.ANSWERED) | visible_open)
-        .select_related("asked_by", "answered_by")
-        .order_by("asked_at", "pk")
-    )
+    if is_owner:
+        questions = _OWNERS_QUESTIONS.run(document=document.pk)
+    else:
+        questions = _READERS_QUESTIONS.run(document=document.pk, reader=user.pk)
     result = DocumentQuestions(is_owner=is_owner)
     for question in questions:
         if question.status == Question.Status.OPEN:

@@ -1,0 +1,218 @@
+"""Prepared queries (docs_registry/prepared.py): compiled once per connection, each
+run gives what the same queryset gives through the ORM, and a page worked out
+afresh builds no queryset for what they answer."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.db.models import CharField, Count, DateTimeField, IntegerField, Q
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+
+from docs_registry import caching
+from docs_registry.models import Document
+from docs_registry.prepared import OutOfRange, Param, PreparedQuery
+from docs_registry.selectors.documents import document_get
+
+from .factories import make_document, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def documents_joined():
+    return Document.objects.select_related(
+        "category", "owner", "current_version__published_by"
+    ).defer("current_version__body")
+
+
+class Counted:
+    """A build function that counts how often it is called."""
+
+    def __init__(self, build):
+        self.build, self.calls = build, 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.build()
+
+
+@pytest.fixture
+def documents(owner, manager, category):
+    first = make_document(
+        owner=owner, manager=manager, category=category, title="Refunds", body="A"
+    )
+    publish(first, body="Refunds, second cut.", summary="Second")
+    second = make_document(
+        owner=owner, manager=manager, category=category, title="Shipping"
+    )
+    return first, second
+
+
+def same_fields(mine, theirs) -> None:
+    assert type(mine) is type(theirs)
+    assert mine.get_deferred_fields() == theirs.get_deferred_fields()
+    for field in mine._meta.concrete_fields:
+        if field.attname not in mine.get_deferred_fields():
+            assert getattr(mine, field.attname) == getattr(theirs, field.attname)
+
+
+def test_a_run_gives_what_the_orm_gives_with_its_joined_rows(documents):
+    first, _ = documents
+    query = PreparedQuery(
+        lambda: documents_joined().filter(doc_id=Param("doc_id", CharField()))
+    )
+    (found,) = query.run(doc_id=first.doc_id)
+    expected = documents_joined().get(doc_id=first.doc_id)
+    same_fields(found, expected)
+    same_fields(found.current_version, expected.current_version)
+    with CaptureQueriesContext(connection) as queries:
+        # Joined, converted and cached as select_related would have them.
+        same_fields(found.owner, expected.owner)
+        same_fields(found.category, expected.category)
+        same_fields(found.current_version.published_by, expected.owner)
+        assert found.current_version.published_at.tzinfo is not None
+        assert found.current_version.number == 2
+    assert len(queries) == 0
+    assert found.current_version.get_deferred_fields() == {"body"}
+
+
+def test_it_is_compiled_once_and_each_run_binds_its_own_values(documents):
+    first, second = documents
+    build = Counted(
+        lambda: Document.objects.filter(doc_id=Param("doc_id", CharField())).order_by(
+            "pk"
+        )
+    )
+    query = PreparedQuery(build)
+    with CaptureQueriesContext(connection) as queries:
+        assert [d.pk for d in query.run(doc_id=first.doc_id)] == [first.pk]
+        assert [d.pk for d in query.run(doc_id=second.doc_id)] == [second.pk]
+        assert query.run(doc_id="NONE-0000") == []
+    assert build.calls == 1
+    assert len(queries) == 3
+
+
+def test_values_are_prepared_by_their_field_and_annotations_are_set(documents):
+    first, second = documents
+    query = PreparedQuery(
+        lambda: (
+            Document.objects.filter(pk__gte=Param("from_pk", IntegerField()))
+            .annotate(version_count=Count("versions"))
+            .order_by("pk")
+        )
+    )
+    found = query.run(from_pk=first.pk)
+    assert [(d.pk, d.version_count) for d in found] == [(first.pk, 2), (second.pk, 1)]
+    published = PreparedQuery(
+        lambda: Document.objects.filter(
+            current_version__published_at__gte=Param("since", DateTimeField())
+        ).order_by("pk")
+    )
+    moment = first.current_version.published_at
+    assert [d.pk for d in published.run(since=moment)] == [first.pk, second.pk]
+    assert published.run(since=moment + timedelta(days=1)) == []
+
+
+def test_a_missing_value_or_none_is_refused(documents):
+    query = PreparedQuery(
+        lambda: Document.objects.filter(
+            Q(doc_id=Param("doc_id", CharField()))
+            | Q(title=Param("title", CharField()))
+        )
+    )
+    with pytest.raises(TypeError, match=r"\['doc_id', 'title'\]"):
+        query.run(doc_id="POL-0001")
+    with pytest.raises(ValueError, match="title is None"):
+        query.run(doc_id="POL-0001", title=None)
+
+
+def test_another_thread_compiles_for_its_own_connection():
+    # Sessions: a table this test leaves alone (SQLite's in-memory test database
+    # locks what the test's transaction wrote).
+    build = Counted(
+        lambda: Session.objects.filter(session_key=Param("key", CharField()))
+    )
+    query = PreparedQuery(build)
+    assert query.run(key="nobody") == []
+    seen = []
+
+    def elsewhere():
+        try:
+            seen.append(query.run(key="nobody either"))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert seen == [[]]
+    assert build.calls == 2
+
+
+def compiled_querysets(client, url: str) -> int:
+    """How many querysets a page worked out afresh compiles to SQL."""
+    client.get(url)  # compiles what is prepared
+    caching.empty()
+    calls = []
+    original = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        calls.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = counted
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        SQLCompiler.as_sql = original
+    return len(calls)
+
+
+# A reader's page compiles only Django's own reads, the session and the signed-in
+# person; the owner's also says who has read the document (coverage, three more).
+@pytest.mark.parametrize("reader, compiled", [("sales_staff", 2), ("owner", 5)])
+def test_a_cold_document_page_compiles_only_what_is_not_prepared(
+    client, documents, reader, compiled, request
+):
+    """The document, its questions (the owner sees every open one) and its
+    exceptions are prepared: a page worked out afresh compiles no query for
+    them."""
+    first, _ = documents
+    client.force_login(request.getfixturevalue(reader))
+    assert compiled_querysets(client, first.get_absolute_url()) == compiled
+
+
+def test_document_get_finds_any_case_and_404s_the_rest(documents):
+    from django.http import Http404
+
+    first, _ = documents
+    assert document_get(first.doc_id.lower()).pk == first.pk
+    with pytest.raises(Http404):
+        document_get("NOPE-0001")
+
+
+def test_an_integer_the_database_cannot_hold_is_refused(documents):
+    """The ORM drops a comparison with such a number (it matches nothing); a
+    prepared query's SQL is fixed, so it says so instead of failing in the
+    driver."""
+    query = PreparedQuery(
+        lambda: Document.objects.filter(pk=Param("pk", IntegerField()))
+    )
+    for number in (2**63, -(2**63) - 1):
+        with pytest.raises(OutOfRange):
+            query.run(pk=number)
+    assert query.run(pk=2**31 - 1) == []
+
+
+@pytest.mark.parametrize("page", ["v1/", "history/", "compare/?from=1&to=2"])
+def test_a_cold_version_history_or_comparison_compiles_only_djangos_reads(
+    client, documents, sales_staff, page
+):
+    """The version, the history's versions and records, and the two versions
+    compared with those between are prepared."""
+    first, _ = documents
+    client.force_login(sales_staff)
+    assert compiled_querysets(client, first.get_absolute_url() + page) == 2
