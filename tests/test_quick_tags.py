@@ -1,0 +1,93 @@
+"""templatetags/quick.py writes what `{% url %}`, `{% static %}` and `|date` write,
+and the templates use it."""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from django.template import Context, Template
+from django.test import override_settings
+from django.urls import set_script_prefix
+from django.utils import timezone
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load quick static %}" + source).render(Context(context))
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "'docs_registry:home'",
+        "'docs_registry:document' doc_id",
+        "'docs_registry:version' doc_id number",
+        "'docs_registry:question_answer' number",
+        # Not a plain value: quoted by reverse() as {% url %} quotes it.
+        "'docs_registry:person' username",
+    ],
+)
+@pytest.mark.parametrize("prefix", ["/", "/kb/"])
+def test_an_address_is_what_url_writes(arguments, prefix):
+    values = {"doc_id": "POL-0001", "number": 12, "username": "anne marie&co"}
+    set_script_prefix(prefix)
+    try:
+        quick = render(f"{{% address {arguments} %}}", **values)
+        django = render(f"{{% url {arguments} %}}", **values)
+        assert quick == django
+        assert quick.startswith(prefix)
+        kept = render(
+            f"{{% address {arguments} as there %}}[{{{{ there }}}}]", **values
+        )
+        assert kept == f"[{django}]"
+    finally:
+        set_script_prefix("/")
+
+
+def test_an_asset_is_what_static_writes_and_follows_the_settings():
+    assert render("{% asset 'css/app.css' %}") == render("{% static 'css/app.css' %}")
+    with override_settings(STATIC_URL="/elsewhere/"):
+        moved = render("{% asset 'css/app.css' %}")
+        assert moved == render("{% static 'css/app.css' %}")
+        assert moved.startswith("/elsewhere/")
+
+
+MOMENTS = [
+    datetime(2026, 12, 31, 23, 30, tzinfo=UTC),  # already 1 Jan 2027 in Paris
+    datetime(2027, 3, 28, 1, 15, tzinfo=UTC),  # the morning clocks go forward
+    datetime(2026, 7, 4, 12, 0, tzinfo=UTC),
+]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/Los_Angeles"])
+@pytest.mark.parametrize("when", MOMENTS)
+def test_day_and_moment_are_what_date_writes_in_the_sites_time_zone(zone, when):
+    with timezone.override(zone):
+        assert render("{{ when|day }}", when=when) == render(
+            '{{ when|date:"j M Y" }}', when=when
+        )
+        assert render("{{ when|moment }}", when=when) == render(
+            "{{ when|date:'c' }}", when=when
+        )
+
+
+def test_day_and_moment_of_a_day_or_of_nothing():
+    day = date(2027, 1, 5)
+    assert render("{{ day|day }}|{{ day|moment }}", day=day) == render(
+        "{{ day|date:'j M Y' }}|{{ day|date:'c' }}", day=day
+    )
+    assert render("[{{ nothing|day }}][{{ nothing|moment }}]", nothing=None) == "[][]"
+
+
+def test_templates_write_addresses_assets_and_days_the_quick_way():
+    """One way to write each: a template that goes back to `{% url %}`,
+    `{% static %}` or `|date:"j M Y"` pays for it on every page worked out."""
+    slow = ("{% url ", "{% static ", '|date:"j M Y"', "|date:'c'", '|date:"c"')
+    found = [
+        f"{path.relative_to(TEMPLATES)}: {pattern}"
+        for path in TEMPLATES.rglob("*.html")
+        for pattern in slow
+        if pattern in path.read_text()
+    ]
+    assert found == []
