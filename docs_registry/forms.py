@@ -249,6 +249,14 @@ class BrowseForm(forms.Form):
         choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once: the page lists the categories twice, as links and as options
+        # (a ModelChoiceField would query and count them again for each). Not
+        # list(), which counts them first.
+        category = self.fields["category"]
+        category.choices = [choice for choice in category.choices]  # noqa: C416
+
     def filters(self) -> dict:
         if not self.is_valid():
             return {}

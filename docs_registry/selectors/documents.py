@@ -226,9 +226,12 @@ def draft_for(document: Document, user: User) -> Draft | None:
 
 
 def document_owners() -> QuerySet[User]:
-    """People who own a document: asked per person (EXISTS) rather than as a
-    DISTINCT over the join with every document (2.3 ms -> 0.6 ms with 10,000)."""
-    return User.objects.filter(Exists(Document.objects.filter(owner=OuterRef("pk"))))
+    """People who own a document, with only their names (the filters' options):
+    asked per person (EXISTS) rather than as a DISTINCT over the join with every
+    document (2.3 ms -> 0.6 ms with 10,000)."""
+    return User.objects.filter(
+        Exists(Document.objects.filter(owner=OuterRef("pk")))
+    ).only(*User.NAME_FIELDS)
 
 
 def owner_choices() -> QuerySet[User]:
