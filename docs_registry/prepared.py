@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import connections
 from django.db.models import Expression, Field, Model, QuerySet
@@ -77,21 +78,30 @@ class _Compiled:
         )
         self.compiler = compiler
         self.db = queryset.db
+        self.queryset = queryset
 
-    def bind(self, values: dict) -> list:
+    @cached_property
+    def count(self) -> tuple[str, tuple]:
+        """The SQL and parameters that count the rows (ordering left out)."""
+        rows = self.queryset.order_by().values("pk")
+        sql, params = rows.query.get_compiler(connection=self.connection).as_sql()
+        # The ORM's own SQL, its values still parameters.
+        return f"SELECT COUNT(*) FROM ({sql}) counted", params  # noqa: S608
+
+    def bind(self, values: dict, params=None) -> list:
         if values.keys() != self.slots:
             wanted, given = sorted(self.slots), sorted(values)
             raise TypeError(f"This query takes {wanted}, not {given}.")
-        params = []
-        for param in self.params:
+        bound = []
+        for param in self.params if params is None else params:
             if isinstance(param, _Slot):
                 value = values[param.name]
                 if value is None:
                     raise ValueError(f"{param.name} is None: it would match nothing.")
                 self._check_range(param, value)
                 param = param.field.get_db_prep_value(value, self.connection)
-            params.append(param)
-        return params
+            bound.append(param)
+        return bound
 
     def _check_range(self, slot: _Slot, value) -> None:
         """The ORM leaves out a comparison with an integer the database cannot
@@ -136,10 +146,44 @@ class PreparedQuery:
             self._local.compiled = compiled
         return compiled
 
-    def run(self, **values) -> list[Model]:
+    def run(self, /, *, window: slice | None = None, **values) -> list[Model]:
+        """The instances; `window` (rows `start` to `stop`, as a slice of the
+        queryset would be) for a query built unsliced."""
         compiled = self._compiled()
-        params = compiled.bind(values)
+        sql, params = compiled.sql, compiled.bind(values)
+        if window is not None:
+            if compiled.queryset.query.is_sliced:
+                raise TypeError("A sliced query takes no window.")
+            start = window.start or 0
+            sql += " LIMIT %s OFFSET %s"
+            params += [window.stop - start, start]
         with compiled.connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         return compiled.objects(rows)
+
+    def count(self, **values) -> int:
+        compiled = self._compiled()
+        sql, params = compiled.count
+        with compiled.connection.cursor() as cursor:
+            cursor.execute(sql, compiled.bind(values, params))
+            return cursor.fetchone()[0]
+
+
+class PreparedList:
+    """A prepared query and its values as Paginator takes a list of rows:
+    `count()` counts them and a slice runs the query for those rows alone."""
+
+    def __init__(self, prepared: PreparedQuery, /, **values):
+        self.prepared, self.values = prepared, values
+
+    def count(self) -> int:
+        return self.prepared.count(**self.values)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Model]:
+        if not isinstance(window, slice) or window.step or window.stop is None:
+            raise TypeError("A prepared list is read a page at a time.")
+        return self.prepared.run(window=window, **self.values)

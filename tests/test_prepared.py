@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from docs_registry import caching
 from docs_registry.models import Document
-from docs_registry.prepared import OutOfRange, Param, PreparedQuery
-from docs_registry.selectors.documents import document_get
+from docs_registry.prepared import OutOfRange, Param, PreparedList, PreparedQuery
+from docs_registry.selectors.documents import document_get, document_list, document_rows
 
 from .factories import make_document, publish
 
@@ -216,3 +216,74 @@ def test_a_cold_version_history_or_comparison_compiles_only_djangos_reads(
     first, _ = documents
     client.force_login(sales_staff)
     assert compiled_querysets(client, first.get_absolute_url() + page) == 2
+
+
+def test_a_window_and_a_count_are_what_a_slice_and_count_give(documents, manager):
+    first, second = documents
+    third = make_document(
+        owner=first.owner, manager=manager, category=first.category, title="Tax"
+    )
+    ordered = Document.objects.order_by("-pk")
+    query = PreparedQuery(
+        lambda: (
+            Document.objects.filter(pk__gte=Param("from_pk", IntegerField()))
+            .order_by("-pk")
+            .select_related("owner")
+        )
+    )
+    for window in (slice(0, 2), slice(1, 3), slice(2, 50), slice(5, 10)):
+        found = query.run(window=window, from_pk=first.pk)
+        assert [d.pk for d in found] == [d.pk for d in ordered[window]]
+    assert query.count(from_pk=second.pk) == 2
+    listed = PreparedList(query, from_pk=first.pk)
+    assert (len(listed), [d.pk for d in listed[0:1]]) == (3, [third.pk])
+    sliced = PreparedQuery(lambda: Document.objects.order_by("pk")[:1])
+    with pytest.raises(TypeError):
+        sliced.run(window=slice(0, 1))
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"sort": "changed"},
+        {"sort": "title", "include_retired": True},
+        {"query": "10%"},  # the % is a character to find, not a wildcard
+        {"query": "a_b"},
+        {"query": "refund", "audience": "sales"},
+        {"audience": "both"},
+        {"audience": "support", "owner_inactive": True},
+        {"category": True, "owner": True},
+    ],
+)
+def test_the_documents_pages_rows_are_what_the_orm_lists(
+    owner, manager, category, filters
+):
+    titles = ["10% off renewals", "100 off", "a_b rule", "aXb rule", "Refund rules"]
+    for index, title in enumerate(titles):
+        audience = ("sales", "support", "both")[index % 3]
+        make_document(
+            owner=owner,
+            manager=manager,
+            category=category,
+            title=title,
+            audience=audience,
+        )
+    filters = dict(filters)
+    if filters.pop("category", None) and filters.pop("owner", None):
+        filters |= {"category_id": category.pk, "owner_id": owner.pk}
+    listed = document_rows(**filters)
+    expected = document_list(**filters)
+    assert len(listed) == expected.count()
+    assert [d.pk for d in listed[0:50]] == [d.pk for d in expected[:50]]
+    if "query" in filters and "%" in filters["query"]:
+        assert [d.title for d in listed[0:50]] == ["10% off renewals"]
+
+
+def test_a_cold_documents_page_compiles_only_its_filters_options(client, documents):
+    """The rows and their count are prepared: what is left is Django's session
+    and user, and the filter's categories and owners (with its EXISTS)."""
+    first, _ = documents
+    client.force_login(first.owner)
+    assert compiled_querysets(client, "/docs/") == 5
+    assert compiled_querysets(client, "/docs/?sort=changed&audience=sales&q=r") == 5

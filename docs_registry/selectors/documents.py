@@ -5,13 +5,14 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from ..caching import cache_key, remember
 from ..models import Audience, ChangeKind, Document, Draft, User, Version
-from ..prepared import OutOfRange, Param, PreparedQuery
+from ..prepared import OutOfRange, Param, PreparedList, PreparedQuery
 
 SORTS = {
     "id": ("doc_id",),
@@ -42,11 +43,11 @@ def document_list(
         documents = documents.filter(
             Q(doc_id__icontains=query) | Q(title__icontains=query)
         )
-    if audience in (Audience.SALES, Audience.SUPPORT):
-        # A team sees the documents addressed to it and those for both teams.
-        documents = documents.filter(audience__in=(audience, Audience.BOTH))
-    elif audience == Audience.BOTH:
+    if audience == Audience.BOTH:
         documents = documents.filter(audience=Audience.BOTH)
+    elif audience in (Audience.SALES, Audience.SUPPORT) or isinstance(audience, Param):
+        # A team sees the documents addressed to it and those for both teams.
+        documents = documents.filter(Q(audience=audience) | Q(audience=Audience.BOTH))
     if category_id:
         documents = documents.filter(category_id=category_id)
     if owner_id:
@@ -72,9 +73,58 @@ _ROW_FIELDS = (
 )
 
 
-def document_rows(**filters) -> QuerySet[Document]:
-    """`document_list` with only what the Documents page's rows show."""
-    return document_list(**filters).only(*_ROW_FIELDS)
+def document_rows(
+    *,
+    query: str = "",
+    audience: str = "",
+    category_id: int | None = None,
+    owner_id: int | None = None,
+    owner_inactive: bool = False,
+    include_retired: bool = False,
+    sort: str = "id",
+) -> PreparedList:
+    """`document_list` with only what the Documents page's rows show, for
+    Paginator: prepared once for each combination of the filters in use (at most
+    192), so a page worked out afresh builds no query."""
+    values = {"query": query, "category_id": category_id, "owner_id": owner_id}
+    if audience in (Audience.SALES, Audience.SUPPORT):
+        values["audience"] = audience
+    values = {name: value for name, value in values.items() if value}
+    shape = (
+        frozenset(values),
+        audience == Audience.BOTH,
+        owner_inactive,
+        include_retired,
+        sort if sort in SORTS else "id",
+    )
+    rows = _ROWS.get(shape)
+    if rows is None:
+        rows = _ROWS[shape] = PreparedQuery(partial(_rows_shaped, *shape))
+    return PreparedList(rows, **values)
+
+
+_ROWS: dict[tuple, PreparedQuery] = {}
+# How each filter's value is written to the database.
+_FILTER_FIELDS = {
+    "query": CharField(),
+    "audience": CharField(),
+    "category_id": IntegerField(),
+    "owner_id": IntegerField(),
+}
+
+
+def _rows_shaped(
+    names, both: bool, owner_inactive: bool, include_retired: bool, sort: str
+) -> QuerySet[Document]:
+    filters = {name: Param(name, _FILTER_FIELDS[name]) for name in names}
+    if both:
+        filters["audience"] = Audience.BOTH
+    return document_list(
+        owner_inactive=owner_inactive,
+        include_retired=include_retired,
+        sort=sort,
+        **filters,
+    ).only(*_ROW_FIELDS)
 
 
 _DOCUMENT = PreparedQuery(
