@@ -287,3 +287,25 @@ def test_a_cold_documents_page_compiles_only_its_filters_options(client, documen
     client.force_login(first.owner)
     assert compiled_querysets(client, "/docs/") == 5
     assert compiled_querysets(client, "/docs/?sort=changed&audience=sales&q=r") == 5
+
+
+def test_a_cold_digest_compiles_none_of_its_documents_or_their_versions(
+    client, documents, sales_staff, owner
+):
+    """The page of pending documents, their versions listed and the versions
+    compared are prepared (one query for each number of documents listed)."""
+    first, second = documents
+    client.force_login(sales_staff)
+    for n in range(3):
+        publish(first, body=f"Refunds, cut {n}.", summary=f"Cut {n}")
+    compiled = compiled_querysets(client, "/digest/")
+    publish(second, body="Shipping, second cut.", summary="Second")
+    # Two documents listed now: their queries are prepared again, once.
+    assert compiled_querysets(client, "/digest/") == compiled
+    assert compiled == DIGEST_COMPILED
+
+
+# Django's session and user; since the last visit: when that was (twice), the
+# answers, glossary changes and exceptions; goals, final readings and decisions;
+# for sales, the week's field reports (and their sightings' count).
+DIGEST_COMPILED = 12

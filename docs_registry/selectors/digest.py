@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import NamedTuple
 
 from django.db import connection
@@ -35,6 +36,7 @@ from ..models import (
     User,
     Version,
 )
+from ..prepared import Param, PreparedQuery
 from .documents import VERSION_LINE_FIELDS, withdrawn_before_applied
 
 
@@ -47,7 +49,7 @@ def user_teams(user: User) -> list[str]:
     return [team for team in ("sales", "support") if getattr(user, f"in_{team}")]
 
 
-def _pending_documents(user: User) -> QuerySet[Document]:
+def _pending_documents(user: User | Param) -> QuerySet[Document]:
     """Documents with a change waiting for the user (a major version not
     acknowledged, a minor one not shown or dismissed: pending.pending_baseline),
     each annotated with `baseline`, the last version the user already knows, and
@@ -182,7 +184,7 @@ def _for_digest(documents: QuerySet[Document]) -> QuerySet:
     )
 
 
-def user_digest_documents(user: User) -> QuerySet[Document]:
+def user_digest_documents(user: User | Param) -> QuerySet[Document]:
     """Documents with something pending for the user, most recently changed first,
     each with its baseline (see `_pending_documents`). Ordered by the person's own
     rows, whose index holds that order: a page reads its 20 rows, not a sort of
@@ -212,8 +214,13 @@ class PendingDocuments:
     def __getitem__(self, window: slice) -> list[Document]:
         return remember(
             cache_key("digest-page", *self.facts, window.start, window.stop),
-            lambda: list(user_digest_documents(self.user)[window]),
+            lambda: _DIGEST_DOCUMENTS.run(window=window, user=self.user.pk),
         )
+
+
+_DIGEST_DOCUMENTS = PreparedQuery(
+    lambda: user_digest_documents(Param("user", IntegerField()))
+)
 
 
 def team_digest_documents(team: str, since: datetime) -> QuerySet[Document]:
@@ -246,16 +253,13 @@ def digest_entries(documents: list[Document]) -> list[DigestEntry]:
     entries = {
         document.pk: DigestEntry(document, document.baseline) for document in documents
     }
-    wanted = Q()
-    for entry in entries.values():
-        wanted |= Q(document_id=entry.document.pk, number__gte=entry.first_listed)
-    summaries = (
-        Version.objects.filter(wanted)
-        .select_related("published_by")
-        .only(*VERSION_LINE_FIELDS)
-        .order_by("-number")
-    )
-    for version in summaries:
+    values = {}
+    for index, entry in enumerate(entries.values()):
+        values |= {
+            f"document{index}": entry.document.pk,
+            f"from{index}": entry.first_listed,
+        }
+    for version in _prepared(_summaries, len(entries)).run(**values):
         newer = entries[version.document_id].versions
         # Newest first: the version after this one, if any, was just listed.
         version.withdrawn = withdrawn_before_applied(
@@ -268,14 +272,15 @@ def digest_entries(documents: list[Document]) -> list[DigestEntry]:
 
 def _add_changes(entries) -> None:
     """The comparison from each baseline to the current version."""
-    wanted = Q(pk__in=[])
-    for entry in entries:
-        numbers = [entry.current_number] + ([entry.baseline] if entry.baseline else [])
-        wanted |= Q(document_id=entry.document.pk, number__in=numbers)
+    values = {}
+    for index, entry in enumerate(entries):
+        values |= {
+            f"document{index}": entry.document.pk,
+            f"current{index}": entry.current_number,
+            f"baseline{index}": entry.baseline,  # 0: none, and no version is 0
+        }
     versions: dict[int, dict[int, Version]] = defaultdict(dict)
-    for version in Version.objects.filter(wanted).only(
-        "document_id", "number", "body_html", "content_hash"
-    ):
+    for version in _prepared(_compared_versions, len(entries)).run(**values):
         versions[version.document_id][version.number] = version
     for entry in entries:
         found = versions[entry.document.pk]
@@ -284,6 +289,47 @@ def _add_changes(entries) -> None:
         )
         entry.diff, entry.stats = comparison.html, comparison.stats
         entry.too_different = comparison.too_different
+
+
+def _summaries(count: int) -> QuerySet[Version]:
+    """The newest versions of `count` documents, each from a number on."""
+    wanted = Q()
+    for index in range(count):
+        wanted |= Q(
+            document_id=Param(f"document{index}", IntegerField()),
+            number__gte=Param(f"from{index}", IntegerField()),
+        )
+    return (
+        Version.objects.filter(wanted)
+        .select_related("published_by")
+        .only(*VERSION_LINE_FIELDS)
+        .order_by("-number")
+    )
+
+
+def _compared_versions(count: int) -> QuerySet[Version]:
+    """Two versions of each of `count` documents: its current one and a baseline."""
+    wanted = Q()
+    for index in range(count):
+        number = Param(f"current{index}", IntegerField())
+        baseline = Param(f"baseline{index}", IntegerField())
+        wanted |= Q(document_id=Param(f"document{index}", IntegerField())) & (
+            Q(number=number) | Q(number=baseline)
+        )
+    return Version.objects.filter(wanted).only(
+        "document_id", "number", "body_html", "content_hash"
+    )
+
+
+# One prepared query for each number of documents a digest page lists (1 to 10).
+_PREPARED: dict[tuple, PreparedQuery] = {}
+
+
+def _prepared(build, count: int) -> PreparedQuery:
+    key = (build, count)
+    if key not in _PREPARED:
+        _PREPARED[key] = PreparedQuery(partial(build, count))
+    return _PREPARED[key]
 
 
 class Readings(NamedTuple):
