@@ -58,7 +58,13 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return self.name_from(self.username, self.first_name, self.last_name)
+
+    @staticmethod
+    def name_from(username: str, first_name: str, last_name: str) -> str:
+        """A person's name as pages show it: their full name, else their
+        username (for rows read as plain values)."""
+        return f"{first_name} {last_name}".strip() or username
 
     @property
     def teams(self) -> list[str]:

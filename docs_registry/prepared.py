@@ -23,7 +23,13 @@ from functools import cached_property
 
 from django.db import connections
 from django.db.models import Expression, Field, Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import (
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
+
+_ITERABLES = (ModelIterable, ValuesListIterable)
 
 
 class OutOfRange(ValueError):
@@ -54,24 +60,31 @@ class _Compiled:
     """One query compiled for one connection: its SQL, its parameters (values
     and slots), and how its rows become model instances."""
 
-    def __init__(self, queryset: QuerySet, connection):
-        if queryset._prefetch_related_lookups or queryset._iterable_class.__name__ != (
-            "ModelIterable"
-        ):
-            raise TypeError("A prepared query gives model instances, and no prefetch.")
+    def __init__(self, queryset: QuerySet, connection, rows_as):
+        iterable = queryset._iterable_class
+        if queryset._prefetch_related_lookups or iterable not in _ITERABLES:
+            raise TypeError(
+                "A prepared query gives model instances or values_list() rows, "
+                "and no prefetch."
+            )
         self.connection = connection
         compiler = queryset.query.get_compiler(connection=connection)
         self.sql, self.params = compiler.as_sql()
         self.slots = {param.name for param in self.params if isinstance(param, _Slot)}
         select, klass_info = compiler.select, compiler.klass_info
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1]
-        self.model: type[Model] = klass_info["model"]
-        self.model_columns = slice(first, last + 1)
-        self.init_list = [
-            column[0].target.attname for column in select[first : last + 1]
-        ]
-        self.related = get_related_populators(klass_info, select, queryset.db)
-        self.annotations = compiler.annotation_col_map
+        self.rows_as = rows_as if iterable is ValuesListIterable else None
+        if self.rows_as is None:
+            first, last = (
+                klass_info["select_fields"][0],
+                klass_info["select_fields"][-1],
+            )
+            self.model: type[Model] = klass_info["model"]
+            self.model_columns = slice(first, last + 1)
+            self.init_list = [
+                column[0].target.attname for column in select[first : last + 1]
+            ]
+            self.related = get_related_populators(klass_info, select, queryset.db)
+            self.annotations = compiler.annotation_col_map
         self.column_count = compiler.col_count if compiler.has_extra_select else None
         self.converters = compiler.get_converters(
             [column[0] for column in select[: compiler.col_count]]
@@ -118,6 +131,8 @@ class _Compiled:
             rows = [row[: self.column_count] for row in rows]
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
+        if self.rows_as is not None:
+            return [self.rows_as(row) for row in rows]
         found = []
         for row in rows:
             obj = self.model.from_db(self.db, self.init_list, row[self.model_columns])
@@ -133,8 +148,11 @@ class PreparedQuery:
     """`build()` returns the queryset, with `Param`s for what changes; `run(**values)`
     gives its model instances, as `list(queryset)` would."""
 
-    def __init__(self, build: Callable[[], QuerySet]):
+    def __init__(self, build: Callable[[], QuerySet], *, rows_as=tuple):
+        """`rows_as`: what a `values_list()` query's rows are made into from
+        their values in order (`tuple`, or a NamedTuple's `_make`)."""
         self._build = build
+        self._rows_as = rows_as
         # A connection belongs to one thread, and so does what was compiled for it.
         self._local = threading.local()
 
@@ -142,7 +160,7 @@ class PreparedQuery:
         compiled = getattr(self._local, "compiled", None)
         if compiled is None or compiled.connection is not connections[compiled.db]:
             queryset = self._build()
-            compiled = _Compiled(queryset, connections[queryset.db])
+            compiled = _Compiled(queryset, connections[queryset.db], self._rows_as)
             self._local.compiled = compiled
         return compiled
 

@@ -275,9 +275,18 @@ def test_the_documents_pages_rows_are_what_the_orm_lists(
     listed = document_rows(**filters)
     expected = document_list(**filters)
     assert len(listed) == expected.count()
-    assert [d.pk for d in listed[0:50]] == [d.pk for d in expected[:50]]
+    rows = listed[0:50]
+    assert [row.doc_id for row in rows] == [d.doc_id for d in expected[:50]]
+    for row, document in zip(rows, expected[:50], strict=True):
+        assert row.owner_name == document.owner.display_name
+        assert (row.number, row.published_at) == (
+            document.current_version.number,
+            document.current_version.published_at,
+        )
+        assert row.is_retired == document.is_retired
+        assert row.audience_label == document.get_audience_display()
     if "query" in filters and "%" in filters["query"]:
-        assert [d.title for d in listed[0:50]] == ["10% off renewals"]
+        assert [row.title for row in rows] == ["10% off renewals"]
 
 
 def test_a_cold_documents_page_compiles_only_its_filters_options(client, documents):
@@ -309,3 +318,18 @@ def test_a_cold_digest_compiles_none_of_its_documents_or_their_versions(
 # answers, glossary changes and exceptions; goals, final readings and decisions;
 # for sales, the week's field reports (and their sightings' count).
 DIGEST_COMPILED = 12
+
+
+def test_a_values_list_query_gives_its_rows_as_asked(documents):
+    first, _ = documents
+    pairs = PreparedQuery(
+        lambda: Document.objects.filter(pk=Param("pk", IntegerField())).values_list(
+            "doc_id", "current_version__published_at"
+        )
+    )
+    ((doc_id, published_at),) = pairs.run(pk=first.pk)
+    assert (doc_id, published_at) == (
+        first.doc_id,
+        first.current_version.published_at,
+    )
+    assert published_at.tzinfo is not None  # converted, as the ORM converts it

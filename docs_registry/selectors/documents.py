@@ -6,10 +6,12 @@ import heapq
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import NamedTuple
 
 from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from ..addresses import address
 from ..caching import cache_key, remember
 from ..models import Audience, ChangeKind, Document, Draft, User, Version
 from ..prepared import OutOfRange, Param, PreparedList, PreparedQuery
@@ -57,9 +59,41 @@ def document_list(
     return documents.order_by(*SORTS.get(sort, SORTS["id"]))
 
 
-# What a row of the Documents page shows (listing.document_rows), and all it
-# loads: the owner's and the version's other columns, converted and set on 50
-# rows, took a third of the list's query (3.1 → 2.1 ms).
+class DocumentRow(NamedTuple):
+    """A row of the Documents page (listing.document_rows): plain values, since
+    building four model instances for each of fifty rows took a millisecond."""
+
+    doc_id: str
+    title: str
+    status: str
+    audience: str
+    category_name: str
+    owner_username: str
+    owner_first_name: str
+    owner_last_name: str
+    owner_is_active: bool
+    number: int | None  # of the current version (none before the first publish)
+    published_at: datetime | None
+
+    def get_absolute_url(self) -> str:
+        return address("docs_registry:document", self.doc_id)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == Document.Status.RETIRED
+
+    @property
+    def audience_label(self) -> str:
+        return Audience(self.audience).label
+
+    @property
+    def owner_name(self) -> str:
+        return User.name_from(
+            self.owner_username, self.owner_first_name, self.owner_last_name
+        )
+
+
+# The columns of a DocumentRow, in its order.
 _ROW_FIELDS = (
     "doc_id",
     "title",
@@ -83,7 +117,7 @@ def document_rows(
     include_retired: bool = False,
     sort: str = "id",
 ) -> PreparedList:
-    """`document_list` with only what the Documents page's rows show, for
+    """`document_list` as DocumentRows, with only what the page shows, for
     Paginator: prepared once for each combination of the filters in use (at most
     192), so a page worked out afresh builds no query."""
     values = {"query": query, "category_id": category_id, "owner_id": owner_id}
@@ -99,7 +133,8 @@ def document_rows(
     )
     rows = _ROWS.get(shape)
     if rows is None:
-        rows = _ROWS[shape] = PreparedQuery(partial(_rows_shaped, *shape))
+        rows = PreparedQuery(partial(_rows_shaped, *shape), rows_as=DocumentRow._make)
+        _ROWS[shape] = rows
     return PreparedList(rows, **values)
 
 
@@ -124,7 +159,7 @@ def _rows_shaped(
         include_retired=include_retired,
         sort=sort,
         **filters,
-    ).only(*_ROW_FIELDS)
+    ).values_list(*_ROW_FIELDS)
 
 
 _DOCUMENT = PreparedQuery(

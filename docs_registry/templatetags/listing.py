@@ -22,7 +22,7 @@ from django.utils.timezone import template_localtime
 
 from ..addresses import address
 from ..params import day_label, day_text
-from ..selectors.documents import withdrawn_before_applied
+from ..selectors.documents import DocumentRow, withdrawn_before_applied
 
 register = template.Library()
 
@@ -41,29 +41,27 @@ _RETIRED = ' <span class="badge retired">Retired</span>'
 _OWNER_INACTIVE = ' <span class="badge warning">Owner inactive</span>'
 
 
-def _row(document) -> str:
+def _row(row: DocumentRow) -> str:
     # Every value is escaped here (html.escape is what Django's escape calls,
     # without its lazy-string wrapper, which cost as much as the escaping).
-    url = escape(document.get_absolute_url())
-    version = document.current_version
+    url = escape(row.get_absolute_url())
     number = when = day = ""
-    if version is not None:
-        changed = template_localtime(version.published_at)
-        number = version.number
+    if row.number is not None:
+        changed = template_localtime(row.published_at)
+        number = row.number
         when, day = changed.isoformat(), day_text(changed)
-    retired = document.is_retired
-    owner = document.owner
+    retired = row.is_retired
     return _ROW.format(
         ' class="retired"' if retired else "",
         url,
-        escape(document.doc_id),
+        escape(row.doc_id),
         url,
-        escape(document.title),
+        escape(row.title),
         _RETIRED if retired else "",
-        escape(document.category.name),
-        escape(str(document.get_audience_display())),
-        escape(owner.display_name),
-        "" if owner.is_active else _OWNER_INACTIVE,
+        escape(row.category_name),
+        escape(str(row.audience_label)),
+        escape(row.owner_name),
+        "" if row.owner_is_active else _OWNER_INACTIVE,
         number,
         escape(when),
         escape(day),
@@ -73,9 +71,8 @@ def _row(document) -> str:
 @register.simple_tag
 def document_rows(documents) -> SafeString:
     """One `<tr>` per document: ID, title, category, audience, owner, version and
-    when it last changed (each document with its category, owner and current
-    version joined: selectors.document_list)."""
-    rows = "".join(_row(document) for document in documents)
+    when it last changed (selectors.document_rows)."""
+    rows = "".join(_row(row) for row in documents)
     return mark_safe(rows)  # noqa: S308 -- escaped, or dates and numbers
 
 
