@@ -60,7 +60,7 @@ class _Compiled:
     """One query compiled for one connection: its SQL, its parameters (values
     and slots), and how its rows become model instances."""
 
-    def __init__(self, queryset: QuerySet, connection, rows_as):
+    def __init__(self, queryset: QuerySet, connection, rows_as, counted):
         iterable = queryset._iterable_class
         if queryset._prefetch_related_lookups or iterable not in _ITERABLES:
             raise TypeError(
@@ -92,11 +92,13 @@ class _Compiled:
         self.compiler = compiler
         self.db = queryset.db
         self.queryset = queryset
+        self.counted = counted
 
     @cached_property
     def count(self) -> tuple[str, tuple]:
         """The SQL and parameters that count the rows (ordering left out)."""
-        rows = self.queryset.order_by().values("pk")
+        counted = self.counted() if self.counted else self.queryset
+        rows = counted.order_by().values("pk")
         sql, params = rows.query.get_compiler(connection=self.connection).as_sql()
         # The ORM's own SQL, its values still parameters.
         return f"SELECT COUNT(*) FROM ({sql}) counted", params  # noqa: S608
@@ -148,11 +150,20 @@ class PreparedQuery:
     """`build()` returns the queryset, with `Param`s for what changes; `run(**values)`
     gives its model instances, as `list(queryset)` would."""
 
-    def __init__(self, build: Callable[[], QuerySet], *, rows_as=tuple):
+    def __init__(
+        self,
+        build: Callable[[], QuerySet],
+        *,
+        rows_as=tuple,
+        counted: Callable[[], QuerySet] | None = None,
+    ):
         """`rows_as`: what a `values_list()` query's rows are made into from
-        their values in order (`tuple`, or a NamedTuple's `_make`)."""
+        their values in order (`tuple`, or a NamedTuple's `_make`). `counted`:
+        the same rows with no columns chosen, for `count()` (the columns of a
+        `values_list()` keep their joins in a count)."""
         self._build = build
         self._rows_as = rows_as
+        self._counted = counted
         # A connection belongs to one thread, and so does what was compiled for it.
         self._local = threading.local()
 
@@ -160,7 +171,9 @@ class PreparedQuery:
         compiled = getattr(self._local, "compiled", None)
         if compiled is None or compiled.connection is not connections[compiled.db]:
             queryset = self._build()
-            compiled = _Compiled(queryset, connections[queryset.db], self._rows_as)
+            compiled = _Compiled(
+                queryset, connections[queryset.db], self._rows_as, self._counted
+            )
             self._local.compiled = compiled
         return compiled
 

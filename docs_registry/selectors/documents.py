@@ -133,7 +133,11 @@ def document_rows(
     )
     rows = _ROWS.get(shape)
     if rows is None:
-        rows = PreparedQuery(partial(_rows_shaped, *shape), rows_as=DocumentRow._make)
+        rows = PreparedQuery(
+            lambda: _rows_shaped(*shape).values_list(*_ROW_FIELDS),
+            rows_as=DocumentRow._make,
+            counted=partial(_rows_shaped, *shape),
+        )
         _ROWS[shape] = rows
     return PreparedList(rows, **values)
 
@@ -159,7 +163,7 @@ def _rows_shaped(
         include_retired=include_retired,
         sort=sort,
         **filters,
-    ).values_list(*_ROW_FIELDS)
+    )
 
 
 _DOCUMENT = PreparedQuery(
