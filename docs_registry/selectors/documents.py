@@ -107,28 +107,24 @@ _ROW_FIELDS = (
 )
 
 
-def document_rows(
-    *,
-    query: str = "",
-    audience: str = "",
-    category_id: int | None = None,
-    owner_id: int | None = None,
-    owner_inactive: bool = False,
-    include_retired: bool = False,
-    sort: str = "id",
-) -> PreparedList:
-    """`document_list` as DocumentRows, with only what the page shows, for
-    Paginator: prepared once for each combination of the filters in use (at most
-    192), so a page worked out afresh builds no query."""
-    values = {"query": query, "category_id": category_id, "owner_id": owner_id}
+def document_rows(**filters) -> PreparedList:
+    """`document_list(**filters)` as DocumentRows, with only what the page shows,
+    for Paginator: prepared once for each combination of the filters in use (at
+    most 192), so a page worked out afresh builds no query."""
+    unknown = filters.keys() - _FILTERS
+    if unknown:
+        raise TypeError(f"Unknown filters: {sorted(unknown)}")
+    audience = filters.get("audience", "")
+    values = {name: filters.get(name) for name in ("query", "category_id", "owner_id")}
     if audience in (Audience.SALES, Audience.SUPPORT):
         values["audience"] = audience
     values = {name: value for name, value in values.items() if value}
+    sort = filters.get("sort", "id")
     shape = (
         frozenset(values),
         audience == Audience.BOTH,
-        owner_inactive,
-        include_retired,
+        bool(filters.get("owner_inactive")),
+        bool(filters.get("include_retired")),
         sort if sort in SORTS else "id",
     )
     rows = _ROWS.get(shape)
@@ -143,6 +139,16 @@ def document_rows(
 
 
 _ROWS: dict[tuple, PreparedQuery] = {}
+# What document_list filters by.
+_FILTERS = {
+    "query",
+    "audience",
+    "category_id",
+    "owner_id",
+    "owner_inactive",
+    "include_retired",
+    "sort",
+}
 # How each filter's value is written to the database.
 _FILTER_FIELDS = {
     "query": CharField(),
