@@ -345,3 +345,22 @@ def test_a_blocks_words_are_its_tokens_that_are_not_whitespace(text):
     block = Block("p", (), "", text)
     expected = [token for token in diff_words.tokens(text) if not token.isspace()]
     assert block.words == expected
+
+
+_WORDS = st.lists(st.sampled_from(["a", "b", "c", "d", "ee", "fff"]), max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(old=_WORDS, new=_WORDS)
+def test_blocks_are_similar_by_the_words_they_share(old, new):
+    """Two blocks pair up when the words they share (counted with repeats) are
+    at least 40% of both: the rule worked out from each block's word counts."""
+    from collections import Counter
+
+    from docs_registry.diffing.blocks import Block, _similar
+    from docs_registry.diffing.words import Budget
+
+    first, second = (Block("p", (), "", " ".join(words)) for words in (old, new))
+    shared = sum((Counter(old) & Counter(new)).values())
+    expected = not (old or new) or 2 * shared >= 0.4 * (len(old) + len(new))
+    assert _similar(first, second, Budget()) == expected

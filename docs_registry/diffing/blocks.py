@@ -140,6 +140,11 @@ class Block:
         might match, so worked out once."""
         return self.text.split()
 
+    @cached_property
+    def word_counts(self) -> Counter:
+        """How often each word occurs: compared with each block it might match."""
+        return Counter(self.words)
+
 
 def _block(node: _Node, container: tuple[str, ...]) -> Block:
     text = normalise_text("".join(_text(child) for child in node.children))
@@ -259,11 +264,16 @@ def _similar(old: Block, new: Block, budget: Budget) -> bool:
     ):
         return False
     old_words, new_words = old.words, new.words
-    budget.spend(len(old_words) + len(new_words))
-    if not old_words and not new_words:
+    total = len(old_words) + len(new_words)
+    budget.spend(total)
+    if not total:
         return True
-    common = sum((Counter(old_words) & Counter(new_words)).values())
-    return 2 * common >= _SIMILAR * (len(old_words) + len(new_words))
+    # Even if every word of the shorter one were shared, not similar enough.
+    if 2 * min(len(old_words), len(new_words)) < _SIMILAR * total:
+        return False
+    fewer, more = sorted((old.word_counts, new.word_counts), key=len)
+    common = sum(min(count, more[word]) for word, count in fewer.items())
+    return 2 * common >= _SIMILAR * total
 
 
 def _changed(old: Block, new: Block, budget: Budget) -> Change:
