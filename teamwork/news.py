@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q
+from django.db.models import DateTimeField, F, Q
 from django.utils import timezone
+
+from docs_registry.prepared import Param, PreparedQuery
 
 from .models import Goal, GoalReading, MeetingNote
 
@@ -26,24 +28,41 @@ class TeamNews:
         return bool(self.goals or self.final_readings or self.decisions)
 
 
-def team_news(since: datetime | None) -> TeamNews:
-    since = since or timezone.now() - timedelta(days=FIRST_DIGEST_DAYS)
-    goals = (
-        Goal.history.filter(history_date__gt=since)
+# Prepared (docs_registry/prepared.py): each digest worked out afresh asks all three.
+_GOALS_SET = PreparedQuery(
+    lambda: (
+        Goal.history.filter(history_date__gt=Param("since", DateTimeField()))
         .filter(Q(history_type="+") | Q(history_change_reason__startswith="Target "))
         .select_related("history_user", "owner")
         .order_by("-history_date", "-history_id")[:SHOWN]
     )
-    final = (
+)
+_FINAL_READINGS = PreparedQuery(
+    lambda: (
         GoalReading.objects.filter(
-            recorded_at__gt=since, taken_on=F("goal__period_end")
+            recorded_at__gt=Param("since", DateTimeField()),
+            taken_on=F("goal__period_end"),
         )
         .select_related("goal", "recorded_by")
         .order_by("-recorded_at", "-pk")[:SHOWN]
     )
-    decisions = (
-        MeetingNote.objects.filter(written_at__gt=since, kind=MeetingNote.Kind.DECISION)
+)
+_DECISIONS = PreparedQuery(
+    lambda: (
+        MeetingNote.objects.filter(
+            written_at__gt=Param("since", DateTimeField()),
+            kind=MeetingNote.Kind.DECISION,
+        )
         .select_related("meeting", "written_by")
         .order_by("-written_at", "-pk")[:SHOWN]
     )
-    return TeamNews(list(goals), list(final), list(decisions))
+)
+
+
+def team_news(since: datetime | None) -> TeamNews:
+    since = since or timezone.now() - timedelta(days=FIRST_DIGEST_DAYS)
+    return TeamNews(
+        _GOALS_SET.run(since=since),
+        _FINAL_READINGS.run(since=since),
+        _DECISIONS.run(since=since),
+    )

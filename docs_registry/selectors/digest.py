@@ -360,8 +360,15 @@ def readings_of(user: User, document: Document) -> Readings:
     return Readings(acknowledged or 0, shown or 0)
 
 
+_SEEN_AT = PreparedQuery(
+    lambda: DigestState.objects.filter(
+        user_id=Param("user", IntegerField())
+    ).values_list("seen_at")
+)
+
+
 def digest_seen_at(user: User) -> datetime | None:
     """When the person last looked at their digest (None: never)."""
-    return (
-        DigestState.objects.filter(user=user).values_list("seen_at", flat=True).first()
-    )
+    for (seen_at,) in _SEEN_AT.run(user=user.pk):
+        return seen_at
+    return None
