@@ -121,10 +121,11 @@ class _Compiled:
     def _check_range(self, slot: _Slot, value) -> None:
         """The ORM leaves out a comparison with an integer the database cannot
         hold; a prepared query cannot, so it refuses the value."""
-        if not isinstance(value, int):
-            return
         internal_type = slot.field.get_internal_type()
-        low, high = self.connection.ops.integer_field_range(internal_type)
+        ranges = self.connection.ops.integer_field_ranges
+        if not isinstance(value, int) or internal_type not in ranges:
+            return
+        low, high = ranges[internal_type]
         if (low is not None and value < low) or (high is not None and value > high):
             raise OutOfRange(f"{slot.name} is beyond what the database holds.")
 

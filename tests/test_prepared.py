@@ -8,7 +8,14 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.db.models import CharField, Count, DateTimeField, IntegerField, Q
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DateTimeField,
+    IntegerField,
+    Q,
+)
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
@@ -349,3 +356,15 @@ def test_counting_the_documents_page_joins_only_what_it_filters_on(
         len(document_rows(**filters))
     (counted,) = queries.captured_queries
     assert counted["sql"].count("JOIN") == joins
+
+
+def test_a_flag_or_a_number_in_a_text_column_is_no_range_question(documents):
+    first, _ = documents
+    flags = PreparedQuery(
+        lambda: Document.objects.filter(
+            owner__is_active=Param("active", BooleanField()),
+            doc_id=Param("doc_id", CharField()),
+        )
+    )
+    assert [d.pk for d in flags.run(active=True, doc_id=first.doc_id)] == [first.pk]
+    assert flags.run(active=False, doc_id=first.doc_id) == []
