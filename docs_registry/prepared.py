@@ -9,6 +9,9 @@ runs on a database connection, and each run after that binds the values, runs
 the SQL and builds the model instances (with their `select_related` objects and
 annotations) the way the ORM's own iterator does.
 
+A query whose shape follows what is asked (which filters, how many rows it
+names) is prepared once per shape with `prepared(build, *shape)`.
+
 Only for queries whose SQL depends on nothing but their shape: no `__in` with a
 list, no `None` values (`= NULL` matches nothing), no `prefetch_related`, and
 nothing that writes the active time zone into the SQL (`__date`, `Trunc`).
@@ -19,7 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.db import connections
 from django.db.models import Expression, Field, Model, QuerySet
@@ -200,6 +203,21 @@ class PreparedQuery:
         with compiled.connection.cursor() as cursor:
             cursor.execute(sql, compiled.bind(values, params))
             return cursor.fetchone()[0]
+
+
+_BY_SHAPE: dict[tuple, PreparedQuery] = {}
+
+
+def prepared(build: Callable[..., QuerySet], *shape, **options) -> PreparedQuery:
+    """`PreparedQuery(lambda: build(*shape), **options)`, made once for each
+    `build` and `shape`: for a query whose shape (which filters, how many rows
+    it names) follows what is asked, each shape compiled once. Shapes must be
+    few (the Documents page's filters: at most 192)."""
+    key = (build, shape)
+    query = _BY_SHAPE.get(key)
+    if query is None:
+        query = _BY_SHAPE[key] = PreparedQuery(partial(build, *shape), **options)
+    return query
 
 
 class PreparedList:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import NamedTuple
 
 from django.db import connection
@@ -36,7 +35,7 @@ from ..models import (
     User,
     Version,
 )
-from ..prepared import Param, PreparedQuery
+from ..prepared import Param, PreparedQuery, prepared
 from .documents import VERSION_LINE_FIELDS, withdrawn_before_applied
 
 
@@ -259,7 +258,7 @@ def digest_entries(documents: list[Document]) -> list[DigestEntry]:
             f"document{index}": entry.document.pk,
             f"from{index}": entry.first_listed,
         }
-    for version in _prepared(_summaries, len(entries)).run(**values):
+    for version in prepared(_summaries, len(entries)).run(**values):
         newer = entries[version.document_id].versions
         # Newest first: the version after this one, if any, was just listed.
         version.withdrawn = withdrawn_before_applied(
@@ -280,7 +279,7 @@ def _add_changes(entries) -> None:
             f"baseline{index}": entry.baseline,  # 0: none, and no version is 0
         }
     versions: dict[int, dict[int, Version]] = defaultdict(dict)
-    for version in _prepared(_compared_versions, len(entries)).run(**values):
+    for version in prepared(_compared_versions, len(entries)).run(**values):
         versions[version.document_id][version.number] = version
     for entry in entries:
         found = versions[entry.document.pk]
@@ -291,6 +290,7 @@ def _add_changes(entries) -> None:
         entry.too_different = comparison.too_different
 
 
+# Prepared once for each number of documents a digest page lists (1 to 10).
 def _summaries(count: int) -> QuerySet[Version]:
     """The newest versions of `count` documents, each from a number on."""
     wanted = Q()
@@ -319,17 +319,6 @@ def _compared_versions(count: int) -> QuerySet[Version]:
     return Version.objects.filter(wanted).only(
         "document_id", "number", "body_html", "content_hash"
     )
-
-
-# One prepared query for each number of documents a digest page lists (1 to 10).
-_PREPARED: dict[tuple, PreparedQuery] = {}
-
-
-def _prepared(build, count: int) -> PreparedQuery:
-    key = (build, count)
-    if key not in _PREPARED:
-        _PREPARED[key] = PreparedQuery(partial(build, count))
-    return _PREPARED[key]
 
 
 class Readings(NamedTuple):

@@ -14,7 +14,7 @@ from django.http import Http404
 from ..addresses import address
 from ..caching import cache_key, remember
 from ..models import Audience, ChangeKind, Document, Draft, User, Version
-from ..prepared import OutOfRange, Param, PreparedList, PreparedQuery
+from ..prepared import OutOfRange, Param, PreparedList, PreparedQuery, prepared
 
 SORTS = {
     "id": ("doc_id",),
@@ -127,18 +127,15 @@ def document_rows(**filters) -> PreparedList:
         bool(filters.get("include_retired")),
         sort if sort in SORTS else "id",
     )
-    rows = _ROWS.get(shape)
-    if rows is None:
-        rows = PreparedQuery(
-            lambda: _rows_shaped(*shape).values_list(*_ROW_FIELDS),
-            rows_as=DocumentRow._make,
-            counted=partial(_rows_shaped, *shape),
-        )
-        _ROWS[shape] = rows
+    rows = prepared(
+        _row_values,
+        *shape,
+        rows_as=DocumentRow._make,
+        counted=partial(_rows_shaped, *shape),
+    )
     return PreparedList(rows, **values)
 
 
-_ROWS: dict[tuple, PreparedQuery] = {}
 # What document_list filters by.
 _FILTERS = {
     "query",
@@ -156,6 +153,10 @@ _FILTER_FIELDS = {
     "category_id": IntegerField(),
     "owner_id": IntegerField(),
 }
+
+
+def _row_values(*shape) -> QuerySet[Document]:
+    return _rows_shaped(*shape).values_list(*_ROW_FIELDS)
 
 
 def _rows_shaped(
