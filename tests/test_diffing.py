@@ -364,3 +364,26 @@ def test_blocks_are_similar_by_the_words_they_share(old, new):
     shared = sum((Counter(old) & Counter(new)).values())
     expected = not (old or new) or 2 * shared >= 0.4 * (len(old) + len(new))
     assert _similar(first, second, Budget()) == expected
+
+
+@pytest.mark.parametrize(
+    ("old_words", "added_words", "kept", "refused"),
+    [
+        # Every word differs: refused once more than MAX_CHANGED_WORDS of them do.
+        (2_500, 2_500, False, False),
+        (2_500, 2_501, False, True),
+        # More words in all, but the old ones kept: only the added ones differ.
+        (2_600, 2_600, True, False),
+    ],
+)
+def test_changed_words_are_refused_just_past_the_limit(
+    old_words, added_words, kept, refused
+):
+    assert diff_words.MAX_CHANGED_WORDS == 5_000
+    old = [f"old{n}" for n in range(old_words)]
+    new = (old if kept else []) + [f"new{n}" for n in range(added_words)]
+    if refused:
+        with pytest.raises(TooDifferent):
+            diff_words.check_changed_words(old, new)
+    else:
+        diff_words.check_changed_words(old, new)
