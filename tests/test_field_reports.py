@@ -231,6 +231,37 @@ def test_sales_reads_the_weeks_reports_in_its_digest(
     assert 'id="field-week"' not in client.get("/digest/").content.decode()
 
 
+def test_the_weeks_reports_in_the_digest_are_the_most_heard_with_their_documents(
+    client, document, support_staff, sales_staff, manager
+):
+    other = make_document(owner=document.owner, manager=manager, title="VPN set-up")
+    loud = file(support_staff, documents=[document, other], text="Heard three times")
+    file(support_staff, documents=[other], text="Heard once")  # the newer one
+    for n in range(2):
+        services.field_report_seen_again(
+            report=loud, actor=make_user(f"heard-{n}", in_sales=True)
+        )
+    client.force_login(sales_staff)
+    items = main(client.get("/digest/")).one("section", id="field-week").select("li")
+    assert [item.text.split("·")[0].strip() for item in items] == [
+        "Complaint: Heard three times",
+        "Complaint: Heard once",
+    ]
+    assert "heard 3 times" in items[0].text
+    assert f"{document.doc_id} {other.doc_id}" in " ".join(items[0].text.split())
+    assert "heard 1 time" in items[1].text
+
+
+def test_the_digests_cost_is_the_same_with_3_or_12_reports_this_week(
+    client, document, support_staff, sales_staff
+):
+    client.force_login(sales_staff)
+    make_reports(support_staff, [document], 3)
+    few = cold_and_warm(client, "/digest/")
+    make_reports(support_staff, [document], 9)
+    assert cold_and_warm(client, "/digest/") == few
+
+
 def test_the_sales_digest_email_carries_the_weeks_reports(
     document, support_staff, sales_staff, owner
 ):
