@@ -9,6 +9,8 @@ from django.template import Context, Template
 from django.test import override_settings
 from django.urls import set_script_prefix
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -84,10 +86,34 @@ def test_templates_write_addresses_assets_and_days_the_quick_way():
     """One way to write each: a template that goes back to `{% url %}`,
     `{% static %}` or `|date:"j M Y"` pays for it on every page worked out."""
     slow = ("{% url ", "{% static ", '|date:"j M Y"', "|date:'c'", '|date:"c"')
+    slow += ("|truncatechars",)
     found = [
         f"{path.relative_to(TEMPLATES)}: {pattern}"
-        for path in TEMPLATES.rglob("*.html")
+        for path in [*TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.txt")]
         for pattern in slow
         if pattern in path.read_text()
     ]
     assert found == []
+
+
+# Letters, combining marks, characters NFC writes as two (U+0958) or joins (e
+# and U+0301), and an ellipsis of its own.
+clip_text = st.text(
+    st.one_of(
+        st.characters(),
+        st.sampled_from(["e", "\u0301", "\u0958", "\u2026", "<", "&", " "]),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=1_000, deadline=None)
+@given(clip_text, st.integers(min_value=-2, max_value=32), st.booleans())
+def test_clip_is_what_truncatechars_writes(text, length, safe):
+    from django.utils.safestring import mark_safe
+
+    value = mark_safe(text) if safe else text  # noqa: S308 -- never served
+    clipped = render("{{ value|clip:length }}", value=value, length=length)
+    assert clipped == Template("{{ value|truncatechars:length }}").render(
+        Context({"value": value, "length": length})
+    )

@@ -7,15 +7,20 @@ page is worked out afresh, after any write):
 - `{% asset "css/app.css" %}`: `{% static %}`, looked up once per process (the
   manifest of hashed names is fixed for it: 60 µs → 1 µs);
 - `{{ moment|day }}`: `|date:"j M Y"` (params.day_text), in the site's time zone;
-- `{{ moment|moment }}`: `|date:"c"`, the ISO 8601 form of a `<time datetime>`.
+- `{{ moment|moment }}`: `|date:"c"`, the ISO 8601 form of a `<time datetime>`;
+- `{{ text|clip:160 }}`: `|truncatechars:160`, which walks every character in
+  Python even when the text is short enough to show whole (50 rows of the field
+  reports: 0.9 ms → 5 µs).
 """
 
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.defaultfilters import stringfilter, truncatechars
 from django.templatetags.static import static
 
 from ..addresses import address as address_of
@@ -54,3 +59,15 @@ def day(value: date | datetime | None) -> str:
 @register.filter(expects_localtime=True)
 def moment(value: datetime | None) -> str:
     return value.isoformat() if value else ""
+
+
+@register.filter(is_safe=True)
+@stringfilter
+def clip(value: str, length: int) -> str:
+    """`|truncatechars`: its text is the value in NFC, cut to `length`
+    characters (not counting combining marks) with an ellipsis. No more
+    characters than it holds can count, so a text that short is shown whole."""
+    text = unicodedata.normalize("NFC", value)
+    if isinstance(length, int) and 0 < length and len(text) <= length:
+        return text
+    return truncatechars(value, length)
