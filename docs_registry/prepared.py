@@ -13,8 +13,9 @@ A query whose shape follows what is asked (which filters, how many rows it
 names) is prepared once per shape with `prepared(build, *shape)`.
 
 Only for queries whose SQL depends on nothing but their shape: no `__in` with a
-list, no `None` values (`= NULL` matches nothing), no `prefetch_related`, and
-nothing that writes the active time zone into the SQL (`__date`, `Trunc`).
+list (`any_of` writes one of a given length), no `None` values (`= NULL` matches
+nothing), no `prefetch_related`, and nothing that writes the active time zone
+into the SQL (`__date`, `Trunc`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 
 from django.db import connections
-from django.db.models import Expression, Field, Model, QuerySet
+from django.db.models import Expression, Field, Model, Q, QuerySet
 from django.db.models.query import (
     ModelIterable,
     ValuesListIterable,
@@ -203,6 +204,23 @@ class PreparedQuery:
         with compiled.connection.cursor() as cursor:
             cursor.execute(sql, compiled.bind(values, params))
             return cursor.fetchone()[0]
+
+
+def any_of(lookup: str, name: str, count: int, output_field: Field) -> Q:
+    """`lookup__in` a list of `count` values given when the query runs, as
+    `name0`, `name1`, … (`numbered(name, values)`): a list's length is part of a
+    query's shape."""
+    if count < 1:
+        raise ValueError("An empty list matches nothing: ask no query.")
+    wanted = Q()
+    for index in range(count):
+        wanted |= Q(**{lookup: Param(f"{name}{index}", output_field)})
+    return wanted
+
+
+def numbered(name: str, values) -> dict:
+    """The values of `any_of(…, name, len(values), …)`."""
+    return {f"{name}{index}": value for index, value in enumerate(values)}
 
 
 _BY_SHAPE: dict[tuple, PreparedQuery] = {}

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from docs_registry.models import Document
-from docs_registry.prepared import Param, PreparedQuery, prepared
+from docs_registry.prepared import Param, PreparedQuery, any_of, numbered, prepared
 
 from .models import CustomerException, FieldReport, Sighting
 
@@ -123,7 +123,7 @@ def exceptions_granted_since(
     in their digest."""
     if not audiences:
         return []
-    values = {f"audience{index}": audience for index, audience in enumerate(audiences)}
+    values = numbered("audience", audiences)
     if since is not None:
         values["since"] = since
     query = prepared(_granted, len(audiences), since is not None)
@@ -132,11 +132,8 @@ def exceptions_granted_since(
 
 # Prepared once for each number of audiences (2 or 3) and with or without "since".
 def _granted(audiences: int, has_since: bool) -> QuerySet[CustomerException]:
-    addressed = Q()
-    for index in range(audiences):
-        addressed |= Q(document__audience=Param(f"audience{index}", CharField()))
     granted = CustomerException.objects.filter(
-        addressed,
+        any_of("document__audience", "audience", audiences, CharField()),
         state=State.APPROVED,
         valid_until__gte=Param("today", DateField()),
     )

@@ -21,8 +21,19 @@ from django.test.utils import CaptureQueriesContext
 
 from docs_registry import caching
 from docs_registry.models import Document
-from docs_registry.prepared import OutOfRange, Param, PreparedList, PreparedQuery
+from docs_registry.prepared import (
+    OutOfRange,
+    Param,
+    PreparedList,
+    PreparedQuery,
+    any_of,
+    numbered,
+    prepared,
+)
 from docs_registry.selectors.documents import document_get, document_list, document_rows
+from docs_registry.selectors.glossary import glossary_changes
+from docs_registry.selectors.questions import ANSWERS_SHOWN, answered_for_asker
+from docs_registry.services.questions import question_answer, question_ask
 
 from .factories import make_document, publish
 
@@ -321,11 +332,11 @@ def test_a_cold_digest_compiles_none_of_its_documents_or_their_versions(
     assert compiled == DIGEST_COMPILED
 
 
-# Django's session and user; since the last visit: the answers and glossary
-# changes. When the reader last looked, the exceptions granted since, the week's
-# field reports (for sales), and the goals, final readings and decisions since,
+# Django's session and user. When the reader last looked, and since then the
+# answers to their questions, the glossary changes, the exceptions granted, the
+# goals, final readings and decisions, and the week's field reports (for sales),
 # are prepared.
-DIGEST_COMPILED = 4
+DIGEST_COMPILED = 2
 
 
 def test_a_values_list_query_gives_its_rows_as_asked(documents):
@@ -368,3 +379,41 @@ def test_a_flag_or_a_number_in_a_text_column_is_no_range_question(documents):
     )
     assert [d.pk for d in flags.run(active=True, doc_id=first.doc_id)] == [first.pk]
     assert flags.run(active=False, doc_id=first.doc_id) == []
+
+
+def test_any_of_matches_each_value_given_and_refuses_an_empty_list(documents):
+    first, second = documents
+    Document.objects.filter(pk=second.pk).update(audience="sales")
+    for audiences in (["sales", "both"], ["support", "both"], ["sales", "support"]):
+        query = prepared(
+            lambda count: Document.objects.filter(
+                any_of("audience", "audience", count, CharField())
+            ).order_by("pk"),
+            len(audiences),
+        )
+        found = query.run(**numbered("audience", audiences))
+        assert found == list(
+            Document.objects.filter(audience__in=audiences).order_by("pk")
+        )
+    with pytest.raises(ValueError, match="empty list"):
+        any_of("audience", "audience", 0, CharField())
+    # An empty list of audiences asks nothing, as `audience__in=[]` found nothing.
+    assert glossary_changes(audiences=[], since=None) == []
+
+
+def test_a_digest_lists_the_newest_answers_to_the_readers_questions(
+    documents, sales_staff
+):
+    first, _ = documents
+    for n in range(ANSWERS_SHOWN + 1):
+        question = question_ask(
+            document=first, actor=sales_staff, kind="question", text=f"Question {n}?"
+        )
+        question_answer(question=question, actor=first.owner, answer=f"Answer {n}.")
+    answers = answered_for_asker(sales_staff, None)
+    assert [answer.text for answer in answers] == [
+        f"Question {n}?" for n in range(ANSWERS_SHOWN, 0, -1)
+    ]
+    newest = answers[0].answered_at
+    assert answered_for_asker(sales_staff, newest) == []
+    assert answered_for_asker(first.owner, None) == []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, DateTimeField, Q, QuerySet
 from django.db.models.functions import Left, Lower, Upper
 from django.utils.safestring import SafeString
 
 from ..linting import Linter
 from ..models import GlossaryTerm
+from ..prepared import Param, any_of, numbered, prepared
 from ..rendering import apply_glossary, glossary_marks
 
 GLOSSARY_PAGE_SIZE = 100
@@ -96,13 +97,26 @@ def glossary_changes(*, audiences: list[str], since, until=None) -> list:
     """Glossary changes for these audiences since a moment (all of them when
     `since` is None) and up to `until` if given, newest first: they reach the
     digest like document changes, and the monthly meeting's page."""
-    records = (
-        GlossaryTerm.history.filter(audience__in=audiences)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")
-    )
+    if not audiences:
+        return []
+    values = numbered("audience", audiences)
     if since is not None:
-        records = records.filter(history_date__gt=since)
+        values["since"] = since
     if until is not None:
-        records = records.filter(history_date__lte=until)
-    return list(records[:GLOSSARY_CHANGES_SHOWN])
+        values["until"] = until
+    shape = (len(audiences), since is not None, until is not None)
+    return prepared(_glossary_records, *shape).run(**values)
+
+
+# Prepared once for each number of audiences and each pair of bounds given.
+def _glossary_records(audiences: int, has_since: bool, has_until: bool) -> QuerySet:
+    records = GlossaryTerm.history.filter(
+        any_of("audience", "audience", audiences, CharField())
+    )
+    if has_since:
+        records = records.filter(history_date__gt=Param("since", DateTimeField()))
+    if has_until:
+        records = records.filter(history_date__lte=Param("until", DateTimeField()))
+    return records.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )[:GLOSSARY_CHANGES_SHOWN]

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, Q, QuerySet
+from django.db.models import Count, DateTimeField, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from ..models import Document, Question, User
-from ..prepared import Param, PreparedQuery
+from ..prepared import Param, PreparedQuery, prepared
 
 
 @dataclass
@@ -104,12 +104,26 @@ def open_questions_report(*, overdue: bool) -> QuerySet[Question]:
     )
 
 
-def answered_for_asker(user: User, since: datetime | None) -> QuerySet[Question]:
+# What a digest lists of the answers to the reader's own questions.
+ANSWERS_SHOWN = 50
+
+
+def answered_for_asker(user: User, since: datetime | None) -> list[Question]:
     """Questions `user` asked that were answered after `since` (all, if None),
-    newest answer first."""
-    questions = Question.objects.filter(asked_by=user, answered_at__isnull=False)
+    newest answer first: the first ANSWERS_SHOWN."""
+    values = {"user": user.pk}
     if since is not None:
-        questions = questions.filter(answered_at__gt=since)
+        values["since"] = since
+    return prepared(_answered_for_asker, since is not None).run(**values)
+
+
+# Prepared with and without "since": every digest worked out afresh asks it.
+def _answered_for_asker(has_since: bool) -> QuerySet[Question]:
+    questions = Question.objects.filter(
+        asked_by=Param("user", IntegerField()), answered_at__isnull=False
+    )
+    if has_since:
+        questions = questions.filter(answered_at__gt=Param("since", DateTimeField()))
     return questions.select_related("document", "answered_by").order_by(
         "-answered_at", "-pk"
-    )
+    )[:ANSWERS_SHOWN]

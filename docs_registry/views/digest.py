@@ -25,7 +25,6 @@ from .common import lazy
 # Each entry carries its inline comparison: ten keep a page short to read and to
 # send (25 made pages of 150 KB).
 DIGEST_PAGE_SIZE = 10
-ANSWERS_SHOWN = 50
 PRESET_DAYS = (7, 30)
 
 
@@ -117,7 +116,7 @@ def _since_last_visit(user, today) -> tuple:
     """When the person last saw their digest, and the answers to their questions,
     the glossary changes and the exceptions granted to their documents since."""
     since = digest_selectors.digest_seen_at(user)
-    answers = list(question_selectors.answered_for_asker(user, since)[:ANSWERS_SHOWN])
+    answers = question_selectors.answered_for_asker(user, since)
     audiences = digest_selectors.audiences_for_teams(digest_selectors.user_teams(user))
     return (
         since,
