@@ -381,16 +381,17 @@ def test_a_flag_or_a_number_in_a_text_column_is_no_range_question(documents):
     assert flags.run(active=False, doc_id=first.doc_id) == []
 
 
+def _documents_addressed(count: int):
+    return Document.objects.filter(
+        any_of("audience", "audience", count, CharField())
+    ).order_by("pk")
+
+
 def test_any_of_matches_each_value_given_and_refuses_an_empty_list(documents):
     first, second = documents
     Document.objects.filter(pk=second.pk).update(audience="sales")
     for audiences in (["sales", "both"], ["support", "both"], ["sales", "support"]):
-        query = prepared(
-            lambda count: Document.objects.filter(
-                any_of("audience", "audience", count, CharField())
-            ).order_by("pk"),
-            len(audiences),
-        )
+        query = prepared(_documents_addressed, len(audiences))
         found = query.run(**numbered("audience", audiences))
         assert found == list(
             Document.objects.filter(audience__in=audiences).order_by("pk")
