@@ -20,8 +20,6 @@ Authors). tests/test_diffing.py checks the result against the library's on rando
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from diff_match_patch import diff_match_patch
 
 EQUAL, INSERT, DELETE = (
@@ -31,74 +29,55 @@ EQUAL, INSERT, DELETE = (
 )
 
 
-@dataclass
-class _Changes:
-    """The insertions and deletions between two equalities, in their order:
-    changes, or groups joined whole (joining copies nothing)."""
-
-    parts: list = field(default_factory=list)
-    inserted: int = 0
-    deleted: int = 0
-
-    def add(self, part: tuple[int, str] | _Changes) -> None:
-        self.parts.append(part)
-        if isinstance(part, _Changes):
-            self.inserted += part.inserted
-            self.deleted += part.deleted
-        elif part[0] == INSERT:
-            self.inserted += len(part[1])
-        else:
-            self.deleted += len(part[1])
-
-    def items(self):
-        # Iterative: a long rewrite nests groups deeper than Python's recursion.
-        stack = [iter(self.parts)]
-        while stack:
-            for part in stack[-1]:
-                if isinstance(part, _Changes):
-                    stack.append(iter(part.parts))
-                    break
-                yield part
-            else:
-                stack.pop()
+# A group of changes between two equalities: [inserted, deleted, parts], its
+# lengths and its changes in order. A part is a change, or a group joined whole
+# (joining copies nothing). Lists, not objects: a comparison builds thousands.
+_INSERTED, _DELETED, _PARTS = 0, 1, 2
 
 
 def cleanup_semantic(diffs: list[tuple[int, str]]) -> None:
     """`diff_match_patch().diff_cleanupSemantic(diffs)`: `diffs` rewritten in
     place, as the library rewrites them."""
     library = diff_match_patch()
-    if _eliminate_equalities(diffs):
+    eliminated, _ = _eliminate_equalities(diffs)
+    if eliminated:
         library.diff_cleanupMerge(diffs)
     library.diff_cleanupSemanticLossless(diffs)
     _extract_overlaps(library, diffs)
 
 
-def _eliminate_equalities(diffs: list[tuple[int, str]]) -> bool:
-    """The library's first phase over groups of changes; whether it eliminated
-    any equality."""
-    segments: list[tuple[int, str] | _Changes] = []
+def _eliminate_equalities(diffs: list[tuple[int, str]]) -> tuple[bool, int]:
+    """The library's first phase over groups of changes: whether it eliminated
+    any equality, and how many segments it visited (its work)."""
+    segments: list = []  # equalities (tuples) and groups (lists), alternating
+    group = None
     for item in diffs:
-        if item[0] == EQUAL:
+        operation, text = item
+        if operation == EQUAL:
             segments.append(item)
-        else:
-            if not segments or not isinstance(segments[-1], _Changes):
-                segments.append(_Changes())
-            segments[-1].add(item)
+            group = None
+            continue
+        if group is None:
+            group = [0, 0, []]
+            segments.append(group)
+        group[_INSERTED if operation == INSERT else _DELETED] += len(text)
+        group[_PARTS].append(item)
     equalities: list[int] = []  # indices in `segments`, as the library's stack
     last_equality = None
     inserted_before = deleted_before = inserted_after = deleted_after = 0
     eliminated = False
-    index = 0
+    index = visits = 0
     while index < len(segments):
+        visits += 1
         segment = segments[index]
-        if not isinstance(segment, _Changes):
+        if segment.__class__ is tuple:
             equalities.append(index)
             inserted_before, inserted_after = inserted_after, 0
             deleted_before, deleted_after = deleted_after, 0
             last_equality = segment[1]
         else:
-            inserted_after += segment.inserted
-            deleted_after += segment.deleted
+            inserted_after += segment[_INSERTED]
+            deleted_after += segment[_DELETED]
             if (
                 last_equality
                 and len(last_equality) <= max(inserted_before, deleted_before)
@@ -114,28 +93,42 @@ def _eliminate_equalities(diffs: list[tuple[int, str]]) -> bool:
                 eliminated = True
         index += 1
     if eliminated:
-        diffs[:] = [
-            item
-            for segment in segments
-            for item in (
-                segment.items() if isinstance(segment, _Changes) else [segment]
-            )
-        ]
-    return eliminated
+        diffs[:] = _flattened(segments)
+    return eliminated, visits
+
+
+def _flattened(segments: list) -> list[tuple[int, str]]:
+    # Iterative: a long rewrite nests groups deeper than Python's recursion.
+    out: list[tuple[int, str]] = []
+    stack = [iter(segments)]
+    while stack:
+        for part in stack[-1]:
+            if part.__class__ is list:
+                stack.append(iter(part[_PARTS]))
+                break
+            out.append(part)
+        else:
+            stack.pop()
+    return out
 
 
 def _delete_and_insert(segments: list, at: int) -> None:
     """The equality at `at` deleted and inserted instead, joined with the changes
     on both sides of it into one group (the one after it always exists)."""
     text = segments[at][1]
-    merged = _Changes()
+    after = segments[at + 1]
     start = at
-    if at > 0 and isinstance(segments[at - 1], _Changes):
+    merged = [
+        len(text) + after[_INSERTED],
+        len(text) + after[_DELETED],
+        [(DELETE, text), (INSERT, text), after],
+    ]
+    if at > 0 and segments[at - 1].__class__ is list:
         start = at - 1
-        merged.add(segments[start])
-    merged.add((DELETE, text))
-    merged.add((INSERT, text))
-    merged.add(segments[at + 1])
+        before = segments[start]
+        merged[_INSERTED] += before[_INSERTED]
+        merged[_DELETED] += before[_DELETED]
+        merged[_PARTS].insert(0, before)
     segments[start : at + 2] = [merged]
 
 
