@@ -27,7 +27,6 @@ from .words import (
     check_changed_words,
     diff_chars,
     tokens,
-    word_count,
 )
 
 _VOID = frozenset({"br", "hr", "img"})
@@ -291,9 +290,7 @@ def word_diff(old: str, new: str, budget: Budget) -> tuple[tuple[int, str], ...]
     diffs = diff_chars(
         alphabet.encode(tokens(old)), alphabet.encode(tokens(new)), budget
     )
-    return tuple(
-        (operation, "".join(alphabet.decode(chars))) for operation, chars in diffs
-    )
+    return tuple((operation, alphabet.text(chars)) for operation, chars in diffs)
 
 
 def counts(changes: list[Change]) -> tuple[int, int]:
@@ -305,10 +302,11 @@ def counts(changes: list[Change]) -> tuple[int, int]:
         elif change.status == "removed":
             removed += _block_words(change.block)
         for operation, text in _all_words(change):
+            # Its words: the tokens that are not whitespace (see Block.words).
             if operation == INSERT:
-                added += word_count(tokens(text))
+                added += len(text.split())
             elif operation == DELETE:
-                removed += word_count(tokens(text))
+                removed += len(text.split())
     return added, removed
 
 

@@ -68,6 +68,7 @@ class Alphabet:
     def __init__(self) -> None:
         self.items: list = []
         self._codes: dict = {}
+        self._texts: dict[int, str] = {}  # code point -> token, for str.translate
 
     def encode(self, items) -> str:
         items = list(items)
@@ -77,12 +78,20 @@ class Alphabet:
         # digest's comparisons).
         for item in dict.fromkeys(items):
             if item not in codes:
-                codes[item] = chr(_FIRST_CODE_POINT + len(self.items))
+                code = _FIRST_CODE_POINT + len(self.items)
+                codes[item] = chr(code)
                 self.items.append(item)
+                if item.__class__ is str:
+                    self._texts[code] = item
         return "".join(map(codes.__getitem__, items))
 
     def decode(self, chars: str) -> list:
         return [self.items[ord(char) - _FIRST_CODE_POINT] for char in chars]
+
+    def text(self, chars: str) -> str:
+        """The tokens of `chars` joined: `"".join(self.decode(chars))`, decoded
+        in compiled code."""
+        return chars.translate(self._texts)
 
 
 def tokens(text: str) -> list[str]:
@@ -145,22 +154,25 @@ def _compiled(a: str, b: str, budget: Budget) -> list[tuple[int, str]]:
     deleted comes before what is inserted, as `_myers` gives it."""
     budget.spend((len(a) + 63) // 64 * len(b) + len(a) + len(b))
     diffs: list[tuple[int, str]] = []
-    deleted, inserted = [], []
+    deleted = inserted = ""
     for tag, a_start, a_end, b_start, b_end in Indel.opcodes(a, b):
         if tag == "equal":
-            diffs += _change(deleted, inserted)
-            deleted, inserted = [], []
+            if deleted:
+                diffs.append((DELETE, deleted))
+                deleted = ""
+            if inserted:
+                diffs.append((INSERT, inserted))
+                inserted = ""
             diffs.append((EQUAL, a[a_start:a_end]))
         elif tag == "delete":
-            deleted.append(a[a_start:a_end])
+            deleted += a[a_start:a_end]
         else:
-            inserted.append(b[b_start:b_end])
-    return diffs + _change(deleted, inserted)
-
-
-def _change(deleted: list[str], inserted: list[str]) -> list[tuple[int, str]]:
-    change = [(DELETE, "".join(deleted))] if deleted else []
-    return change + ([(INSERT, "".join(inserted))] if inserted else [])
+            inserted += b[b_start:b_end]
+    if deleted:
+        diffs.append((DELETE, deleted))
+    if inserted:
+        diffs.append((INSERT, inserted))
+    return diffs
 
 
 def _myers(a: str, b: str, budget: Budget) -> list[tuple[int, str]]:
