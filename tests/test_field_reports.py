@@ -1,6 +1,7 @@
 """Reports from the field: filed by anyone in a few fields, heard again instead of
 duplicated, listed for sales, and answered or closed by the documents' owners."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -275,3 +276,59 @@ def test_the_sales_digest_email_carries_the_weeks_reports(
         assert "Export times out over VPN" in text
     to_support = digest_email(support_staff, new_changes(support_staff, None))
     assert "This week from the field" not in to_support.body
+
+
+# The reports page's rows as the template loop wrote them before `report_rows`.
+_LOOP = (
+    "{% load quick %}{% for report in page %}<tr>"
+    '<td data-label="Kind">{{ report.get_kind_display }}</td>'
+    '<td data-label="What was heard">'
+    "<a href=\"{% address 'field:report' report.pk %}\">"
+    "{{ report.text|clip:160 }}</a>{% if report.customer or report.area %}<br>"
+    '<span class="meta-line">{{ report.customer }}{% if report.customer and '
+    "report.area %} · {% endif %}{{ report.area }}</span>{% endif %}</td>"
+    '<td data-label="Documents">{% for document in report.documents.all %}'
+    "<a href=\"{% address 'docs_registry:document' document.doc_id %}\">"
+    "{{ document.doc_id }}</a>{% if not forloop.last %}, {% endif %}{% empty %}—"
+    "{% endfor %}</td>"
+    '<td data-label="Heard">{{ report.seen }} time{{ report.seen|pluralize }}</td>'
+    '<td data-label="Reported"><time datetime="{{ report.reported_at|moment }}">'
+    "{{ report.reported_at|day }}</time> by {{ report.reporter.display_name }}</td>"
+    '<td data-label="Status">{% if report.status == "answered" %}Answered in '
+    "{{ report.answered_in }}{% else %}{{ report.get_status_display }}{% endif %}"
+    "</td></tr>{% endfor %}"
+)
+
+
+def _between_tags(html: str) -> str:
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+def test_the_report_rows_are_what_the_template_loop_wrote(
+    document, support_staff, owner, manager
+):
+    from django.template import Context, Template
+
+    from field.selectors import field_report_list
+    from field.templatetags.field_tags import report_rows
+
+    other = make_document(owner=owner, manager=manager, title="Other")
+    publish(document, body="Invoices may be in EUR.", summary="EUR invoices")
+    writer = make_user("o-brien", first_name='O\'Brien <"QA">', in_support=True)
+    file(writer, text="<b>bold</b> & " + "é" * 200, customer="ACME <Ltd>")
+    file(support_staff, kind="question", area="SSO & SAML", documents=[document])
+    both = file(support_staff, customer="Initech", area="Billing")
+    answered = file(support_staff, documents=[document, other], text="Short")
+    services.field_report_answer(
+        report=answered, actor=owner, document=document, number=2
+    )
+    closed = file(support_staff, kind="feature", text="x" * 160)
+    services.field_report_close(report=closed, actor=manager, reason="No.")
+    services.field_report_seen_again(report=both, actor=make_user("s", in_sales=True))
+
+    reports = list(field_report_list(today=NOON.date()))
+    assert len(reports) == 5
+    loop = Template(_LOOP).render(Context({"page": reports}))
+    rows = report_rows(reports)
+    assert _between_tags(rows) == _between_tags(loop)
+    assert "Answered in PRC-0001 v2" in rows and "2 times" in rows
