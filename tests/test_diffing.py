@@ -380,3 +380,11 @@ def test_changed_words_are_refused_just_past_the_limit(
             diff_words.check_changed_words(old, new)
     else:
         diff_words.check_changed_words(old, new)
+
+
+@given(text=st.text(alphabet=st.sampled_from("ab \t\n\u00a0\u3000.")))
+def test_a_run_of_tokens_decodes_to_the_text_it_encodes(text):
+    alphabet = diff_words.Alphabet()
+    encoded = alphabet.encode(diff_words.tokens(text))
+    assert alphabet.text(encoded) == "".join(alphabet.decode(encoded)) == text
+    assert alphabet.text(encoded[1:]) == "".join(alphabet.decode(encoded[1:]))
