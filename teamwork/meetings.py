@@ -93,22 +93,25 @@ def _coverage(versions: list[Version]) -> list[TeamCoverage]:
         .values_list("user_id", "document_id", "number")
     ):
         read[user_id, document_id] = number
-    people = list(
-        User.objects.filter(is_active=True)
+    # Hundreds of people: their teams and names as plain values, not models.
+    people = [
+        (pk, {Team.SALES: in_sales, Team.SUPPORT: in_support}, User.name_from(*names))
+        for pk, in_sales, in_support, *names in User.objects.filter(is_active=True)
         .filter(Q(in_sales=True) | Q(in_support=True))
         .order_by("first_name", "username")
-    )
+        .values_list("pk", "in_sales", "in_support", *User.NAME_FIELDS)
+    ]
     report = []
     for team, label in Team.choices:
-        members = [p for p in people if getattr(p, f"in_{team}")]
+        members = [(pk, name) for pk, teams, name in people if teams[team]]
         coverage = TeamCoverage(label)
         for version in newest.values():
             if version.document.audience not in (team, Audience.BOTH):
                 continue
             missing = [
-                p.display_name
-                for p in members
-                if read[p.pk, version.document_id] < version.number
+                name
+                for pk, name in members
+                if read[pk, version.document_id] < version.number
             ]
             coverage.changes += 1
             coverage.complete += not missing

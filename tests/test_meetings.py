@@ -275,3 +275,22 @@ def test_the_pack_costs_the_same_whatever_the_month_held(
         services.meeting_note_add(actor=owner, month=NOVEMBER, kind="agenda", text="A")
     assert GlossaryTerm.objects.exists()
     assert cold_and_warm(client, "/meetings/2026-11/") == small
+
+
+def test_coverage_reads_only_the_names_and_teams_of_everyone(november):
+    # Hundreds of people are listed: read as plain values, not as whole models.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from teamwork.meetings import meeting_pack
+
+    with CaptureQueriesContext(connection) as queries:
+        (sales, support) = meeting_pack(NOVEMBER).coverage
+    assert sales.missing[0][1] == ["Sales"]  # acknowledged v2 of v4
+    (people,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "docs_registry_user"' in query["sql"] and " OR " in query["sql"]
+    ]
+    assert '"first_name"' in people and '"in_support"' in people
+    assert '"password"' not in people and '"email"' not in people
