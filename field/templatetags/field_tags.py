@@ -19,7 +19,7 @@ from docs_registry.addresses import address
 from docs_registry.params import day_text
 from docs_registry.templatetags.quick import clip
 
-from ..models import STANDING_LABELS
+from ..models import STANDING_LABELS, FieldReport
 
 register = template.Library()
 
@@ -106,6 +106,9 @@ _REPORT_ROW = (
     "\n    </tr>"
 )
 TEXT_SHOWN = 160  # characters of what was heard, in a row
+# get_FOO_display() flattens the field's choices on every call.
+_KIND_LABELS = dict(FieldReport.Kind.choices)
+_STATUS_LABELS = dict(FieldReport.Status.choices)
 
 
 def _report_row(report) -> str:
@@ -125,10 +128,10 @@ def _report_row(report) -> str:
     if report.status == report.Status.ANSWERED:
         status = f"Answered in {escape(report.answered_in)}"
     else:
-        status = escape(report.get_status_display())
+        status = escape(_STATUS_LABELS.get(report.status, report.status))
     reported = template_localtime(report.reported_at)
     return _REPORT_ROW.format(
-        escape(report.get_kind_display()),
+        escape(_KIND_LABELS.get(report.kind, report.kind)),
         escape(report.get_absolute_url()),
         escape(clip(report.text, TEXT_SHOWN)),
         where,
