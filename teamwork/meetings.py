@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, Max, Prefetch, Q
+from django.db.models import DateTimeField, F, IntegerField, Max, Prefetch, Q
 from django.utils import timezone
 
 from docs_registry.models import (
@@ -18,6 +18,7 @@ from docs_registry.models import (
     User,
     Version,
 )
+from docs_registry.prepared import Param, PreparedQuery, any_of, numbered, prepared
 from docs_registry.selectors.glossary import glossary_changes
 from field.models import FieldReport
 from field.selectors import field_reports_during
@@ -59,17 +60,26 @@ def _moments(first: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(next_month(first), time.min, zone)
 
 
-def _major_changes(start: datetime, end: datetime) -> list[Version]:
-    return list(
+# The month's reads below are prepared (docs_registry/prepared.py): compiling
+# them was a third of the page's cost each time it was worked out afresh.
+_START, _END = Param("start", DateTimeField()), Param("end", DateTimeField())
+
+_MAJOR_CHANGES = PreparedQuery(
+    lambda: (
         Version.objects.filter(
             significance=Version.Significance.MAJOR,
-            published_at__gte=start,
-            published_at__lt=end,
+            published_at__gte=_START,
+            published_at__lt=_END,
         )
         .select_related("document__category", "published_by")
         .defer("body", "body_html", "document__retirement_reason")
         .order_by("document__category__name", "document__doc_id", "number")[:SHOWN]
     )
+)
+
+
+def _major_changes(start: datetime, end: datetime) -> list[Version]:
+    return _MAJOR_CHANGES.run(start=start, end=end)
 
 
 def _by_category(versions: list[Version]) -> list[tuple[str, list[Version]]]:
@@ -79,6 +89,35 @@ def _by_category(versions: list[Version]) -> list[tuple[str, list[Version]]]:
     return list(groups.items())
 
 
+# Prepared once for each number of documents (a month's major changes, at most
+# SHOWN): what each person acknowledged of them.
+def _newest_readings(count: int):
+    return (
+        Acknowledgment.objects.filter(
+            any_of("document_id", "document", count, IntegerField())
+        )
+        .values("user_id", "document_id")
+        .annotate(number=Max("number"))
+        .values_list("user_id", "document_id", "number")
+    )
+
+
+# Hundreds of people: their teams and names as plain values, not models.
+_PEOPLE = PreparedQuery(
+    lambda: (
+        User.objects.filter(is_active=True)
+        .filter(Q(in_sales=True) | Q(in_support=True))
+        .order_by("first_name", "username")
+        .values_list("pk", "in_sales", "in_support", *User.NAME_FIELDS)
+    ),
+    rows_as=lambda row: (
+        row[0],
+        {Team.SALES: row[1], Team.SUPPORT: row[2]},
+        User.name_from(*row[3:]),
+    ),
+)
+
+
 def _coverage(versions: list[Version]) -> list[TeamCoverage]:
     """For each team, the month's major changes addressed to it, and who has not
     acknowledged each (the newest major version of the month per document)."""
@@ -86,21 +125,13 @@ def _coverage(versions: list[Version]) -> list[TeamCoverage]:
     for version in versions:
         newest[version.document_id] = version
     read = defaultdict(int)
-    for user_id, document_id, number in (
-        Acknowledgment.objects.filter(document_id__in=newest)
-        .values("user_id", "document_id")
-        .annotate(number=Max("number"))
-        .values_list("user_id", "document_id", "number")
-    ):
-        read[user_id, document_id] = number
-    # Hundreds of people: their teams and names as plain values, not models.
-    people = [
-        (pk, {Team.SALES: in_sales, Team.SUPPORT: in_support}, User.name_from(*names))
-        for pk, in_sales, in_support, *names in User.objects.filter(is_active=True)
-        .filter(Q(in_sales=True) | Q(in_support=True))
-        .order_by("first_name", "username")
-        .values_list("pk", "in_sales", "in_support", *User.NAME_FIELDS)
-    ]
+    if newest:
+        readings = prepared(_newest_readings, len(newest))
+        for user_id, document_id, number in readings.run(
+            **numbered("document", newest)
+        ):
+            read[user_id, document_id] = number
+    people = _PEOPLE.run()
     report = []
     for team, label in Team.choices:
         members = [(pk, name) for pk, teams, name in people if teams[team]]
@@ -121,15 +152,20 @@ def _coverage(versions: list[Version]) -> list[TeamCoverage]:
     return report
 
 
-def _questions(start: datetime, end: datetime) -> tuple[list, list, list]:
-    questions = list(
+_QUESTIONS = PreparedQuery(
+    lambda: (
         Question.objects.filter(
-            Q(asked_at__gte=start, asked_at__lt=end)
-            | Q(answered_at__gte=start, answered_at__lt=end)
+            Q(asked_at__gte=_START, asked_at__lt=_END)
+            | Q(answered_at__gte=_START, answered_at__lt=_END)
         )
         .select_related("document", "asked_by")
         .order_by("asked_at", "pk")[: 3 * SHOWN]
     )
+)
+
+
+def _questions(start: datetime, end: datetime) -> tuple[list, list, list]:
+    questions = _QUESTIONS.run(start=start, end=end)
     asked = [q for q in questions if start <= q.asked_at < end]
     answered = [
         q
@@ -140,19 +176,24 @@ def _questions(start: datetime, end: datetime) -> tuple[list, list, list]:
     return asked, answered, still_open
 
 
-def _handoff_changes(start: datetime, end: datetime) -> list[HandoffRule]:
-    """Rules that first read as they do in a version published this month: new
-    or reworded."""
-    return list(
+_HANDOFF_CHANGES = PreparedQuery(
+    lambda: (
         HandoffRule.objects.filter(
-            version__published_at__gte=start,
-            version__published_at__lt=end,
+            version__published_at__gte=_START,
+            version__published_at__lt=_END,
             since_number=F("version__number"),
         )
         .select_related("version__document")
         .defer("version__body", "version__body_html")
         .order_by("version__published_at", "position")[:SHOWN]
     )
+)
+
+
+def _handoff_changes(start: datetime, end: datetime) -> list[HandoffRule]:
+    """Rules that first read as they do in a version published this month: new
+    or reworded."""
+    return _HANDOFF_CHANGES.run(start=start, end=end)
 
 
 def meeting_pack(first: date) -> MeetingPack:

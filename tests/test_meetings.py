@@ -294,3 +294,19 @@ def test_coverage_reads_only_the_names_and_teams_of_everyone(november):
     ]
     assert '"first_name"' in people and '"in_support"' in people
     assert '"password"' not in people and '"email"' not in people
+
+
+# Django's session and user, the meeting (its row, then with its liaisons and
+# notes), the goals with their readings, and the people a manager may name as
+# liaisons (two lists); the month's changes, questions, hand-off rules,
+# acknowledgments, people, glossary changes and field reports are prepared.
+MEETING_COMPILED = 8
+
+
+def test_a_cold_meeting_page_compiles_only_what_is_not_prepared(
+    client, november, manager
+):
+    from .test_prepared import compiled_querysets
+
+    client.force_login(manager)
+    assert compiled_querysets(client, MONTH_URL) == MEETING_COMPILED
