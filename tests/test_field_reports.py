@@ -251,6 +251,10 @@ def test_the_weeks_reports_in_the_digest_are_the_most_heard_with_their_documents
     assert "heard 3 times" in items[0].text
     assert f"{document.doc_id} {other.doc_id}" in " ".join(items[0].text.split())
     assert "heard 1 time" in items[1].text
+    # The reports and the documents they name are prepared, as the rest.
+    from .test_prepared import DIGEST_COMPILED, compiled_querysets
+
+    assert compiled_querysets(client, "/digest/") == DIGEST_COMPILED
 
 
 def test_the_digests_cost_is_the_same_with_3_or_12_reports_this_week(
