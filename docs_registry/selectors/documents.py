@@ -311,7 +311,7 @@ _VERSIONS_BETWEEN = PreparedQuery(
             number__lte=Param("high", IntegerField()),
         )
         .select_related("published_by")
-        .defer("body", "body_html")
+        .only(*VERSION_LINE_FIELDS)
         .order_by("-number")
     )
 )
