@@ -372,3 +372,12 @@ def test_unknown_api_addresses_answer_in_json(client, document, sales_staff, pat
         response = client.get(path)
         assert response.status_code == 404
         assert response.json() == {"detail": "No such API endpoint."}
+
+
+def test_a_token_call_compiles_no_query_for_the_token(client, two_versions, token):
+    """The token is looked up on every call: a prepared query, compiled once."""
+    from .test_prepared import compiled_querysets
+
+    client.defaults |= bearer(token)
+    url = f"/api/docs/{two_versions.doc_id}/"
+    assert compiled_querysets(client, url) == 0
