@@ -318,7 +318,7 @@ def test_the_semantic_cleanup_is_the_librarys(diffs):
     assert ours == theirs
 
 
-def test_a_rewrite_is_cleaned_up_in_steps_that_follow_its_length(monkeypatch):
+def test_a_rewrite_is_cleaned_up_in_steps_that_follow_its_length():
     # The library rescans every change since two equalities back after each
     # elimination: 6,000 diffs took it 3 s, 60,000 over 3 minutes.
     from docs_registry.diffing import cleanup

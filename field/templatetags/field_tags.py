@@ -121,8 +121,7 @@ def _report_row(report) -> str:
             f"{escape(area)}</span>"
         )
     documents = ", ".join(
-        f'<a href="{escape(address("docs_registry:document", document.doc_id))}">'
-        f"{escape(document.doc_id)}</a>"
+        f'<a href="{escape(document.get_absolute_url())}">{escape(document.doc_id)}</a>'
         for document in report.documents.all()
     )
     if report.status == report.Status.ANSWERED:
