@@ -162,20 +162,31 @@ def page_key(
 def remember(key: str, compute):
     """The value kept under `key` (built by `cache_key` or `page_key`), or
     `compute()`, kept for next time unless it is too large to keep."""
-    near = _near_cache()
-    found = _read(key, near)
-    if found is not _MISSING:
+    found = recall(key)
+    if found is not MISSING:
         return found
     value = compute()
-    blob = pickle.dumps((_ENVELOPE, value), pickle.HIGHEST_PROTOCOL)
-    if len(blob) <= settings.SAMEPAGE_CACHE_MAX_ENTRY_BYTES:
-        cache.set(key, blob)
-        if near is not None:
-            near.set(key, blob)
+    keep(key, value)
     return value
 
 
-_MISSING = object()
+def recall(key: str):
+    """The value kept under `key`, or MISSING (for callers that look up several
+    keys and work out the missing ones together)."""
+    return _read(key, _near_cache())
+
+
+def keep(key: str, value) -> None:
+    """Keep `value` under `key`, unless it is too large to keep."""
+    blob = pickle.dumps((_ENVELOPE, value), pickle.HIGHEST_PROTOCOL)
+    if len(blob) <= settings.SAMEPAGE_CACHE_MAX_ENTRY_BYTES:
+        cache.set(key, blob)
+        near = _near_cache()
+        if near is not None:
+            near.set(key, blob)
+
+
+MISSING = object()
 _last_warning = 0.0
 _near = None
 
@@ -227,7 +238,7 @@ def _read(key: str, near: LocMemCache | None):
         if raw is None:
             raw = cache.get(key)
             if raw is None:
-                return _MISSING
+                return MISSING
             if near is not None:
                 near.set(key, raw)
         mark, value = pickle.loads(raw)  # noqa: S301 -- written by remember()
@@ -238,7 +249,7 @@ def _read(key: str, near: LocMemCache | None):
     if near is not None:
         near.delete(key)
     _warn_now_and_then(f"Ignored a value that is not ours under cache key {key}")
-    return _MISSING
+    return MISSING
 
 
 def _warn_now_and_then(message: str) -> None:

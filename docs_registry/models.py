@@ -323,6 +323,44 @@ class Version(models.Model):
         return self.effective_at or self.published_at
 
 
+class StoredComparison(models.Model):
+    """A comparison of two versions of one document, worked out once and kept here
+    (diffing/__init__.py): versions never change, so neither does this, and a page
+    read after the cache was emptied shows it without comparing again. Derived, not
+    a record: rows of an older `algorithm` are ignored, and it is neither exported
+    nor in the history. Kept only towards a document's current version (or a
+    change announced for later), so that asking for comparisons cannot fill the
+    database faster than owners publish."""
+
+    class Kind(models.TextChoices):
+        RENDERED = "compare", "as read"
+        SOURCE = "diff", "Markdown source"
+
+    # The versions' content hashes (integrity.py: the bodies compared are part of
+    # them), as the cache's keys: equal hashes, equal comparisons. The old one is
+    # empty for a comparison with an empty document.
+    old_hash = models.CharField(max_length=64, blank=True)
+    new_hash = models.CharField(max_length=64)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    algorithm = models.CharField(max_length=8)
+    html = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    words_added = models.PositiveIntegerField(default=0)
+    words_removed = models.PositiveIntegerField(default=0)
+    too_different = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["new_hash", "old_hash", "kind", "algorithm"],
+                name="stored_comparison_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.old_hash[:8] or '-'} → {self.new_hash[:8]}"
+
+
 class Draft(models.Model):
     """The owner's private working copy of a document's next version."""
 

@@ -252,6 +252,105 @@ def test_comparisons_of_versions_are_kept_under_their_content_hashes(
     assert isinstance(compare_versions(first, second).html, SafeString)
 
 
+def _compared_again(old, new):
+    raise AssertionError("compared again")
+
+
+def test_a_comparison_stored_is_read_after_the_cache_is_emptied(document, monkeypatch):
+    from docs_registry import caching, diffing
+    from docs_registry.models import StoredComparison
+
+    from .factories import publish
+
+    publish(document, body="Refunds within 30 days, in full.")
+    first, second = document.versions.order_by("number")
+    shown = compare_versions(first, second, store=True)
+    source = diff_versions(first, second, store=True)
+    hashes = (first.content_hash, second.content_hash)
+    assert set(
+        StoredComparison.objects.values_list("kind", "old_hash", "new_hash")
+    ) == {("compare", *hashes), ("diff", *hashes)}
+
+    caching.empty()
+    monkeypatch.setattr(diffing, "diff_markdown", _compared_again)
+    monkeypatch.setattr(diffing, "compare_rendered", _compared_again)
+    assert compare_versions(first, second) == shown
+    assert diff_versions(first, second) == source
+    assert isinstance(compare_versions(first, second).html, SafeString)
+
+
+def test_a_comparison_is_stored_only_when_asked(document):
+    from docs_registry import caching
+    from docs_registry.models import StoredComparison
+
+    from .factories import publish
+
+    publish(document, body="Refunds within 30 days, in full.")
+    first, second = document.versions.order_by("number")
+    compare_versions(first, second)
+    diff_versions(first, second)
+    caching.empty()
+    compare_versions(None, first)
+    assert not StoredComparison.objects.exists()
+
+
+def test_comparisons_stored_by_another_algorithm_are_worked_out_again(
+    document, monkeypatch
+):
+    from docs_registry import caching, diffing
+    from docs_registry.models import StoredComparison
+
+    from .factories import publish
+
+    publish(document, body="Refunds within 30 days, in full.")
+    first, second = document.versions.order_by("number")
+    shown = compare_versions(first, second, store=True)
+    StoredComparison.objects.update(html="<p>what an older release worked out</p>")
+    caching.empty()
+    monkeypatch.setattr(diffing, "ALGORITHM", "next")
+    assert compare_versions(first, second, store=True) == shown
+    assert StoredComparison.objects.filter(algorithm="next").get().html == shown.html
+
+
+def test_too_different_versions_are_stored_as_such(document, monkeypatch):
+    from docs_registry import caching, diffing
+
+    from .factories import publish
+
+    publish(document, body=unrelated_text(1, 190_000))
+    publish(document, body=unrelated_text(2, 190_000))
+    first, second = document.versions.filter(number__gt=1).order_by("number")
+    shown = compare_versions(first, second, store=True)
+    assert shown.too_different
+    caching.empty()
+    monkeypatch.setattr(diffing, "compare_rendered", _compared_again)
+    assert compare_versions(first, second) == shown
+
+
+def test_a_digest_page_looks_up_its_stored_comparisons_in_one_query(document, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_registry import caching
+    from docs_registry.diffing import compare_each
+
+    from .factories import make_document, publish
+
+    pairs = []
+    for number in range(12):
+        other = make_document(
+            owner=document.owner, manager=manager, title=f"Rule {number}"
+        )
+        publish(other, body=f"Rule {number}, revised.")
+        pairs.append(tuple(other.versions.order_by("number")))
+    shown = compare_each(pairs, store=True)
+    caching.empty()
+    with CaptureQueriesContext(connection) as queries:
+        assert compare_each(pairs) == shown
+    # Ten pairs a query: a digest page's at most.
+    assert len(queries) == 2
+
+
 # Two ways of matching, one answer ---------------------------------------------
 
 _SHORT_TEXTS = st.text(alphabet="abcd", max_size=40)

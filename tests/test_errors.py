@@ -7,8 +7,11 @@ from contextlib import contextmanager
 import pytest
 from django.db import DatabaseError, OperationalError, connection
 
-from docs_registry import read_only, selectors, services
-from docs_registry.models import Acknowledgment, Draft
+from docs_registry import caching, read_only, selectors, services
+from docs_registry.diffing import compare_versions
+from docs_registry.models import Acknowledgment, Draft, StoredComparison
+
+from .factories import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -229,6 +232,25 @@ def test_read_only_database_still_serves_pages(client, document, sales_staff):
             assert shown in response.content.decode(), url
         with pytest.raises(DatabaseError, match="read"):
             Acknowledgment.objects.update(number=1)  # the switch is on
+
+
+@read_only_test
+def test_a_read_only_database_still_compares_without_storing(
+    client, document, sales_staff
+):
+
+    publish(document, body="Up to **15%** needs no approval.")
+    client.force_login(sales_staff)
+    client.get("/docs/")  # renews the session while writes are allowed
+    first, second = document.versions.order_by("number")
+    with read_only_database():
+        response = client.get("/docs/PRC-0001/compare/?from=1&to=2")
+        caching.empty()
+        comparison = compare_versions(first, second, store=True)
+    assert response.status_code == 200
+    assert "<del>10%</del><ins>15%</ins>" in response.content.decode()
+    assert "<del>10%</del><ins>15%</ins>" in comparison.html
+    assert not StoredComparison.objects.exists()
 
 
 @read_only_test

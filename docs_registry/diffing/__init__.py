@@ -9,12 +9,19 @@ word say so instead, the same way on every machine.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from functools import partial
 
+from django.db import DatabaseError, transaction
+from django.db.models import CharField, Q, QuerySet
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from ..caching import cache_key, remember
+from .. import read_only
+from ..caching import MISSING, cache_key, keep, recall
+from ..models import StoredComparison
+from ..prepared import Param, prepared
 from ..text import normalise_text
 from .blocks import compare_blocks, counts, html_blocks, sanitized
 from .showing import changes_html, changes_text
@@ -32,6 +39,7 @@ from .words import (
 
 __all__ = [
     "Comparison",
+    "compare_each",
     "DiffStats",
     "TooDifferent",
     "compare_rendered",
@@ -39,6 +47,8 @@ __all__ = [
     "diff_markdown",
     "diff_versions",
 ]
+
+logger = logging.getLogger(__name__)
 
 # Part of every cache key: a new way of comparing must not read the old results.
 ALGORITHM = "2"
@@ -102,24 +112,113 @@ def compare_rendered(old_html: str, new_html: str) -> Comparison:
     return Comparison(html, DiffStats(added, removed), text=changes_text(changes))
 
 
-def _kept(key: str, compare, whole) -> Comparison:
-    """`compare()` kept under `key`; `whole()` shows both versions when they are
-    too different (only that verdict is kept: both versions are as long as both,
-    and quick to show)."""
+# What is kept and stored of a comparison: its HTML, its text, the words added
+# and removed, and whether the versions were too different to compare.
+_Result = tuple[str, str, int, int, bool]
+# Pairs looked up in the stored comparisons by one query: a digest page's at most.
+_LOOKED_UP_TOGETHER = 10
 
-    def compared() -> tuple:
-        try:
-            comparison = compare()
-        except TooDifferent:
-            return ("", "", 0, 0, True)
-        stats = comparison.stats
-        html, text = str(comparison.html), comparison.text
-        return (html, text, stats.words_added, stats.words_removed, False)
 
-    html, text, added, removed, too_different = remember(key, compared)
+def _result(compare) -> _Result:
+    try:
+        comparison = compare()
+    except TooDifferent:
+        return ("", "", 0, 0, True)
+    stats = comparison.stats
+    html, text = str(comparison.html), comparison.text
+    return (html, text, stats.words_added, stats.words_removed, False)
+
+
+def _each(kind: str, pairs: list, compare, whole, *, store: bool) -> list[Comparison]:
+    """`compare(old, new)` of each pair, from the cache, else from the stored
+    comparisons (one query for them all), else worked out: kept in the cache, and
+    stored if `store`. `whole(old, new)` shows both versions when they are too
+    different (only that verdict is kept: it is quick to show)."""
+    keys = [_key(kind, old, new) for old, new in pairs]
+    results = [recall(key) for key in keys]
+    missing = [index for index, result in enumerate(results) if result is MISSING]
+    stored = _stored(kind, [pairs[index] for index in missing])
+    worked_out = []
+    for index in missing:
+        old, new = pairs[index]
+        result = stored.get(_hashes(old, new))
+        if result is None:
+            result = _result(partial(compare, old, new))
+            worked_out.append((_hashes(old, new), result))
+        keep(keys[index], result)
+        results[index] = result
+    if store and worked_out:
+        _store(kind, worked_out)
+    return [
+        _comparison(result, partial(whole, old, new))
+        for result, (old, new) in zip(results, pairs, strict=True)
+    ]
+
+
+def _comparison(result: _Result, whole) -> Comparison:
+    html, text, added, removed, too_different = result
     if too_different:
         return Comparison(whole(), DiffStats(0, 0), too_different=True)
     return Comparison(mark_safe(html), DiffStats(added, removed), text=text)  # noqa: S308 -- ours
+
+
+def _hashes(old, new) -> tuple[str, str]:
+    return (old.content_hash if old is not None else "", new.content_hash)
+
+
+def _stored(kind: str, pairs: list) -> dict[tuple[str, str], _Result]:
+    """The stored comparisons of `pairs`, by the versions' content hashes."""
+    wanted = [_hashes(old, new) for old, new in pairs]
+    found = {}
+    for start in range(0, len(wanted), _LOOKED_UP_TOGETHER):
+        chunk = wanted[start : start + _LOOKED_UP_TOGETHER]
+        values = {}
+        for index, (old_hash, new_hash) in enumerate(chunk):
+            values |= {f"old{index}": old_hash, f"new{index}": new_hash}
+        for old_hash, new_hash, *result in prepared(
+            _stored_comparisons, kind, ALGORITHM, len(chunk)
+        ).run(**values):
+            found[old_hash, new_hash] = tuple(result)
+    return found
+
+
+def _stored_comparisons(kind: str, algorithm: str, count: int) -> QuerySet:
+    wanted = Q()
+    for index in range(count):
+        wanted |= Q(
+            new_hash=Param(f"new{index}", CharField()),
+            old_hash=Param(f"old{index}", CharField()),
+        )
+    return StoredComparison.objects.filter(
+        wanted, kind=kind, algorithm=algorithm
+    ).values_list("old_hash", "new_hash", *_STORED_RESULT)
+
+
+_STORED_RESULT = ("html", "text", "words_added", "words_removed", "too_different")
+
+
+def _store(kind: str, worked_out: list) -> None:
+    """Store what was worked out, for every worker and after the cache is emptied.
+    Only an optimisation: a database that refuses the write leaves the page as it
+    is (and another worker storing the same comparison first is no conflict)."""
+    rows = [
+        StoredComparison(
+            old_hash=old_hash,
+            new_hash=new_hash,
+            kind=kind,
+            algorithm=ALGORITHM,
+            **dict(zip(_STORED_RESULT, result, strict=True)),
+        )
+        for (old_hash, new_hash), result in worked_out
+    ]
+    try:
+        with transaction.atomic():
+            StoredComparison.objects.bulk_create(rows, ignore_conflicts=True)
+    except DatabaseError as error:
+        if read_only.is_read_only_error(error):
+            read_only.report(error)
+        else:
+            logger.warning("A comparison could not be stored: %s", error)
 
 
 def _key(kind: str, old, new) -> str:
@@ -148,35 +247,50 @@ def _each_version(old, new, show) -> SafeString:
     )
 
 
-def compare_versions(old, new) -> Comparison:
-    """The rendered comparison of two versions (`old` may be None: an empty
-    document), kept under their content hashes."""
-    return _kept(
-        _key("compare", old, new),
-        lambda: compare_rendered(old.body_html if old else "", new.body_html),
-        # Stored, sanitized HTML, re-emitted through the allow-lists (blocks.py).
-        lambda: _each_version(
-            old,
-            new,
-            lambda version: mark_safe(sanitized(version.body_html)),  # noqa: S308
-        ),
+def _rendered(old, new) -> Comparison:
+    return compare_rendered(old.body_html if old else "", new.body_html)
+
+
+def _rendered_whole(old, new) -> SafeString:
+    # Stored, sanitized HTML, re-emitted through the allow-lists (blocks.py).
+    return _each_version(
+        old,
+        new,
+        lambda version: mark_safe(sanitized(version.body_html)),  # noqa: S308
     )
 
 
-def diff_versions(old, new) -> Comparison:
+def compare_each(pairs: list, *, store: bool = False) -> list[Comparison]:
+    """The rendered comparison of each (old, new) pair of versions of a document
+    (`old` may be None: an empty document), kept under their content hashes.
+    `store`: each `new` is its document's current version or a change announced
+    (see StoredComparison)."""
+    return _each(
+        StoredComparison.Kind.RENDERED, pairs, _rendered, _rendered_whole, store=store
+    )
+
+
+def compare_versions(old, new, *, store: bool = False) -> Comparison:
+    """`compare_each` of one pair."""
+    return compare_each([(old, new)], store=store)[0]
+
+
+def _source(old, new) -> Comparison:
+    html, stats = diff_markdown(old.body if old else "", new.body)
+    return Comparison(html, stats)
+
+
+def _source_whole(old, new) -> SafeString:
+    return _each_version(
+        old,
+        new,
+        lambda version: format_html('<pre class="diff">{}</pre>', version.body),
+    )
+
+
+def diff_versions(old, new, *, store: bool = False) -> Comparison:
     """`diff_markdown` of two versions' bodies (`old` may be None: an empty text),
-    kept under their content hashes."""
-
-    def compare():
-        html, stats = diff_markdown(old.body if old else "", new.body)
-        return Comparison(html, stats)
-
-    return _kept(
-        _key("diff", old, new),
-        compare,
-        lambda: _each_version(
-            old,
-            new,
-            lambda version: format_html('<pre class="diff">{}</pre>', version.body),
-        ),
-    )
+    kept under their content hashes; `store` as for `compare_each`."""
+    return _each(
+        StoredComparison.Kind.SOURCE, [(old, new)], _source, _source_whole, store=store
+    )[0]

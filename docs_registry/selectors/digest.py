@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
 
 from ..caching import cache_key, remember
-from ..diffing import DiffStats, compare_versions
+from ..diffing import DiffStats, compare_each
 from ..models import (
     Audience,
     DigestState,
@@ -281,11 +281,15 @@ def _add_changes(entries) -> None:
     versions: dict[int, dict[int, Version]] = defaultdict(dict)
     for version in prepared(_compared_versions, len(entries)).run(**values):
         versions[version.document_id][version.number] = version
-    for entry in entries:
-        found = versions[entry.document.pk]
-        comparison = compare_versions(
-            found.get(entry.baseline), found[entry.current_number]
+    pairs = [
+        (
+            versions[entry.document.pk].get(entry.baseline),
+            versions[entry.document.pk][entry.current_number],
         )
+        for entry in entries
+    ]
+    # Towards each document's newest version: stored (see StoredComparison).
+    for entry, comparison in zip(entries, compare_each(pairs, store=True), strict=True):
         entry.diff, entry.stats = comparison.html, comparison.stats
         entry.too_different = comparison.too_different
 

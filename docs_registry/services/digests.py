@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from field.selectors import exceptions_granted_since, field_reports_of_week
 
-from ..diffing import Comparison, compare_versions
+from ..diffing import Comparison, compare_each
 from ..models import User, Version
 from ..params import day_label
 from ..selectors.digest import (
@@ -123,11 +123,15 @@ def _comparisons(pairs: list[tuple[int, int, int]]) -> dict[int, Comparison]:
             "document_id", "number", "body_html", "content_hash"
         )
     }
+    comparisons = compare_each(
+        [
+            (found[document_id, first], found[document_id, last])
+            for document_id, first, last in pairs
+        ]
+    )
     return {
-        document_id: compare_versions(
-            found[document_id, first], found[document_id, last]
-        )
-        for document_id, first, last in pairs
+        document_id: comparison
+        for (document_id, _, _), comparison in zip(pairs, comparisons, strict=True)
     }
 
 

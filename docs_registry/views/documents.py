@@ -274,7 +274,13 @@ def _compared(
         new,
         between,
         earlier=abs(second - first) - len(between),
-        comparison=(diff_versions if source else compare_versions)(old, new),
+        comparison=(diff_versions if source else compare_versions)(
+            # Stored only towards the current version or a change announced
+            # (see StoredComparison).
+            old,
+            new,
+            store=new.pk in (document.current_version_id, document.pending_version_id),
+        ),
     )
 
 
