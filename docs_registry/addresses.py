@@ -15,6 +15,7 @@ which the models already hold to those shapes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, reverse
@@ -37,6 +38,21 @@ def address(viewname: str, *args: int | str) -> str:
     if shape is None:
         return reverse(viewname, args=args)
     return shape.format(*args)
+
+
+def addresses_of(viewname: str, *kinds: type) -> Callable[..., str]:
+    """`address(viewname, *args)` for the rows of one list, whose arguments are
+    of `kinds` (`str` or `int`): the URL prefix and configuration, read from
+    context-local state (7 µs a call), and the shape are looked up once for the
+    list rather than once per row."""
+    shape = _shape(viewname, tuple(kind is int for kind in kinds), *url_setup())
+
+    def fill(*args: int | str) -> str:
+        if shape is None or not all(_plain(arg) for arg in args):
+            return reverse(viewname, args=args)
+        return shape.format(*args)
+
+    return fill
 
 
 def url_setup() -> tuple:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse, set_script_prefix
 
 from docs_registry import addresses
-from docs_registry.addresses import address
+from docs_registry.addresses import address, addresses_of
 
 ROUTES = [
     ("docs_registry:document", ("SUP-0012",)),
@@ -36,6 +36,22 @@ def _fresh_shapes():
 @pytest.mark.parametrize(("viewname", "args"), ROUTES)
 def test_the_same_address_as_reverse(viewname, args):
     assert address(viewname, *args) == reverse(viewname, args=args)
+
+
+@pytest.mark.parametrize(("viewname", "args"), ROUTES)
+def test_addresses_of_a_list_are_the_same_as_reverse(viewname, args):
+    fill = addresses_of(viewname, *(type(arg) for arg in args))
+    assert fill(*args) == reverse(viewname, args=args)
+
+
+def test_addresses_of_a_list_look_up_the_url_setup_once():
+    with mock.patch.object(
+        addresses, "url_setup", wraps=addresses.url_setup
+    ) as looked_up:
+        fill = addresses_of("docs_registry:version", str, int)
+        urls = [fill("SUP-0012", n) for n in range(1, 51)]
+    assert urls[49] == "/docs/SUP-0012/v50/"
+    assert looked_up.call_count == 1
 
 
 def test_each_name_is_reversed_once_however_many_rows():

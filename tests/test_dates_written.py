@@ -1,5 +1,6 @@
 """Days as pages write them: params.day_text is Django's "j M Y", faster."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -19,3 +20,22 @@ def test_a_moment_is_written_on_its_day_in_the_site_time_zone(settings):
     # 02:00 UTC on the 1st is still the last day of December in New York.
     moment = datetime.fromisoformat("2027-01-01T02:00:00+00:00")
     assert day_label(moment) == "31 Dec 2026"
+
+
+@pytest.mark.django_db
+def test_lists_write_their_times_in_the_site_time_zone(
+    settings, client, document, sales_staff
+):
+    from .factories import publish
+
+    publish(document, body="Up to **15%** needs no approval.")
+    settings.TIME_ZONE = "Asia/Kolkata"  # +05:30 all year
+    client.force_login(sales_staff)
+    for url in (
+        "/docs/",  # the documents' rows
+        "/docs/PRC-0001/compare/?from=1&to=2",  # the versions between
+        "/docs/PRC-0001/history/",  # the history's rows
+    ):
+        html = client.get(url).content.decode()
+        times = re.findall(r'<time datetime="([^"]+)"', html)
+        assert times and all(time.endswith("+05:30") for time in times), url

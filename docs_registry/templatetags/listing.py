@@ -17,10 +17,10 @@ before they applied, as the templates they replace said."""
 from html import escape
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
-from ..addresses import address
+from ..addresses import address, addresses_of
 from ..params import day_label, day_text
 from ..selectors.documents import DocumentRow, withdrawn_before_applied
 
@@ -41,13 +41,13 @@ _RETIRED = ' <span class="badge retired">Retired</span>'
 _OWNER_INACTIVE = ' <span class="badge warning">Owner inactive</span>'
 
 
-def _row(row: DocumentRow) -> str:
+def _row(row: DocumentRow, document_url, zone) -> str:
     # Every value is escaped here (html.escape is what Django's escape calls,
     # without its lazy-string wrapper, which cost as much as the escaping).
-    url = escape(row.get_absolute_url())
+    url = escape(document_url(row.doc_id))
     number = when = day = ""
     if row.number is not None:
-        changed = template_localtime(row.published_at)
+        changed = row.published_at.astimezone(zone)
         number = row.number
         when, day = changed.isoformat(), day_text(changed)
     retired = row.is_retired
@@ -68,11 +68,18 @@ def _row(row: DocumentRow) -> str:
     )
 
 
+def _zone():
+    """The time zone the rows' times are shown in, read once per list: reading
+    it (context-local state) cost more than converting a time to it."""
+    return timezone.get_current_timezone()
+
+
 @register.simple_tag
 def document_rows(documents) -> SafeString:
     """One `<tr>` per document: ID, title, category, audience, owner, version and
     when it last changed (selectors.document_rows)."""
-    rows = "".join(_row(row) for row in documents)
+    document_url, zone = addresses_of("docs_registry:document", str), _zone()
+    rows = "".join(_row(row, document_url, zone) for row in documents)
     return mark_safe(rows)  # noqa: S308 -- escaped, or dates and numbers
 
 
@@ -102,9 +109,8 @@ def _announced(version, withdrawn: bool) -> str:
     return ""
 
 
-def _version_item(doc_id: str, version, withdrawn: bool) -> str:
-    url = address("docs_registry:version", doc_id, version.number)
-    published = template_localtime(version.published_at)
+def _version_item(url: str, version, withdrawn: bool, zone) -> str:
+    published = version.published_at.astimezone(zone)
     significance = escape(version.significance)
     return _VERSION.format(
         escape(url),
@@ -127,14 +133,16 @@ def version_items(document, versions) -> SafeString:
     # Withdrawn: the next version came before its moment (listed here, newest
     # first, or found by the caller: a digest's versions carry `withdrawn`).
     published = {version.number: version.published_at for version in versions}
+    version_url, zone = addresses_of("docs_registry:version", str, int), _zone()
     items = "".join(
         _version_item(
-            document.doc_id,
+            version_url(document.doc_id, version.number),
             version,
             getattr(version, "withdrawn", None)
             or withdrawn_before_applied(
                 version.effective_at, published.get(version.number + 1)
             ),
+            zone,
         )
         for version in versions
     )
@@ -153,7 +161,7 @@ _HISTORY_ROW = (
 _CHANGE = "<li>{}: <del>{}</del> → <ins>{}</ins></li>"
 
 
-def _history_what(document, entry) -> str:
+def _history_what(document, entry, version_url, compare_url: str) -> str:
     version = entry.version
     if version is None:
         changes = "".join(
@@ -163,7 +171,7 @@ def _history_what(document, entry) -> str:
         listed = f'<ul class="changes">{changes}</ul>' if changes else ""
         return f"{escape(str(entry.kind_label))}{listed}"
     number, significance = version.number, escape(version.significance)
-    url = address("docs_registry:version", document.doc_id, number)
+    url = version_url(document.doc_id, number)
     what = (
         f'<a href="{escape(url)}">v{number}</a> '
         f'<span class="badge {significance}">{significance}</span>'
@@ -184,22 +192,21 @@ def _history_what(document, entry) -> str:
             "</span>"
         )
     if number > 1:
-        compare = address("docs_registry:compare", document.doc_id)
         what += (
-            f' <a class="small" href="{escape(compare)}?from={number - 1}&amp;'
+            f' <a class="small" href="{compare_url}?from={number - 1}&amp;'
             f'to={number}">compare with previous</a>'
         )
     return what
 
 
-def _history_row(document, entry) -> str:
-    when = template_localtime(entry.when)
+def _history_row(document, entry, version_url, compare_url, zone) -> str:
+    when = entry.when.astimezone(zone)
     who = entry.who.display_name if entry.who is not None else ""
     return _HISTORY_ROW.format(
         escape(entry.kind),
         when.isoformat(),
         f"{day_text(when)}, {when:%H:%M}",
-        _history_what(document, entry),
+        _history_what(document, entry, version_url, compare_url),
         escape(who or "—"),
         escape(entry.summary),
     )
@@ -210,7 +217,12 @@ def history_rows(document, entries) -> SafeString:
     """One `<tr>` per history entry (selectors.HistoryEntry) of `document`: when,
     what (the version, with a link to the change it made, or the fields changed),
     who and the summary or reason."""
-    rows = "".join(_history_row(document, entry) for entry in entries)
+    version_url, zone = addresses_of("docs_registry:version", str, int), _zone()
+    compare_url = escape(address("docs_registry:compare", document.doc_id))
+    rows = "".join(
+        _history_row(document, entry, version_url, compare_url, zone)
+        for entry in entries
+    )
     return mark_safe(rows)  # noqa: S308 -- escaped, or dates and numbers
 
 
