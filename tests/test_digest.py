@@ -410,3 +410,92 @@ def test_another_persons_reading_leaves_my_waiting_count_kept(
     assert reader_revision_of(sales_staff) != mine
     html = client.get("/digest/").content.decode()
     assert 'aria-label="1 document changed (2 versions)"' in html
+
+
+# A digest entry as the template wrote it before `digest_entries` (listing.py).
+_ENTRY_TEMPLATE = """{% load listing quick %}<article class="digest-entry" id="{{ entry.document.doc_id }}">
+  <header>
+    <p class="citation"><a class="doc-id" href="{{ entry.document.get_absolute_url }}">{{ entry.document.doc_id }}</a>
+      <span class="version-number">v{{ entry.current_number }}</span>
+      {% if personal %}{% if entry.needs_acknowledgment %}<span class="badge major">needs acknowledgment</span>{% else %}<span class="badge">minor only</span>{% endif %}{% endif %}</p>
+    <h2><a href="{{ entry.document.get_absolute_url }}">{{ entry.document.title }}</a></h2>
+    <p class="meta-line">Owner {{ entry.document.owner.display_name }} · {{ entry.document.category.name }} · for {{ entry.document.get_audience_display }}
+      · {% if entry.baseline %}changes since v{{ entry.baseline }}{% else %}new document{% endif %}</p>
+  </header>
+  <ol class="version-list">{% version_items entry.document entry.versions %}{% if entry.earlier %}
+    <li class="earlier">and {{ entry.earlier }} earlier version{{ entry.earlier|pluralize }}{% if entry.baseline %} since v{{ entry.baseline }}{% endif %}: <a href="{% address 'docs_registry:history' entry.document.doc_id %}">see the history</a></li>{% endif %}
+  </ol>
+  {% if entry.baseline %}
+  <details class="inline-diff">
+    <summary>Show the change from v{{ entry.baseline }} to v{{ entry.current_number }}{% if not entry.too_different %} ({{ entry.stats.words_added }} word{{ entry.stats.words_added|pluralize }} added, {{ entry.stats.words_removed }} removed){% endif %}</summary>
+    <div class="doc-body rendered-diff">{{ entry.diff }}</div>
+    <p><a href="{% address 'docs_registry:compare' entry.document.doc_id %}?from={{ entry.baseline }}&amp;to={{ entry.current_number }}">Open the comparison</a></p>
+  </details>
+  {% endif %}
+  {% if personal %}
+  <p class="ack-form">
+    <button type="submit" form="acknowledge-one" formaction="{% address 'docs_registry:acknowledge' entry.document.doc_id %}" name="number" value="{{ entry.current_number }}"{% if entry.needs_acknowledgment %} class="primary"{% endif %}>I have read v{{ entry.current_number }}</button>
+  </p>
+  {% endif %}
+</article>
+"""  # noqa: E501
+
+
+def test_the_digest_entries_are_what_the_template_wrote(owner, manager, sales_staff):
+    from django.template import Context, Template
+
+    from docs_registry.caching import reader_revision_of
+    from docs_registry.selectors.digest import PendingDocuments, digest_entries
+    from docs_registry.templatetags.listing import digest_entries as written
+
+    from .factories import make_user
+    from .test_diffing import unrelated_text
+
+    writer = make_user("o-brien", first_name='O\'Brien <"QA">', in_sales=True)
+    category = make_category(name="Pricing & <Terms>", prefix="PT")
+
+    def made(title, **fields):
+        document = make_document(
+            owner=writer, manager=manager, category=category, title=title, **fields
+        )
+        services.acknowledgment_record(user=sales_staff, document=document, number=1)
+        return document
+
+    long = made("A long <absence>")
+    for number in range(2, 15):
+        publish(
+            long,
+            body=f"Step {number}.",
+            significance="minor" if number % 2 else "major",
+        )
+    publish(made("Minor & only"), body="A typo fixed.", significance="minor")
+    publish(made("Rewritten"), body=unrelated_text(3, 60_000))
+    announced = made("Announced")
+    later = timezone.now() + timedelta(days=30)
+    publish(announced, body="New prices.", effective_at=later)
+    publish(announced, body="Newer prices.", effective_at=later - timedelta(days=1))
+    make_document(
+        owner=writer, manager=manager, category=category, title='Fresh "<b>new</b>"'
+    )
+
+    documents = PendingDocuments(sales_staff, reader_revision_of(sales_staff))[0:10]
+    entries = digest_entries(documents)
+    assert len(entries) == 5
+    template = Template(_ENTRY_TEMPLATE)
+    for personal in (True, False):
+        looped = "".join(
+            template.render(Context({"entry": entry, "personal": personal}))
+            for entry in entries
+        )
+        assert written(entries, personal) == looped
+    html = written(entries, True)
+    for shown in (
+        "and 3 earlier versions since v1",
+        "withdrawn before it applied",
+        "new document",
+        "O&#x27;Brien &lt;&quot;QA&quot;&gt;",
+        "Pricing &amp; &lt;Terms&gt;",
+        "minor only",
+        "needs acknowledgment",
+    ):
+        assert shown in html, shown

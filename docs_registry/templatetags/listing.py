@@ -125,18 +125,13 @@ def _version_item(url: str, version, withdrawn: bool, zone) -> str:
     )
 
 
-@register.simple_tag
-def version_items(document, versions) -> SafeString:
-    """One `<li>` per version of `document`: its number (a link to it), its
-    significance, when and by whom it was published, and its summary (each with
-    its publisher joined)."""
+def _version_items(doc_id: str, versions, version_url, zone) -> str:
     # Withdrawn: the next version came before its moment (listed here, newest
     # first, or found by the caller: a digest's versions carry `withdrawn`).
     published = {version.number: version.published_at for version in versions}
-    version_url, zone = addresses_of("docs_registry:version", str, int), _zone()
-    items = "".join(
+    return "".join(
         _version_item(
-            version_url(document.doc_id, version.number),
+            version_url(doc_id, version.number),
             version,
             getattr(version, "withdrawn", None)
             or withdrawn_before_applied(
@@ -146,7 +141,135 @@ def version_items(document, versions) -> SafeString:
         )
         for version in versions
     )
+
+
+@register.simple_tag
+def version_items(document, versions) -> SafeString:
+    """One `<li>` per version of `document`: its number (a link to it), its
+    significance, when and by whom it was published, and its summary (each with
+    its publisher joined)."""
+    version_url = addresses_of("docs_registry:version", str, int)
+    items = _version_items(document.doc_id, versions, version_url, _zone())
     return mark_safe(items)  # noqa: S308 -- escaped, or dates and numbers
+
+
+_ENTRY = (
+    '<article class="digest-entry" id="{doc_id}">'
+    "\n  <header>"
+    '\n    <p class="citation"><a class="doc-id" href="{url}">{doc_id}</a>'
+    '\n      <span class="version-number">v{current}</span>'
+    "\n      {badge}</p>"
+    '\n    <h2><a href="{url}">{title}</a></h2>'
+    '\n    <p class="meta-line">Owner {owner} · {category} · for {audience}'
+    "\n      · {since}</p>"
+    "\n  </header>"
+    '\n  <ol class="version-list">{versions}{earlier}'
+    "\n  </ol>"
+    "\n  {change}"
+    "\n  {acknowledge}"
+    "\n</article>\n"
+)
+_ENTRY_EARLIER = (
+    '\n    <li class="earlier">and {} earlier version{}{}: <a href="{}">see the '
+    "history</a></li>"
+)
+_ENTRY_CHANGE = (
+    '\n  <details class="inline-diff">'
+    "\n    <summary>Show the change from v{baseline} to v{current}{stats}</summary>"
+    '\n    <div class="doc-body rendered-diff">{diff}</div>'
+    '\n    <p><a href="{compare}?from={baseline}&amp;to={current}">Open the '
+    "comparison</a></p>"
+    "\n  </details>"
+    "\n  "
+)
+_ENTRY_ACKNOWLEDGE = (
+    '\n  <p class="ack-form">'
+    '\n    <button type="submit" form="acknowledge-one" formaction="{}" '
+    'name="number" value="{}"{}>I have read v{}</button>'
+    "\n  </p>"
+    "\n  "
+)
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def _digest_entry(entry, personal: bool, links, zone) -> str:
+    document, baseline = entry.document, entry.baseline
+    current, doc_id = entry.current_number, document.doc_id
+    version_url, document_url, history_url, compare_url, acknowledge_url = links
+    url = escape(document_url(doc_id))
+    badge = ""
+    if personal:
+        badge = (
+            '<span class="badge major">needs acknowledgment</span>'
+            if entry.needs_acknowledgment
+            else '<span class="badge">minor only</span>'
+        )
+    versions = _version_items(doc_id, entry.versions, version_url, zone)
+    earlier = ""
+    if entry.earlier:
+        earlier = _ENTRY_EARLIER.format(
+            entry.earlier,
+            _plural(entry.earlier),
+            f" since v{baseline}" if baseline else "",
+            escape(history_url(doc_id)),
+        )
+    change = ""
+    if baseline:
+        stats = ""
+        if not entry.too_different:
+            added, removed = entry.stats.words_added, entry.stats.words_removed
+            stats = f" ({added} word{_plural(added)} added, {removed} removed)"
+        change = _ENTRY_CHANGE.format(
+            baseline=baseline,
+            current=current,
+            stats=stats,
+            diff=entry.diff,  # the comparison's own HTML (diffing/)
+            compare=escape(compare_url(doc_id)),
+        )
+    acknowledge = ""
+    if personal:
+        acknowledge = _ENTRY_ACKNOWLEDGE.format(
+            escape(acknowledge_url(doc_id)),
+            current,
+            ' class="primary"' if entry.needs_acknowledgment else "",
+            current,
+        )
+    return _ENTRY.format(
+        doc_id=escape(doc_id),
+        url=url,
+        current=current,
+        badge=badge,
+        title=escape(document.title),
+        owner=escape(document.owner.display_name),
+        category=escape(document.category.name),
+        audience=escape(str(document.get_audience_display())),
+        since=f"changes since v{baseline}" if baseline else "new document",
+        versions=versions,
+        earlier=earlier,
+        change=change,
+        acknowledge=acknowledge,
+    )
+
+
+@register.simple_tag
+def digest_entries(entries, personal: bool) -> SafeString:
+    """One `<article>` per digest entry (selectors.digest.DigestEntry): the
+    document, the versions since the reader's baseline (each carrying whether
+    it was withdrawn), the change from the baseline and, in a personal digest,
+    whether it needs acknowledging and the button that does."""
+    links = (
+        addresses_of("docs_registry:version", str, int),
+        *(
+            addresses_of(f"docs_registry:{name}", str)
+            for name in ("document", "history", "compare", "acknowledge")
+        ),
+    )
+    zone = _zone()
+    articles = "".join(_digest_entry(entry, personal, links, zone) for entry in entries)
+    return mark_safe(articles)  # noqa: S308 -- escaped, or ours (see above)
 
 
 _HISTORY_ROW = (
