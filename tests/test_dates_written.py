@@ -26,15 +26,21 @@ def test_a_moment_is_written_on_its_day_in_the_site_time_zone(settings):
 def test_lists_write_their_times_in_the_site_time_zone(
     settings, client, document, sales_staff
 ):
+    from field import services
+
     from .factories import publish
 
     publish(document, body="Up to **15%** needs no approval.")
+    services.field_report_file(
+        actor=sales_staff, documents=[document], kind="complaint", text="In USD."
+    )
     settings.TIME_ZONE = "Asia/Kolkata"  # +05:30 all year
     client.force_login(sales_staff)
     for url in (
         "/docs/",  # the documents' rows
         "/docs/PRC-0001/compare/?from=1&to=2",  # the versions between
         "/docs/PRC-0001/history/",  # the history's rows
+        "/field/",  # the field reports' rows
     ):
         html = client.get(url).content.decode()
         times = re.findall(r'<time datetime="([^"]+)"', html)

@@ -12,10 +12,10 @@ docs_registry's listing.py does:
 from html import escape
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
-from docs_registry.addresses import address
+from docs_registry.addresses import address, addresses_of
 from docs_registry.params import day_text
 from docs_registry.templatetags.quick import clip
 
@@ -46,7 +46,7 @@ _ITEM = (
 )
 
 
-def _item(exception, today, version_urls: dict) -> str:
+def _item(exception, today, version_urls: dict, exception_url) -> str:
     standing = exception.standing(today)
     account = (
         f' <span class="meta-line">({escape(exception.account)})</span>'
@@ -62,7 +62,7 @@ def _item(exception, today, version_urls: dict) -> str:
     until = exception.valid_until
     return _ITEM.format(
         "" if standing == "active" else f" {escape(standing)}",
-        escape(exception.get_absolute_url()),
+        escape(exception_url(exception.pk)),
         escape(exception.customer),
         account,
         escape(exception.granted),
@@ -88,7 +88,10 @@ def exception_items(exceptions, today) -> SafeString:
     """One `<li>` per exception (each with its document joined), as it stands
     on `today`."""
     version_urls = _VersionUrls()  # most depart from the same few versions
-    items = "".join(_item(exception, today, version_urls) for exception in exceptions)
+    exception_url = addresses_of("field:exception", int)
+    items = "".join(
+        _item(exception, today, version_urls, exception_url) for exception in exceptions
+    )
     return mark_safe(items)  # noqa: S308 -- escaped, or dates and numbers
 
 
@@ -111,7 +114,7 @@ _KIND_LABELS = dict(FieldReport.Kind.choices)
 _STATUS_LABELS = dict(FieldReport.Status.choices)
 
 
-def _report_row(report) -> str:
+def _report_row(report, report_url, zone) -> str:
     customer, area = report.customer, report.area
     where = ""
     if customer or area:
@@ -128,10 +131,10 @@ def _report_row(report) -> str:
         status = f"Answered in {escape(report.answered_in)}"
     else:
         status = escape(_STATUS_LABELS.get(report.status, report.status))
-    reported = template_localtime(report.reported_at)
+    reported = report.reported_at.astimezone(zone)
     return _REPORT_ROW.format(
         escape(_KIND_LABELS.get(report.kind, report.kind)),
-        escape(report.get_absolute_url()),
+        escape(report_url(report.pk)),
         escape(clip(report.text, TEXT_SHOWN)),
         where,
         documents or "—",
@@ -148,5 +151,8 @@ def _report_row(report) -> str:
 def report_rows(reports) -> SafeString:
     """One `<tr>` per field report (with `seen`, its reporter and its documents
     loaded: selectors.field_report_list)."""
-    rows = "".join(_report_row(report) for report in reports)
+    # The addresses' setup and the time zone read once for the list (listing.py).
+    report_url = addresses_of("field:report", int)
+    zone = timezone.get_current_timezone()
+    rows = "".join(_report_row(report, report_url, zone) for report in reports)
     return mark_safe(rows)  # noqa: S308 -- escaped, or dates and numbers
