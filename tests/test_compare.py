@@ -273,6 +273,29 @@ def test_the_digest_reads_its_comparisons_cold_from_where_they_are_stored(
     assert entry.findall(again) == entry.findall(first)
 
 
+def test_an_error_working_out_a_comparison_is_not_hidden(
+    client, document, sales_staff, monkeypatch
+):
+    """Django's `{% if a == b %}` swallows any exception: what the page works out
+    lazily is not first read inside one, so a failure shows as one."""
+    from docs_registry.views import documents as views
+
+    publish(document, body="Up to **15%** needs no approval.")
+    worked_out = views._compared
+    calls = []
+
+    def failing_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("the database went away")
+        return worked_out(*args, **kwargs)
+
+    monkeypatch.setattr(views, "_compared", failing_once)
+    client.force_login(sales_staff)
+    with pytest.raises(RuntimeError, match="went away"):
+        client.get(URL + "?from=1&to=2")
+
+
 def count(client, query: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(URL + query).status_code == 200

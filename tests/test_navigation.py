@@ -49,7 +49,12 @@ def test_the_current_tab_is_marked(client, document, sales_staff):
     assert _current_tabs(client.get(url)) == ["Current"]
     assert _current_tabs(client.get(f"{url}history/")) == ["History"]
     assert _current_tabs(client.get(f"{url}compare/?from=1&to=2")) == ["Latest change"]
+    assert _current_tabs(client.get(f"{url}compare/?from=2&to=1")) == ["Latest change"]
     assert _current_tabs(client.get(f"{url}v1/")) == []
+    publish(document, body="Up to **20%** needs no approval.")
+    assert _current_tabs(client.get(f"{url}compare/?from=1&to=2")) == []
+    assert _current_tabs(client.get(f"{url}compare/?from=1&to=3")) == []
+    assert _current_tabs(client.get(f"{url}compare/?from=2&to=3")) == ["Latest change"]
 
 
 def _main_links(client) -> list[str]:
