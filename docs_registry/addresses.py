@@ -31,13 +31,7 @@ _PLAIN = re.compile(r"[A-Za-z0-9-]+")
 
 def address(viewname: str, *args: int | str) -> str:
     """`reverse(viewname, args=args)`, from the name's shape worked out once."""
-    if not all(_plain(arg) for arg in args):
-        return reverse(viewname, args=args)
-    kinds = tuple(isinstance(arg, int) for arg in args)
-    shape = _shape(viewname, kinds, *url_setup())
-    if shape is None:
-        return reverse(viewname, args=args)
-    return shape.format(*args)
+    return _filler(viewname, tuple(isinstance(arg, int) for arg in args))(*args)
 
 
 def addresses_of(viewname: str, *kinds: type) -> Callable[..., str]:
@@ -45,7 +39,11 @@ def addresses_of(viewname: str, *kinds: type) -> Callable[..., str]:
     of `kinds` (`str` or `int`): the URL prefix and configuration, read from
     context-local state (7 µs a call), and the shape are looked up once for the
     list rather than once per row."""
-    shape = _shape(viewname, tuple(kind is int for kind in kinds), *url_setup())
+    return _filler(viewname, tuple(kind is int for kind in kinds))
+
+
+def _filler(viewname: str, kinds: tuple[bool, ...]) -> Callable[..., str]:
+    shape = _shape(viewname, kinds, *url_setup())
 
     def fill(*args: int | str) -> str:
         if shape is None or not all(_plain(arg) for arg in args):

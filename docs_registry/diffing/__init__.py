@@ -223,9 +223,7 @@ def _store(kind: str, worked_out: list) -> None:
 
 def _key(kind: str, old, new) -> str:
     # Published versions never change: equal hashes, equal comparisons.
-    return cache_key(
-        kind, ALGORITHM, old.content_hash if old else "-", new.content_hash
-    )
+    return cache_key(kind, ALGORITHM, *_hashes(old, new))
 
 
 TOO_DIFFERENT = (
