@@ -4,10 +4,18 @@ import re
 
 import pytest
 from django.db import connection
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docs_registry import services
 from docs_registry.models import Audience, Document
-from docs_registry.search import TABLE, search_index_document, search_rebuild
+from docs_registry.search import (
+    LEAD_LENGTH,
+    TABLE,
+    lead,
+    search_index_document,
+    search_rebuild,
+)
 
 from .factories import make_category, make_document, make_user, publish
 from .querycount import cold_and_warm, search_transaction
@@ -420,3 +428,84 @@ def test_a_search_takes_no_write_lock_on_sqlite(reader, document):
         assert "SAVEPOINT" not in sql and "BEGIN" not in sql
     else:
         assert "SET LOCAL enable_seqscan = off" in sql
+
+
+# --- Ranking on the lead of the body ---------------------------------------------
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from("ab é_-\n日1"),
+        min_size=LEAD_LENGTH - 20,
+        max_size=LEAD_LENGTH + 20,
+    )
+)
+def test_a_lead_is_the_first_words_of_the_body(body):
+    """Cut between two words, never through one: its words are the body's first."""
+    cut = lead(body)
+    assert body.startswith(cut) and len(cut) <= LEAD_LENGTH
+    lead_words, body_words = _WORDS.findall(cut), _WORDS.findall(body)
+    assert lead_words == body_words[: len(lead_words)]
+
+
+_HIT_ID = re.compile(
+    r'<p class="search-hit-title">\s*<a href="[^"]*">([A-Z]+-[0-9]+)</a>'
+)
+
+
+def served_hits(client, params: dict) -> list[str]:
+    """The document IDs of a results page, in order, read off the served HTML."""
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return _HIT_ID.findall(response.content.decode())
+
+
+def _filler(words: int) -> str:
+    return " ".join(f"filler{n}" for n in range(words))
+
+
+def test_a_word_in_the_lead_ranks_above_the_same_word_only_deeper(
+    reader, owner, manager, category
+):
+    """Ranking reads the ID, the title and the lead: a body that repeats the word
+    far down ranks after one that says it once near the top, and hits found
+    only deeper come in the order they were made."""
+    deep = _filler(120) + " warranty" * 30  # 120 words of filler: past the lead
+    make_document(owner=owner, manager=manager, title="First", body=deep)
+    make_document(owner=owner, manager=manager, title="Second", body="warranty")
+    make_document(owner=owner, manager=manager, title="Third", body=deep)
+    assert served_hits(reader, {"q": "warranty"}) == [
+        "PRC-0002",
+        "PRC-0001",
+        "PRC-0003",
+    ]
+
+
+@pytest.mark.parametrize("in_lead, deeper", [(15, 10), (20, 25), (25, 10)])
+def test_pages_run_on_from_the_ranked_hits_into_the_deeper_ones(
+    reader, owner, manager, category, in_lead, deeper
+):
+    """Every hit is listed exactly once, the ranked ones first, whichever page
+    the boundary falls on (within a page, at its end, or pages before)."""
+    for n in range(max(in_lead, deeper)):  # made in turn: keys interleave
+        if n < in_lead:
+            make_document(owner=owner, manager=manager, title="Lead", body="Tariff.")
+        if n < deeper:
+            body = _filler(120) + " tariff."
+            make_document(owner=owner, manager=manager, title="Deep", body=body)
+    total = in_lead + deeper
+    numbers = range(1, (total + 19) // 20 + 1)
+    pages = [served_hits(reader, {"q": "tariff", "page": page}) for page in numbers]
+    assert [len(page) for page in pages] == [
+        min(20, total - 20 * (number - 1)) for number in numbers
+    ]
+    listed = [doc_id for page in pages for doc_id in page]
+    titles = dict(Document.objects.values_list("doc_id", "title"))
+    assert sorted(listed) == sorted(titles)
+    assert {titles[doc_id] for doc_id in listed[:in_lead]} == {"Lead"}
+    assert listed[in_lead:] == sorted(
+        doc_id for doc_id, title in titles.items() if title == "Deep"
+    )
