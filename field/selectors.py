@@ -17,7 +17,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from docs_registry.models import Document
@@ -60,20 +61,6 @@ def exception_list(
     return exceptions.order_by("valid_until", "customer", "pk")
 
 
-def exception_search(*, today: date, words: str) -> QuerySet[CustomerException]:
-    """What the header search finds: exceptions whose customer name contains
-    `words` or whose account reference is `words`, in force first."""
-    words = words.strip()
-    if not words:
-        return CustomerException.objects.none()
-    return (
-        _exceptions()
-        .filter(Q(customer__icontains=words) | Q(account__iexact=words))
-        .exclude(state=State.DECLINED)
-        .order_by("-valid_until", "customer", "pk")
-    )
-
-
 # What an exception's item on a document page shows (field_tags.exception_items):
 # its who-when columns and reasons stay in the database (0.80 → 0.66 ms for 20).
 _ITEM_FIELDS = (
@@ -98,6 +85,37 @@ _ACTIVE_EXCEPTIONS = PreparedQuery(
         .order_by("valid_until", "customer", "pk")
     )
 )
+
+
+def _exception_search() -> QuerySet[CustomerException]:
+    words = Param("words", CharField())
+    return (
+        CustomerException.objects.select_related("document")
+        .only(*_ITEM_FIELDS, "document__doc_id")
+        # Not `account__iexact`: its lookup escapes the value as it compiles, which
+        # a Param gives only when the query runs. SQLite's UPPER, like its LIKE,
+        # ignores the case of ASCII letters only.
+        .filter(Q(customer__icontains=words) | Q(Exact(Upper("account"), Upper(words))))
+        .exclude(state=State.DECLINED)
+        .order_by("-valid_until", "customer", "pk")[:EXCEPTIONS_FOUND]
+    )
+
+
+# What the header search lists above the documents: a name finds a handful.
+EXCEPTIONS_FOUND = 10
+# Prepared: a search page read cold compiled this query each time (2.3 of its
+# 2.7 ms).
+_EXCEPTION_SEARCH = PreparedQuery(_exception_search)
+
+
+def exception_search(words: str) -> list[CustomerException]:
+    """What the header search finds: the first EXCEPTIONS_FOUND exceptions whose
+    customer name contains `words` or whose account reference is `words`, the
+    latest ending first, declined ones left out."""
+    words = words.strip()
+    if not words:
+        return []
+    return _EXCEPTION_SEARCH.run(words=words)
 
 
 def active_exceptions_for(document: Document, today: date) -> list[CustomerException]:

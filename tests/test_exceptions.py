@@ -311,6 +311,35 @@ def test_the_header_search_finds_customers_and_account_references(
     assert "exceptions-box" not in client.get("/search/?q=globex").content.decode()
 
 
+def test_the_header_search_reads_no_wildcard_and_lists_ten(
+    client, document, sales_staff, manager, support_staff, fixed_day
+):
+    """The words are matched as typed (any case): `%` and `_` match only
+    themselves. Ten are listed, the latest ending first; declined ones never."""
+    for n in range(11):
+        approved(
+            document,
+            sales_staff,
+            manager,
+            customer=f"Acme {n:02}",
+            account=f"CRM-{n:04}",
+            valid_until=TODAY + timedelta(days=n),
+        )
+    declined = propose(document, sales_staff, customer="Acme declined")
+    services.exception_decline(exception=declined, actor=manager, reason="No")
+    client.force_login(support_staff)
+
+    def customers(words: str) -> list[str]:
+        page = main(client.get("/search/", {"q": words}))
+        boxes = page.select("section", cls="exceptions-box")
+        return [item.one("strong").text for box in boxes for item in box.select("li")]
+
+    assert customers("acme") == [f"Acme {n:02}" for n in range(10, 0, -1)]
+    assert customers("crm-0003") == customers("CRM-0003") == ["Acme 03"]
+    for wildcard in ("%", "_", "Acme_0", "CRM-000_", "CRM%"):
+        assert customers(wildcard) == []
+
+
 # --- query counts ------------------------------------------------------------------
 
 PAGES = {

@@ -3,7 +3,7 @@ run gives what the same queryset gives through the ORM, and a page worked out
 afresh builds no queryset for what they answer."""
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -418,3 +418,28 @@ def test_a_digest_lists_the_newest_answers_to_the_readers_questions(
     newest = answers[0].answered_at
     assert answered_for_asker(sales_staff, newest) == []
     assert answered_for_asker(first.owner, None) == []
+
+
+def test_a_cold_search_compiles_only_djangos_reads_and_its_filters_options(
+    client, documents, sales_staff
+):
+    """The customer exceptions the words find are prepared, as is the full-text
+    search (raw SQL): what is left is Django's session and user, and the
+    filters' categories and owners (with its EXISTS)."""
+    from field import services as field_services
+
+    first, _ = documents
+    field_services.exception_propose(
+        actor=sales_staff,
+        document=first,
+        customer="Refund Corp",
+        account="CRM-1",
+        granted="Refund outside the window",
+        version_number=1,
+        valid_from=date.today(),
+        valid_until=date.today() + timedelta(days=10),
+        why="Kept",
+    )
+    client.force_login(sales_staff)
+    assert "Refund Corp" in client.get("/search/?q=refund").content.decode()
+    assert compiled_querysets(client, "/search/?q=refund") == 5

@@ -14,8 +14,6 @@ from ..search import Filters, SearchResults, citation
 from .common import lazy, query_without
 
 SEARCH_PAGE_SIZE = 20
-# Customer exceptions listed above the documents: a name finds a handful.
-EXCEPTIONS_SHOWN = 10
 
 
 @require_safe
@@ -49,9 +47,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return paginator.get_page(request.GET.get("page"))
 
     today = timezone.localdate()
-    exceptions = lazy(
-        lambda: list(exception_search(today=today, words=query)[:EXCEPTIONS_SHOWN])
-    )
+    exceptions = lazy(exception_search, query)
     return render(
         request,
         "docs_registry/search.html",
