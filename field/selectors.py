@@ -156,9 +156,12 @@ def _granted(audiences: int, has_since: bool) -> QuerySet[CustomerException]:
     )
     if has_since:
         granted = granted.filter(decided_at__gt=Param("since", DateTimeField()))
-    return granted.select_related("document").order_by("-decided_at", "-pk")[
-        :NEW_EXCEPTIONS_SHOWN
-    ]
+    # What an item shows, in the digest page and its email: no reasons, no people.
+    return (
+        granted.select_related("document")
+        .only(*_ITEM_FIELDS, "document__doc_id")
+        .order_by("-decided_at", "-pk")[:NEW_EXCEPTIONS_SHOWN]
+    )
 
 
 def exception_get(pk: int) -> CustomerException:

@@ -444,6 +444,33 @@ def test_readers_of_the_policy_learn_of_a_new_exception_in_their_digest(
     assert "Hooli" in news and "Acme Corp" not in news
 
 
+def test_the_digest_and_its_email_cost_the_same_with_one_or_three_exceptions(
+    client, document, sales_staff, manager, support_staff, fixed_day
+):
+    """Each exception is read with what its item shows: none asks for more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_registry.services.digests import digest_email, new_changes
+
+    def email_queries() -> int:
+        changes = new_changes(support_staff, None)
+        with CaptureQueriesContext(connection) as queries:
+            message = digest_email(support_staff, changes)
+        assert message.body.count("departs from PRC-0001") == shown
+        return len(queries)
+
+    approved(document, sales_staff, manager, customer="First")
+    client.force_login(support_staff)
+    shown = 1
+    page, email = cold_and_warm(client, "/digest/"), email_queries()
+    for customer in ("Second", "Third"):
+        approved(document, sales_staff, manager, customer=customer)
+    shown = 3
+    assert "Third" in digest_exceptions(client)
+    assert (cold_and_warm(client, "/digest/"), email_queries()) == (page, email)
+
+
 def test_an_ended_exception_is_no_news(
     client, document, sales_staff, manager, support_staff, fixed_day
 ):
