@@ -54,9 +54,27 @@ def _title_field() -> forms.CharField:
     )
 
 
+def person_label(username: str, first_name: str, last_name: str) -> str:
+    """A person as an option names them: "Ann Lee (alee)"."""
+    return f"{User.name_from(username, first_name, last_name)} ({username})"
+
+
+class _PeopleByName(forms.models.ModelChoiceIterator):
+    """The options from the people's names as plain values: a filter listing
+    hundreds of people builds no User for each."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, *names in self.queryset.values_list("pk", *User.NAME_FIELDS):
+            yield (pk, person_label(*names))
+
+
 class UserChoiceField(forms.ModelChoiceField):
+    iterator = _PeopleByName
+
     def label_from_instance(self, user):
-        return f"{user.display_name} ({user.username})"
+        return person_label(user.username, user.first_name, user.last_name)
 
 
 class DocumentCreateForm(forms.Form):

@@ -37,6 +37,35 @@ def test_the_quick_select_of_people_renders_what_djangos_renders():
         assert (f'value="{chosen.pk}" selected' in quick) is (value is not None)
 
 
+@pytest.mark.django_db
+def test_the_options_of_people_are_djangos_built_from_plain_values(
+    django_assert_num_queries,
+):
+    """The same values and labels as Django's iterator over User objects, in the
+    same order, in one query; no User is built for an option."""
+    from django.forms.models import ModelChoiceIterator
+
+    from docs_registry.forms import UserChoiceField, owner_choices
+    from docs_registry.models import User
+
+    from .factories import make_user
+
+    make_user("zed")
+    make_user("o-brien", first_name="Ann <O'Brien>", last_name="Lee")
+    make_user("amy", first_name="Amy")
+    field = UserChoiceField(owner_choices(), empty_label="Anyone")
+    djangos = [(str(value), label) for value, label in ModelChoiceIterator(field)]
+    built = User.__init__
+    with django_assert_num_queries(1):
+        User.__init__ = None  # building one would fail
+        try:
+            ours = [(str(value), label) for value, label in field.choices]
+        finally:
+            User.__init__ = built
+    assert ours == djangos
+    assert ours[:2] == [("", "Anyone"), (ours[1][0], "Amy (amy)")]
+
+
 def test_a_multiple_quick_select_marks_every_chosen_option():
     class QuickSelectMultiple(QuickSelect):
         allow_multiple_selected = True
