@@ -558,6 +558,7 @@ def search(
             include_retired=include_retired,
         ),
     )
+    results.expect(page, PAGE_SIZE)
     return _paginate(request, results, page, lambda hit: _hit(request, hit))
 
 

@@ -408,6 +408,33 @@ def test_results_page_costs_the_same_with_2_or_30_matches(
     assert cold_and_warm(reader, url) == with_two
 
 
+def test_on_postgresql_the_page_asked_for_counts_its_hits(
+    reader, owner, manager, category
+):
+    """One ranked query gives the page and the number of hits: no count of its
+    own, unless the page asked for holds no hit."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "PostgreSQL counts as it ranks; SQLite's bm25 refuses count(*) OVER"
+        )
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(23):
+        make_document(owner=owner, manager=manager, title=f"Quota rule {n}")
+
+    def read(params: dict) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = reader.get("/search/", params).content.decode()
+        return html, sum(TABLE in query["sql"] for query in queries)
+
+    # Page 1, the last page (Paginator asks for [20:23]), then one past the end
+    # (the guess, the count, and the last page it gives).
+    for page, shown, searches in ((1, 20, 1), (2, 3, 1), (9, 3, 3)):
+        html, searched = read({"q": "quota", "page": page})
+        assert "23 results" in html and len(_HIT_ID.findall(html)) == shown
+        assert searched == searches
+
+
 def test_header_search_box_and_shortcut_script_on_every_page(reader):
     html = reader.get("/docs/").content.decode()
     assert 'action="/search/"' in html

@@ -43,8 +43,9 @@ def search(request: HttpRequest) -> HttpResponse:
                 include_retired=filters.get("include_retired", False),
             ),
         )
-        paginator = Paginator(results, SEARCH_PAGE_SIZE)
-        return paginator.get_page(request.GET.get("page"))
+        asked = request.GET.get("page")
+        results.expect(_whole_number(asked), SEARCH_PAGE_SIZE)
+        return Paginator(results, SEARCH_PAGE_SIZE).get_page(asked)
 
     today = timezone.localdate()
     exceptions = lazy(exception_search, query)
@@ -63,3 +64,12 @@ def search(request: HttpRequest) -> HttpResponse:
             "page_key": page_key(request, "search", today),
         },
     )
+
+
+def _whole_number(page) -> int:
+    """The page `Paginator.get_page` gives for what was asked, if it exists: 1
+    for anything but a whole number."""
+    try:
+        return max(int(page), 1)
+    except (TypeError, ValueError):
+        return 1
