@@ -75,6 +75,10 @@ _ITEM_FIELDS = (
 )
 
 
+# An item read apart from its document: the document's ID, for its citation.
+_ITEM_AND_CITATION = (*_ITEM_FIELDS, "document__doc_id")
+
+
 _ACTIVE_EXCEPTIONS = PreparedQuery(
     lambda: (
         CustomerException.objects.filter(
@@ -91,7 +95,7 @@ def _exception_search() -> QuerySet[CustomerException]:
     words = Param("words", CharField())
     return (
         CustomerException.objects.select_related("document")
-        .only(*_ITEM_FIELDS, "document__doc_id")
+        .only(*_ITEM_AND_CITATION)
         # Not `account__iexact`: its lookup escapes the value as it compiles, which
         # a Param gives only when the query runs. SQLite's UPPER, like its LIKE,
         # ignores the case of ASCII letters only.
@@ -159,7 +163,7 @@ def _granted(audiences: int, has_since: bool) -> QuerySet[CustomerException]:
     # What an item shows, in the digest page and its email: no reasons, no people.
     return (
         granted.select_related("document")
-        .only(*_ITEM_FIELDS, "document__doc_id")
+        .only(*_ITEM_AND_CITATION)
         .order_by("-decided_at", "-pk")[:NEW_EXCEPTIONS_SHOWN]
     )
 
