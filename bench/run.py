@@ -4,7 +4,7 @@ Run (after `manage.py migrate` and `manage.py seed_bench`, which `make bench` do
 
     .venv/bin/python bench/run.py [--duration 5] [--repeats 3] [--warmup 1]
         [--connections 8] [--workers N] [--threads 1] [--loadgen auto|wrk|python]
-        [--output FILE]
+        [--output FILE] [--pages "document,search"]
         [--cold | --mixed [--write-every 1] | --topology [--redis-url URL]]
 
 What is measured, and how:
@@ -165,6 +165,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--reader", default=DEFAULT_READER, help="username the pages are read as")
     add("--query", default=DEFAULT_QUERY, help="words searched for")
     add("--ceiling-url", help="path to use as the ceiling instead of /ceiling/")
+    add(
+        "--pages",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        help="only these pages, by name, comma-separated (the ceiling always runs)",
+    )
     add("--output", type=Path, help="also write the report to this file")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -324,6 +329,20 @@ def bench_pages(document, query: str, ceiling: Page) -> list[Page]:
         Page("a customer's exceptions", reverse("field:exceptions") + "?customer=acme"),
         Page("field reports", reverse("field:reports")),
     ]
+
+
+def chosen_pages(pages: list[Page], names: list[str] | None) -> list[Page]:
+    """The ceiling and the pages named (all of them without names): a page's
+    ratio needs the ceiling of the same run."""
+    if not names:
+        return pages
+    known = [page.name for page in pages]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise BenchError(
+            f"no page named {', '.join(unknown)}; the pages are: {', '.join(known)}"
+        )
+    return [pages[0], *(page for page in pages[1:] if page.name in names)]
 
 
 def sign_in(reader) -> Credentials:
@@ -711,7 +730,9 @@ def run(args: argparse.Namespace) -> str:
 
         return topology.run(args, reader)
     document = find_document(last=args.mixed)
-    pages = bench_pages(document, args.query, ceiling_page(args.ceiling_url))
+    pages = chosen_pages(
+        bench_pages(document, args.query, ceiling_page(args.ceiling_url)), args.pages
+    )
     env = server_env(args)
     notes = [cache_note(cache_url_of(env)), *conditions_notes(args, document, reader)]
     credentials = sign_in(reader)

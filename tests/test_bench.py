@@ -788,6 +788,20 @@ def test_modes_are_one_at_a_time(capsys):
     assert "not allowed with" in capsys.readouterr().err
 
 
+def test_pages_named_run_with_the_ceiling_in_the_bench_order():
+    ceiling, document, search = (
+        run.Page(name, f"/{name}/") for name in ("ceiling", "document", "search")
+    )
+    every = [ceiling, document, search]
+    names = run.parse_args(["--pages", " search , document,"]).pages
+    assert names == ["search", "document"]
+    assert run.chosen_pages(every, names) == every
+    assert run.chosen_pages(every, ["search"]) == [ceiling, search]
+    assert run.chosen_pages(every, None) == every
+    with pytest.raises(run.BenchError, match="no page named serch; the pages are: "):
+        run.chosen_pages(every, ["serch"])
+
+
 def test_cold_mode_serves_with_nothing_kept(monkeypatch):
     monkeypatch.setenv("SAMEPAGE_CACHE_URL", "locmem://")
     env = run.server_env(run.parse_args(["--cold"]))
