@@ -267,6 +267,27 @@ SAMEPAGE_OIDC_TIMEOUT = float(os.environ.get("SAMEPAGE_OIDC_TIMEOUT", "5"))
 # Off: only superusers sign in with a password (the way in when the provider is
 # down); everyone else signs in through the provider.
 SAMEPAGE_PASSWORD_LOGIN = env_bool("SAMEPAGE_PASSWORD_LOGIN", True)
+# PostgreSQL: the queries of docs_registry/prepared.py are prepared by the server
+# once per session. Off behind a pooler that shares sessions between clients.
+SAMEPAGE_SERVER_PREPARED = env_bool("SAMEPAGE_SERVER_PREPARED", True)
+
+
+def postgresql_options(options: dict, server_prepared: bool) -> dict:
+    """The connection's options, with those the URL gave kept. Prepared statements
+    are planned once, for any values: otherwise the server plans each run afresh
+    for its values while that plan looks cheaper, which a LIMIT given as a value
+    always does (the digest's pending documents: 3 ms a run, 0.3 ms generic)."""
+    if not server_prepared:
+        return options
+    given = options.get("options")
+    generic = "-c plan_cache_mode=force_generic_plan"
+    return {**options, "options": f"{given} {generic}" if given else generic}
+
+
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["OPTIONS"] = postgresql_options(
+        DATABASES["default"].get("OPTIONS", {}), SAMEPAGE_SERVER_PREPARED
+    )
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "docs_registry:home"

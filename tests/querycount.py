@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from docs_registry import caching
+from docs_registry.prepared import logged_sql
 
 
 def _count(client, url: str, headers: dict) -> int:
@@ -22,6 +23,12 @@ def cold_and_warm(client, url: str, **headers) -> tuple[int, int]:
     caching.empty()
     cold = _count(client, url, headers)
     return cold, _count(client, url, headers)
+
+
+def sql_of(query: dict) -> str:
+    """A captured query's SQL: on PostgreSQL a prepared query is logged as
+    `EXECUTE samepage_N(…)` (docs_registry/prepared.py)."""
+    return logged_sql(connection, query["sql"])
 
 
 def search_transaction() -> int:

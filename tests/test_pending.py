@@ -16,6 +16,7 @@ from docs_registry import pending, permissions, services
 from docs_registry.models import Audience, Document, PendingDocument, User
 from docs_registry.selectors.digest import pending_totals
 from tests.factories import make_document, make_user, publish
+from tests.querycount import sql_of
 
 
 def _assert_kept_rows_are_right():
@@ -153,7 +154,7 @@ def test_the_waiting_count_reads_only_the_persons_rows(
     tables = {
         table
         for table in connection.introspection.table_names()
-        if table in query["sql"]
+        if table in sql_of(query)
     }
     assert tables == {PendingDocument._meta.db_table}
 

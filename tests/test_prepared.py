@@ -26,7 +26,9 @@ from docs_registry.prepared import (
     Param,
     PreparedList,
     PreparedQuery,
+    _numbered,
     any_of,
+    fetch_all,
     numbered,
     prepared,
 )
@@ -36,6 +38,7 @@ from docs_registry.selectors.questions import ANSWERS_SHOWN, answered_for_asker
 from docs_registry.services.questions import question_answer, question_ask
 
 from .factories import make_document, publish
+from .querycount import sql_of
 
 pytestmark = pytest.mark.django_db
 
@@ -366,7 +369,7 @@ def test_counting_the_documents_page_joins_only_what_it_filters_on(
     with CaptureQueriesContext(connection) as queries:
         len(document_rows(**filters))
     (counted,) = queries.captured_queries
-    assert counted["sql"].count("JOIN") == joins
+    assert sql_of(counted).count("JOIN") == joins
 
 
 def test_a_flag_or_a_number_in_a_text_column_is_no_range_question(documents):
@@ -443,3 +446,104 @@ def test_a_cold_search_compiles_only_djangos_reads_and_its_filters_options(
     client.force_login(sales_staff)
     assert "Refund Corp" in client.get("/search/?q=refund").content.decode()
     assert compiled_querysets(client, "/search/?q=refund") == 5
+
+
+# --- PostgreSQL: statements the server prepares once per session -------------------
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("server-prepared statements are PostgreSQL's")
+
+
+def by_doc_id() -> PreparedQuery:
+    return PreparedQuery(
+        lambda: Document.objects.filter(doc_id=Param("doc_id", CharField()))
+    )
+
+
+def plans_of(logged: str) -> tuple[int, int]:
+    """How often the server planned a logged `EXECUTE name(…)`'s statement for
+    any values (generic) and for the values of one run (custom)."""
+    name = logged.removeprefix("EXECUTE ").partition("(")[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE name = %s",
+            [name],
+        )
+        return cursor.fetchone()
+
+
+def test_a_prepared_query_is_planned_once_by_the_server(postgresql, documents):
+    first, second = documents
+    query = by_doc_id()
+    with CaptureQueriesContext(connection) as queries:
+        query.run(doc_id=first.doc_id)
+    (logged,) = queries
+    assert logged["sql"].startswith("EXECUTE samepage_")
+    assert '"docs_registry_document"."doc_id" = (%s)' in sql_of(logged)
+    generic, custom = plans_of(logged["sql"])
+    with CaptureQueriesContext(connection) as queries:
+        for document in (second, first, second, first, second, first, second):
+            assert [d.pk for d in query.run(doc_id=document.doc_id)] == [document.pk]
+    # Seven runs, seven queries (the PREPARE is the session's, not a page's), all
+    # on the one plan made for any values: by default the server plans the first
+    # five runs for their values, and goes on so wherever that looks cheaper.
+    assert len(queries) == 7
+    assert {q["sql"].partition("(")[0] for q in queries} == {
+        logged["sql"].partition("(")[0]
+    }
+    assert plans_of(logged["sql"]) == (generic + 7, custom)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_session_prepares_again(postgresql, documents):
+    first, _ = documents
+    query = by_doc_id()
+    assert [d.pk for d in query.run(doc_id=first.doc_id)] == [first.pk]
+    connection.close()  # the same connection object opens a new session
+    assert [d.pk for d in query.run(doc_id=first.doc_id)] == [first.pk]
+
+
+def test_a_value_the_server_would_take_for_text_is_sent_as_plain_sql(
+    postgresql, documents
+):
+    # A parameter only selected has no type but the one its value gives it: the
+    # server would prepare it as text, and answer "5" for 5.
+    query = PreparedQuery(
+        lambda: (
+            Document.objects.annotate(n=Param("n", IntegerField()))
+            .order_by("pk")
+            .values_list("n")
+        )
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert query.run(n=5) == [(5,), (5,)]
+    assert not queries[0]["sql"].startswith("EXECUTE")
+
+
+def test_sql_the_server_cannot_prepare_leaves_the_transaction_going(
+    postgresql, documents
+):
+    from django.db import transaction
+
+    with transaction.atomic():
+        # "could not determine data type of parameter $1": run as it is.
+        assert fetch_all(connection, "SELECT %s IS NULL", [None]) == [(True,)]
+        assert Document.objects.count() == 2
+
+
+def test_turned_off_the_sql_is_sent_as_it_is(postgresql, documents, settings):
+    settings.SAMEPAGE_SERVER_PREPARED = False
+    first, _ = documents
+    with CaptureQueriesContext(connection) as queries:
+        assert [d.pk for d in by_doc_id().run(doc_id=first.doc_id)] == [first.pk]
+    assert queries[0]["sql"].startswith("SELECT")
+
+
+def test_placeholders_are_numbered_and_a_percent_sign_kept():
+    assert _numbered("a = %s AND b LIKE '10%%' AND c = %s") == (
+        "a = $1 AND b LIKE '10%' AND c = $2"
+    )

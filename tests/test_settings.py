@@ -5,6 +5,7 @@ import pytest
 from django.db import OperationalError, connection, connections, transaction
 
 from docs_registry.models import Category
+from kb.settings import postgresql_options
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +43,14 @@ INSERT_CATEGORY = (
     "INSERT INTO docs_registry_category (name, prefix, description, last_number) "
     "VALUES ('Other', 'ZZ', '', 0)"
 )
+
+
+def test_postgresql_plans_prepared_statements_once_and_keeps_the_urls_options():
+    generic = "-c plan_cache_mode=force_generic_plan"
+    assert postgresql_options({}, True) == {"options": generic}
+    given = {"sslmode": "require", "options": "-c search_path=kb"}
+    assert postgresql_options(given, True) == {
+        "sslmode": "require",
+        "options": f"-c search_path=kb {generic}",
+    }
+    assert postgresql_options(given, False) == given
