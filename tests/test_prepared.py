@@ -547,3 +547,41 @@ def test_placeholders_are_numbered_and_a_percent_sign_kept():
     assert _numbered("a = %s AND b LIKE '10%%' AND c = %s") == (
         "a = $1 AND b LIKE '10%' AND c = $2"
     )
+
+
+def test_instances_are_made_without_init_unless_something_listens(
+    documents, monkeypatch
+):
+    from django.db.models.signals import post_init
+
+    first, _ = documents
+    inits = []
+    init = Document.__init__
+
+    def counted_init(self, *args, **kwargs):
+        inits.append(type(self).__name__)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Document, "__init__", counted_init)
+    query = PreparedQuery(
+        lambda: Document.objects.select_related("category").filter(
+            doc_id=Param("doc_id", CharField())
+        )
+    )
+    (plain,) = query.run(doc_id=first.doc_id)
+    assert inits == []  # made without __init__, yet as the ORM makes it
+    orm = Document.objects.get(pk=first.pk)
+    assert inits == ["Document"]
+    same_fields(plain, orm)
+    assert plain._state.db == "default" and not plain._state.adding
+    assert plain.category == first.category
+
+    post_init.connect(
+        lambda **kwargs: None, sender=Document, weak=False, dispatch_uid="watch"
+    )
+    try:
+        (watched,) = PreparedQuery(query._build).run(doc_id=first.doc_id)
+    finally:
+        post_init.disconnect(sender=Document, dispatch_uid="watch")
+    assert inits == ["Document", "Document"]  # through __init__, which sends it
+    same_fields(watched, plain)
