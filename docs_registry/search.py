@@ -384,6 +384,7 @@ def _joins(key: str) -> str:
 
 _SQLITE_MATCH = f"{TABLE} MATCH %s"
 # Columns: kind, ref, doc_id (weighted 10), title (5), body (not read), lead (1).
+BODY, LEAD = 4, 5  # the columns an excerpt is taken from
 _SQLITE_RANK = f"bm25({TABLE}, 0, 0, 10.0, 5.0, 0.0, 1.0)"
 _SQLITE_COUNT = (
     f"SELECT count(*) FROM {TABLE} {{joins}} WHERE {_SQLITE_MATCH} AND {{condition}}"
@@ -398,7 +399,7 @@ _SQLITE_PAGE = (
     "SELECT found.kind, found.doc_id, found.title, found.snippet, d.status, g.term "
     f"FROM (SELECT {TABLE}.kind, {TABLE}.doc_id, "
     f"highlight({TABLE}, 3, '{START}', '{STOP}') AS title, "
-    f"snippet({TABLE}, 4, '{START}', '{STOP}', '…', 24) AS snippet, page.hit, "
+    f"snippet({TABLE}, {{column}}, '{START}', '{STOP}', '…', 24) AS snippet, page.hit, "
     # The matches first (CROSS JOIN fixes the order), each looked up in the page:
     # the other way round, each of the page's rows would run the search again
     # (6.3 ms against 4). LIMIT -1 keeps this apart from the joins below.
@@ -434,7 +435,10 @@ _PG_RANK = "CASE WHEN rank_tsv @@ q THEN ts_rank_cd(rank_tsv, q) ELSE 0 END"
 _PG_PAGE = (
     f"SELECT s.kind, s.doc_id, "
     f"ts_headline('english', s.title, page.q, '{_PG_HEADLINE}, HighlightAll=true'), "
-    f"ts_headline('english', s.body, page.q, "
+    # A ranked hit has every word in its ID, title or lead: its excerpt is taken
+    # from the lead (four times quicker than from the whole body).
+    f"ts_headline('english', CASE WHEN page.score > 0 THEN left(s.body, {LEAD_LENGTH}) "
+    "ELSE s.body END, page.q, "
     f"'{_PG_HEADLINE}, MaxWords=18, MinWords=8, MaxFragments=2, "
     'FragmentDelimiter=" … "\'), d.status, g.term, page.total '
     # Every hit is read to rank them, so counting them there costs little; the
@@ -522,7 +526,9 @@ class SearchResults:
             return []
         if self.postgres:
             return self._postgres_page(start, stop)
-        ranked = self._sqlite_page(_in_lead(self.match), _SQLITE_RANK, start, stop)
+        ranked = self._sqlite_page(
+            _in_lead(self.match), _SQLITE_RANK, start, stop, excerpt_from=LEAD
+        )
         if len(ranked) == stop - start or (
             # Every hit is in: none is left deeper in a body.
             self.counted is not None and start + len(ranked) >= self.counted
@@ -534,7 +540,11 @@ class SearchResults:
             0 if ranked or not start else start - self._count(_in_lead(self.match))
         )
         return ranked + self._sqlite_page(
-            _deeper(self.match), "0", skipped, skipped + stop - start - len(ranked)
+            _deeper(self.match),
+            "0",
+            skipped,
+            skipped + stop - start - len(ranked),
+            excerpt_from=BODY,
         )
 
     def _postgres_page(self, start: int, stop: int) -> list[Hit]:
@@ -553,13 +563,18 @@ class SearchResults:
             self.read[start] = (stop, hits)
         return hits[: stop - start]
 
-    def _sqlite_page(self, match: str, score: str, start: int, stop: int) -> list[Hit]:
+    def _sqlite_page(
+        self, match: str, score: str, start: int, stop: int, *, excerpt_from: int
+    ) -> list[Hit]:
         hits = _SQLITE_HITS.format(
             score=score, joins=self.joins, condition=self.condition
         )
         params = [match, *self.params, stop - start, start, self.match]
         return [
-            _hit(*row) for row in self._fetch(_SQLITE_PAGE.format(hits=hits), params)
+            _hit(*row)
+            for row in self._fetch(
+                _SQLITE_PAGE.format(hits=hits, column=excerpt_from), params
+            )
         ]
 
 

@@ -507,6 +507,25 @@ def _filler(words: int) -> str:
     return " ".join(f"filler{n}" for n in range(words))
 
 
+def test_a_ranked_hit_is_excerpted_from_its_lead_and_a_deeper_one_where_it_is(
+    reader, owner, manager, category
+):
+    # The words are in the title: the excerpt is the document's opening, not the
+    # far end of its body (which would cost reading the whole of it).
+    make_document(
+        owner=owner,
+        manager=manager,
+        title="Warranty terms",
+        body="Opening words. " + _filler(150) + " warranty closing",
+    )
+    make_document(
+        owner=owner, manager=manager, title="Other", body=_filler(150) + " warranty"
+    )
+    ranked, deeper = snippets(reader, "warranty")
+    assert "Opening words" in ranked and "closing" not in ranked
+    assert "<mark>warranty</mark>" in deeper and "filler0 " not in deeper
+
+
 def test_a_word_in_the_lead_ranks_above_the_same_word_only_deeper(
     reader, owner, manager, category
 ):
