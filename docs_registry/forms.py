@@ -24,6 +24,7 @@ from .params import NUMBER_MAX
 from .rendering import RenderingError, check_markdown
 from .selectors import SORTS, document_owners, owner_choices
 from .selectors.changes import KINDS, ChangeFilters
+from .selectors.documents import document_owner_names
 from .services.questions import ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, QUOTE_MAX_LENGTH
 
 
@@ -66,12 +67,21 @@ class _PeopleByName(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for pk, *names in self.queryset.values_list("pk", *User.NAME_FIELDS):
-            yield (pk, person_label(*names))
+        names = self.field.names
+        rows = names() if names else self.queryset.values_list("pk", *User.NAME_FIELDS)
+        for pk, *name in rows:
+            yield (pk, person_label(*name))
 
 
 class UserChoiceField(forms.ModelChoiceField):
+    """A person, from `queryset`; `names`, if given, lists the same people as
+    (pk, username, first name, last name) rows more quickly (the options)."""
+
     iterator = _PeopleByName
+
+    def __init__(self, queryset, *, names=None, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.names = names
 
     def label_from_instance(self, user):
         return person_label(user.username, user.first_name, user.last_name)
@@ -257,6 +267,7 @@ class BrowseForm(forms.Form):
     )
     owner = UserChoiceField(
         document_owners(),
+        names=document_owner_names,
         required=False,
         empty_label="Any owner",
         widget=QuickSelect,

@@ -66,6 +66,46 @@ def test_the_options_of_people_are_djangos_built_from_plain_values(
     assert ours[:2] == [("", "Anyone"), (ours[1][0], "Amy (amy)")]
 
 
+@pytest.mark.django_db
+def test_the_filters_list_the_document_owners_from_a_prepared_query(
+    owner, manager, category
+):
+    """The browse and search filters' owners: the people who own a document, as
+    the queryset gives them, from a query compiled once."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from docs_registry.forms import BrowseForm, UserChoiceField
+    from docs_registry.selectors import document_owners
+
+    from .factories import make_document, make_user
+
+    make_user("no-documents")
+    make_document(owner=owner, manager=manager, category=category)
+    make_document(owner=manager, manager=manager, category=category)
+    field = UserChoiceField(document_owners(), empty_label="Any owner")
+    expected = list(field.choices)
+    list(BrowseForm().fields["owner"].choices)  # compiled once
+    form = BrowseForm()
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = counted
+    try:
+        # As the widget reads them (list() would count them first).
+        options = [option for option in form.fields["owner"].choices]  # noqa: C416
+    finally:
+        SQLCompiler.as_sql = as_sql
+    assert compiled == []
+    assert [(str(v), label) for v, label in options] == [
+        (str(v), label) for v, label in expected
+    ]
+    assert len(options) == 3  # "Any owner" and the two owners
+
+
 def test_a_multiple_quick_select_marks_every_chosen_option():
     class QuickSelectMultiple(QuickSelect):
         allow_multiple_selected = True
