@@ -24,7 +24,7 @@ from .params import NUMBER_MAX
 from .rendering import RenderingError, check_markdown
 from .selectors import SORTS, document_owners, owner_choices
 from .selectors.changes import KINDS, ChangeFilters
-from .selectors.documents import document_owner_names
+from .selectors.documents import category_names, document_owner_names
 from .services.questions import ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, QUOTE_MAX_LENGTH
 
 
@@ -71,6 +71,27 @@ class _PeopleByName(forms.models.ModelChoiceIterator):
         rows = names() if names else self.queryset.values_list("pk", *User.NAME_FIELDS)
         for pk, *name in rows:
             yield (pk, person_label(*name))
+
+
+class _CategoriesByName(forms.models.ModelChoiceIterator):
+    """The options from the categories' names as plain values (see
+    `category_names`): the same values and labels as Django's, in name order."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name, prefix in category_names():
+            yield (pk, Category.label(name, prefix))
+
+
+class CategoryFilterField(forms.ModelChoiceField):
+    """Any category (a filter): validated against the categories as Django does,
+    its options read from a prepared query."""
+
+    iterator = _CategoriesByName
+
+    def __init__(self, **kwargs):
+        super().__init__(Category.objects.all(), **kwargs)
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -259,11 +280,8 @@ class BrowseForm(forms.Form):
         required=False,
         widget=QuickSelect,
     )
-    category = forms.ModelChoiceField(
-        Category.objects.all(),
-        required=False,
-        empty_label="All categories",
-        widget=QuickSelect,
+    category = CategoryFilterField(
+        required=False, empty_label="All categories", widget=QuickSelect
     )
     owner = UserChoiceField(
         document_owners(),

@@ -110,7 +110,12 @@ class Category(models.Model):
         verbose_name_plural = "categories"
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.prefix})"
+        return self.label(self.name, self.prefix)
+
+    @staticmethod
+    def label(name: str, prefix: str) -> str:
+        """How a category is named in a list: "Pricing (PRC)"."""
+        return f"{name} ({prefix})"
 
 
 class ChangeKind(models.TextChoices):

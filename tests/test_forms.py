@@ -106,6 +106,39 @@ def test_the_filters_list_the_document_owners_from_a_prepared_query(
     assert len(options) == 3  # "Any owner" and the two owners
 
 
+@pytest.mark.django_db
+def test_the_filters_list_the_categories_from_a_prepared_query(category):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from docs_registry.forms import BrowseForm
+    from docs_registry.models import Category
+
+    Category.objects.create(name="Apples <&>", prefix="APL")
+    Category.objects.create(name="Zebra", prefix="ZEB")
+    django = forms.ModelChoiceField(Category.objects.all(), empty_label="All")
+    expected = [(str(value), label) for value, label in django.choices]
+    [option for option in BrowseForm().fields["category"].choices]  # compiled once
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = counted
+    try:
+        form = BrowseForm({"category": str(category.pk)})
+        options = [
+            (str(value), label) for value, label in form["category"].field.choices
+        ]
+    finally:
+        SQLCompiler.as_sql = as_sql
+    assert compiled == []
+    assert options[1:] == expected[1:] and options[0] == ("", "All categories")
+    assert options[1] == (options[1][0], "Apples <&> (APL)")
+    assert form.is_valid() and form.cleaned_data["category"] == category
+
+
 def test_a_multiple_quick_select_marks_every_chosen_option():
     class QuickSelectMultiple(QuickSelect):
         allow_multiple_selected = True

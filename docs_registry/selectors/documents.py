@@ -13,7 +13,7 @@ from django.http import Http404
 
 from ..addresses import address
 from ..caching import cache_key, remember
-from ..models import Audience, ChangeKind, Document, Draft, User, Version
+from ..models import Audience, Category, ChangeKind, Document, Draft, User, Version
 from ..prepared import OutOfRange, Param, PreparedList, PreparedQuery, prepared
 
 SORTS = {
@@ -340,6 +340,17 @@ def document_owner_names() -> list[tuple]:
     on every browse and search page worked out afresh, where building and
     compiling the query cost more than running it."""
     return _OWNER_NAMES.run()
+
+
+_CATEGORY_NAMES = PreparedQuery(
+    lambda: Category.objects.order_by("name").values_list("pk", "name", "prefix")
+)
+
+
+def category_names() -> list[tuple]:
+    """Every category as (pk, name, prefix) rows, by name: the browse and search
+    filters' options, where building the query cost more than running it."""
+    return _CATEGORY_NAMES.run()
 
 
 def owner_choices() -> QuerySet[User]:
