@@ -568,3 +568,54 @@ def test_pages_run_on_from_the_ranked_hits_into_the_deeper_ones(
     assert listed[in_lead:] == sorted(
         doc_id for doc_id, title in titles.items() if title == "Deep"
     )
+
+
+# The hits as the template wrote them before `search_hits` (listing.py).
+_HITS_TEMPLATE = """{% for hit in page %}
+  <li class="search-hit{% if hit.retired %} retired{% endif %}">
+    <p class="search-hit-title">
+      {% if hit.kind == "term" %}<span class="badge">Glossary</span>{% else %}<a href="{{ hit.url }}">{{ hit.doc_id }}</a>{% endif %}
+      <a href="{{ hit.url }}">{{ hit.title }}</a>
+      {% if hit.retired %}<span class="badge retired">Retired</span>{% endif %}
+    </p>
+    <p class="search-snippet">{{ hit.snippet }}</p>
+  </li>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_the_hits_are_what_the_template_wrote():
+    from django.template import Context, Template
+    from django.utils.safestring import mark_safe
+
+    from docs_registry.search import Hit
+    from docs_registry.templatetags.listing import search_hits
+
+    hits = [
+        Hit(
+            kind="doc",
+            doc_id="PRC-0001",
+            title=mark_safe("<mark>Refunds</mark> &amp; returns"),
+            snippet=mark_safe("…the <mark>refund</mark> &lt;window&gt;…"),
+            retired=False,
+            url="/docs/PRC-0001/",
+        ),
+        Hit(
+            kind="doc",
+            doc_id="PRC-0002",
+            title=mark_safe("Old <mark>refund</mark> rules"),
+            snippet=mark_safe(""),
+            retired=True,
+            url='/docs/PRC-0002/?a=1&b="2"',
+        ),
+        Hit(
+            kind="term",
+            doc_id="",
+            title=mark_safe("<mark>Refund</mark>"),
+            snippet=mark_safe("Money returned."),
+            retired=False,
+            url="/glossary/#term-refund",
+        ),
+    ]
+    looped = Template(_HITS_TEMPLATE).render(Context({"page": hits}))
+    assert search_hits(hits) == looped
+    assert search_hits([]) == ""

@@ -9,7 +9,8 @@ part of their pages each time a page is worked out again (after any write).
   summary, on the comparison page and in each digest entry;
 - `{% history_rows document page %}`: the rows of a document's history;
 - `{% version_options newest selected %}`: the options of a comparison's version
-  pickers, v`newest` down to v1 (a long history has hundreds).
+  pickers, v`newest` down to v1 (a long history has hundreds);
+- `{% search_hits hits %}`: the `<li>` of each search hit.
 
 Versions announced for later say when they apply, or that they were withdrawn
 before they applied, as the templates they replace said."""
@@ -18,6 +19,7 @@ from html import escape
 
 from django import template
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..addresses import address, addresses_of
@@ -357,3 +359,37 @@ def version_options(newest: int, selected: int) -> SafeString:
         for n in range(int(newest), 0, -1)
     )
     return mark_safe("".join(options))  # noqa: S308 -- numbers only
+
+
+_HIT = (
+    '\n  <li class="search-hit{}">'
+    '\n    <p class="search-hit-title">'
+    "\n      {}"
+    '\n      <a href="{}">{}</a>'
+    "\n      {}"
+    "\n    </p>"
+    '\n    <p class="search-snippet">{}</p>'
+    "\n  </li>\n  "
+)
+_GLOSSARY = '<span class="badge">Glossary</span>'
+
+
+def _hit(hit) -> str:
+    # The title and the snippet are escaped already, with their <mark>s added
+    # (search.py); the rest is escaped here.
+    url = escape(hit.url)
+    cited = f'<a href="{url}">{escape(hit.doc_id)}</a>'
+    return _HIT.format(
+        " retired" if hit.retired else "",
+        _GLOSSARY if hit.kind == "term" else cited,
+        url,
+        conditional_escape(hit.title),
+        _RETIRED.lstrip() if hit.retired else "",
+        conditional_escape(hit.snippet),
+    )
+
+
+@register.simple_tag
+def search_hits(hits) -> SafeString:
+    """One `<li>` per hit (search.Hit) of a results page."""
+    return mark_safe("".join(map(_hit, hits)))  # noqa: S308 -- escaped above
