@@ -2,7 +2,10 @@
 out) and read again (warm: what a kept page costs). Query-count tests pin both:
 counting only warm reads would measure cache hits and miss a lost select_related."""
 
+from contextlib import contextmanager
+
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from docs_registry import caching
@@ -36,3 +39,20 @@ def search_transaction() -> int:
     own that turns off sequential scans (three), and the page asked for counts its
     hits as it ranks them (one fewer: docs_registry/search.py)."""
     return 2 if connection.vendor == "postgresql" else 0
+
+
+@contextmanager
+def compiling():
+    """The models of the querysets compiled to SQL within the block, in order."""
+    models = []
+    original = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        models.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = counted
+    try:
+        yield models
+    finally:
+        SQLCompiler.as_sql = original

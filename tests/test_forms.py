@@ -6,6 +6,8 @@ from django.test.html import parse_html
 
 from docs_registry.forms import QuickSelect
 
+from .querycount import compiling
+
 
 @pytest.mark.parametrize("value", ["", "2", "<x>", None, 3, "1"])
 def test_the_quick_select_renders_what_djangos_select_renders(value):
@@ -72,8 +74,6 @@ def test_the_filters_list_the_document_owners_from_a_prepared_query(
 ):
     """The browse and search filters' owners: the people who own a document, as
     the queryset gives them, from a query compiled once."""
-    from django.db.models.sql.compiler import SQLCompiler
-
     from docs_registry.forms import BrowseForm, UserChoiceField
     from docs_registry.selectors import document_owners
 
@@ -86,19 +86,9 @@ def test_the_filters_list_the_document_owners_from_a_prepared_query(
     expected = list(field.choices)
     list(BrowseForm().fields["owner"].choices)  # compiled once
     form = BrowseForm()
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return as_sql(self, *args, **kwargs)
-
-    SQLCompiler.as_sql = counted
-    try:
+    with compiling() as compiled:
         # As the widget reads them (list() would count them first).
         options = [option for option in form.fields["owner"].choices]  # noqa: C416
-    finally:
-        SQLCompiler.as_sql = as_sql
     assert compiled == []
     assert [(str(v), label) for v, label in options] == [
         (str(v), label) for v, label in expected
@@ -108,8 +98,6 @@ def test_the_filters_list_the_document_owners_from_a_prepared_query(
 
 @pytest.mark.django_db
 def test_the_filters_list_the_categories_from_a_prepared_query(category):
-    from django.db.models.sql.compiler import SQLCompiler
-
     from docs_registry.forms import BrowseForm
     from docs_registry.models import Category
 
@@ -118,21 +106,10 @@ def test_the_filters_list_the_categories_from_a_prepared_query(category):
     django = forms.ModelChoiceField(Category.objects.all(), empty_label="All")
     expected = [(str(value), label) for value, label in django.choices]
     [option for option in BrowseForm().fields["category"].choices]  # compiled once
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return as_sql(self, *args, **kwargs)
-
-    SQLCompiler.as_sql = counted
-    try:
+    with compiling() as compiled:
         form = BrowseForm({"category": str(category.pk)})
-        options = [
-            (str(value), label) for value, label in form["category"].field.choices
-        ]
-    finally:
-        SQLCompiler.as_sql = as_sql
+        choices = form["category"].field.choices
+    options = [(str(value), label) for value, label in choices]
     assert compiled == []
     assert options[1:] == expected[1:] and options[0] == ("", "All categories")
     assert options[1] == (options[1][0], "Apples <&> (APL)")

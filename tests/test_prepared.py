@@ -16,7 +16,6 @@ from django.db.models import (
     IntegerField,
     Q,
 )
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from docs_registry import caching
@@ -38,7 +37,7 @@ from docs_registry.selectors.questions import ANSWERS_SHOWN, answered_for_asker
 from docs_registry.services.questions import question_answer, question_ask
 
 from .factories import make_document, publish
-from .querycount import sql_of
+from .querycount import compiling, sql_of
 
 pytestmark = pytest.mark.django_db
 
@@ -177,19 +176,9 @@ def compiled_querysets(client, url: str) -> int:
     """How many querysets a page worked out afresh compiles to SQL."""
     client.get(url)  # compiles what is prepared
     caching.empty()
-    calls = []
-    original = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        calls.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    SQLCompiler.as_sql = counted
-    try:
+    with compiling() as models:
         assert client.get(url).status_code == 200
-    finally:
-        SQLCompiler.as_sql = original
-    return len(calls)
+    return len(models)
 
 
 # A reader's page compiles only Django's own reads, the session and the signed-in

@@ -590,28 +590,30 @@ def test_the_hits_are_what_the_template_wrote():
     from docs_registry.search import Hit
     from docs_registry.templatetags.listing import search_hits
 
+    def hit(title, snippet, **fields):
+        return Hit(title=mark_safe(title), snippet=mark_safe(snippet), **fields)  # noqa: S308
+
+    document = {"kind": "doc", "retired": False}
     hits = [
-        Hit(
-            kind="doc",
+        hit(
+            "<mark>Refunds</mark> &amp; returns",
+            "…the <mark>refund</mark> &lt;window&gt;…",
+            **document,
             doc_id="PRC-0001",
-            title=mark_safe("<mark>Refunds</mark> &amp; returns"),
-            snippet=mark_safe("…the <mark>refund</mark> &lt;window&gt;…"),
-            retired=False,
             url="/docs/PRC-0001/",
         ),
-        Hit(
-            kind="doc",
+        hit(
+            "Old <mark>refund</mark> rules",
+            "",
+            **document | {"retired": True},
             doc_id="PRC-0002",
-            title=mark_safe("Old <mark>refund</mark> rules"),
-            snippet=mark_safe(""),
-            retired=True,
             url='/docs/PRC-0002/?a=1&b="2"',
         ),
-        Hit(
+        hit(
+            "<mark>Refund</mark>",
+            "Money returned.",
             kind="term",
             doc_id="",
-            title=mark_safe("<mark>Refund</mark>"),
-            snippet=mark_safe("Money returned."),
             retired=False,
             url="/glossary/#term-refund",
         ),
