@@ -1,9 +1,11 @@
 """Full-text search over the current version of every document and the glossary.
 
-One table, `docs_registry_search`, holds the searchable text: PostgreSQL full-text
-search with a GIN index, or an FTS5 table on SQLite (migration 0009 creates it).
-A row's key is derived from what it indexes (`_key`), so keeping it in sync is a
-delete and an insert by primary key. A document's body is indexed as the plain
+Two tables hold the searchable text: `docs_registry_search` (TABLE) the ID, title
+and body of each document and glossary term, `docs_registry_search_lead`
+(LEAD_TABLE) the same rows' ID, title and lead (migration 0026): PostgreSQL
+full-text search with GIN indexes, or FTS5 tables on SQLite. A row's key is
+derived from what it indexes (`_key`), the same in both, so keeping them in sync
+is a delete and an insert by primary key. A document's body is indexed as the plain
 text of its rendered, sanitized HTML (`plain_text`), so snippets show the words a
 reader sees, never Markdown syntax. Only the text lives there: status, audience,
 category and owner are read by joining the documents table, so filters are never
@@ -16,13 +18,15 @@ Snippets come back with two control characters around the matches; the text is
 HTML-escaped first and only then are the markers turned into <mark>.
 
 Both databases rank the same way: hits whose ID, title or lead of the body (its
-first `LEAD_LENGTH` characters) hold every word come first, best first; hits found
-only deeper in a body follow in the order of their keys. Ranking reads the lead
-only, so its cost follows the hits in leads, not every hit: on 10,000 documents,
-"refund policy" ranks 863 leads instead of 6,708 bodies, and SQLite's count and
-first page take 11 ms instead of 19.
-SQLite keeps the lead as a column of its own (`lead`, migration 0025, cut at a
-space so its words are the body's); PostgreSQL a vector (`rank_tsv`, 0013).
+first `LEAD_LENGTH` characters, cut at a space so its words are the body's) hold
+every word come first, best first, excerpted from the lead; hits found only deeper
+in a body follow in the order of their keys, excerpted where the words are.
+Ranking reads the leads' table only, so its cost follows the hits in leads, not
+every hit, and reads small rows; counting reads the index's table, whose rows hold
+no lead (on PostgreSQL they hold no text either: it is stored apart, so a count
+visits 161 pages instead of 1,664). On 10,000 documents, "refund policy" ranks 863
+leads among 6,708 hits: SQLite's first page of twenty takes 2.8 ms instead of 4.5
+(its count 1.2), PostgreSQL's page and count 8 ms instead of 15.
 """
 
 # SQL here is built only from constant fragments; every value is a bound parameter.
@@ -44,8 +48,11 @@ from django.utils.text import slugify
 from .addresses import address
 from .models import Audience, Document
 from .params import NUMBER_MAX
+from .prepared import fetch_all
 
 TABLE = "docs_registry_search"
+# The ID, title and lead of each row of TABLE, under the same key: what ranks.
+LEAD_TABLE = "docs_registry_search_lead"
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 16
 MIN_PREFIX_LENGTH = 3
@@ -118,13 +125,16 @@ _DOC_SOURCE = (
 # bodies in memory however many documents there are.
 REBUILD_BATCH = 100
 _TERM_BODY = "g.definition || ' ' || g.avoid"
-# Definitions and words to avoid are plain text already.
-# A term's definition is short: all of it is its lead.
+# Definitions and words to avoid are plain text already; a term's definition is
+# short: all of it is its lead.
 _TERM_ROWS = (
     f"SELECT g.id * 2 + 1, '{TERM}', g.id, '', {_clean('g.term')}, "
-    f"{_clean(_TERM_BODY)}{{}} FROM docs_registry_glossaryterm g"
+    f"{_clean(_TERM_BODY)} FROM docs_registry_glossaryterm g"
 )
-_TERM_LEAD = f", {_clean(_TERM_BODY)}"
+_TERM_LEADS = (
+    f"SELECT g.id * 2 + 1, '', {_clean('g.term')}, {_clean(_TERM_BODY)} "
+    "FROM docs_registry_glossaryterm g"
+)
 
 
 def _sqlite(connection) -> bool:
@@ -136,15 +146,14 @@ def _key_column(connection) -> str:
 
 
 def _insert(connection) -> str:
-    # PostgreSQL works out its vectors, the lead's included, from the text.
-    columns = "kind, ref, doc_id, title, body" + (
-        ", lead" if _sqlite(connection) else ""
-    )
-    return f"INSERT INTO {TABLE} ({_key_column(connection)}, {columns}) "
+    # PostgreSQL works out the vectors from the text.
+    key = _key_column(connection)
+    return f"INSERT INTO {TABLE} ({key}, kind, ref, doc_id, title, body) "
 
 
-def _term_rows(connection) -> str:
-    return _TERM_ROWS.format(_TERM_LEAD if _sqlite(connection) else "")
+def _insert_lead(connection) -> str:
+    key = _key_column(connection)
+    return f"INSERT INTO {LEAD_TABLE} ({key}, doc_id, title, lead) "
 
 
 # The last space within the lead's length and one. A space, not any character
@@ -167,23 +176,41 @@ def _document_row(pk: int, doc_id: str, title: str, body_html: str) -> tuple:
     return (_key(DOC, pk), DOC, pk, doc_id, _storable(title), body, lead(body))
 
 
-def _insert_documents(cursor, rows: list[tuple], connection) -> None:
-    # One statement for the lot: a round trip per row costs more than the rows.
-    if rows:
-        width = 7 if _sqlite(connection) else 6
-        values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
-        params = [value for row in rows for value in _document_row(*row)[:width]]
-        cursor.execute(_insert(connection) + "VALUES " + values, params)
+def _values(rows: int, width: int) -> str:
+    return "VALUES " + ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * rows)
+
+
+def _insert_documents(cursor, sources: list[tuple], connection) -> None:
+    # One statement for the lot in each table: a round trip per row costs more
+    # than the rows.
+    if sources:
+        rows = [_document_row(*source) for source in sources]
+        cursor.execute(
+            _insert(connection) + _values(len(rows), 6),
+            [value for row in rows for value in row[:6]],
+        )
+        cursor.execute(
+            _insert_lead(connection) + _values(len(rows), 4),
+            [
+                value
+                for key, _, _, doc_id, title, _, lead in rows
+                for value in (key, doc_id, title, lead)
+            ],
+        )
+
+
+def _delete(cursor, key: int, connection) -> None:
+    for table in (TABLE, LEAD_TABLE):
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {_key_column(connection)} = %s", [key]
+        )
 
 
 def search_index_document(document, *, connection=default_connection) -> None:
     """Index the document's ID, title and the plain text of its current version's
     rendered body (replacing what was there)."""
-    key = _key_column(connection)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {TABLE} WHERE {key} = %s", [_key(DOC, document.pk)]
-        )
+        _delete(cursor, _key(DOC, document.pk), connection)
         cursor.execute(_DOC_SOURCE + " WHERE d.id = %s", [document.pk])
         _insert_documents(cursor, cursor.fetchall(), connection)
 
@@ -191,12 +218,11 @@ def search_index_document(document, *, connection=default_connection) -> None:
 def search_index_term(term, *, connection=default_connection) -> None:
     """Index a glossary term: its wording as the title, its definition and the
     words to avoid as the body."""
-    key = _key_column(connection)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE {key} = %s", [_key(TERM, term.pk)])
+        _delete(cursor, _key(TERM, term.pk), connection)
+        cursor.execute(_insert(connection) + _TERM_ROWS + " WHERE g.id = %s", [term.pk])
         cursor.execute(
-            _insert(connection) + _term_rows(connection) + " WHERE g.id = %s",
-            [term.pk],
+            _insert_lead(connection) + _TERM_LEADS + " WHERE g.id = %s", [term.pk]
         )
 
 
@@ -204,6 +230,7 @@ def search_rebuild(*, connection=default_connection) -> None:
     """Index every document and glossary term from scratch."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(f"DELETE FROM {LEAD_TABLE}")
         last = 0
         while True:
             cursor.execute(
@@ -215,7 +242,8 @@ def search_rebuild(*, connection=default_connection) -> None:
                 break
             _insert_documents(cursor, rows, connection)
             last = rows[-1][0]
-        cursor.execute(_insert(connection) + _term_rows(connection))
+        cursor.execute(_insert(connection) + _TERM_ROWS)
+        cursor.execute(_insert_lead(connection) + _TERM_LEADS)
 
 
 # --- Searching ----------------------------------------------------------------
@@ -309,9 +337,9 @@ class Filters:
     include_retired: bool = False
 
     def sql(self, key: str) -> tuple[str, str, list]:
-        """The joins a WHERE condition needs, and the condition, on the search
-        table's `key` column and (if joined) the document `d` and glossary term
-        `g` the row indexes."""
+        """The joins a WHERE condition needs, and the condition, on an index
+        table's `key` column (as `table.column`) and (if joined) the document `d`
+        and glossary term `g` the row indexes."""
         if not (self.category_id or self.owner_id or self.audiences()):
             # Only the status, the common case: the retired documents' keys (few)
             # are left out, and no row is joined to anything. Every row indexes a
@@ -324,7 +352,7 @@ class Filters:
             return (
                 "",
                 (
-                    f"{TABLE}.{key} NOT IN (SELECT id * 2 FROM docs_registry_document "
+                    f"{key} NOT IN (SELECT id * 2 FROM docs_registry_document "
                     "WHERE status = 'retired')"
                 ),
                 [],
@@ -350,7 +378,7 @@ class Filters:
                 condition += " AND g.audience IN (%s, %s)"
                 params += audiences
             condition += ")"
-        return _joins(f"{TABLE}.{key}"), f"({condition})", params
+        return _joins(key), f"({condition})", params
 
     def audiences(self) -> list[str]:
         # A team sees what is addressed to it and what is for both teams.
@@ -382,82 +410,84 @@ def _joins(key: str) -> str:
     )
 
 
-_SQLITE_MATCH = f"{TABLE} MATCH %s"
-# Columns: kind, ref, doc_id (weighted 10), title (5), body (not read), lead (1).
-BODY, LEAD = 4, 5  # the columns an excerpt is taken from
-_SQLITE_RANK = f"bm25({TABLE}, 0, 0, 10.0, 5.0, 0.0, 1.0)"
+# SQLite: the index's columns are kind, ref, doc_id, title and body; the leads'
+# doc_id (weighted 10), title (5) and lead (1).
+_SQLITE_RANK = f"bm25({LEAD_TABLE}, 10.0, 5.0, 1.0)"
 _SQLITE_COUNT = (
-    f"SELECT count(*) FROM {TABLE} {{joins}} WHERE {_SQLITE_MATCH} AND {{condition}}"
+    "SELECT count(*) FROM {table} {joins} WHERE {table} MATCH %s AND {condition}"
 )
-_SQLITE_HITS = (
-    f"SELECT {TABLE}.rowid AS hit, {{score}} AS score "
-    f"FROM {TABLE} {{joins}} WHERE {_SQLITE_MATCH} AND {{condition}}"
+_SQLITE_RANKED = (
+    f"SELECT {LEAD_TABLE}.rowid AS hit, {_SQLITE_RANK} AS score "
+    f"FROM {LEAD_TABLE} {{joins}} WHERE {LEAD_TABLE} MATCH %s AND {{condition}}"
 )
-# Rank and filter first; snippets (which read the stored text), and what the row
-# indexes, for the page only.
+_SQLITE_DEEPER = (
+    f"SELECT {TABLE}.rowid AS hit, 0 AS score "
+    f"FROM {TABLE} {{joins}} WHERE {TABLE} MATCH %s AND {{condition}} "
+    f"AND {TABLE}.rowid NOT IN "
+    f"(SELECT rowid FROM {LEAD_TABLE} WHERE {LEAD_TABLE} MATCH %s)"
+)
+# Rank and filter first; highlights and snippets (which read the stored text),
+# and what the row indexes, for the page only. The matches first (CROSS JOIN
+# fixes the order), each looked up in the page: the other way round, each of the
+# page's rows ran the search again (6.3 ms against 2.8).
 _SQLITE_PAGE = (
-    f"SELECT {TABLE}.kind, {TABLE}.doc_id, "
-    f"highlight({TABLE}, 3, '{START}', '{STOP}'), "
-    f"snippet({TABLE}, {{column}}, '{START}', '{STOP}', '…', 24), d.status, g.term "
-    # The matches first (CROSS JOIN fixes the order), each looked up in the page:
-    # the other way round, each of the page's rows ran the search again (6.3 ms
-    # against 2.8).
-    f"FROM {TABLE} CROSS JOIN ({{hits}} ORDER BY score, hit LIMIT %s OFFSET %s) page "
-    f"ON {TABLE}.rowid = page.hit {_joins('page.hit')} "
-    f"WHERE {_SQLITE_MATCH} ORDER BY page.score, page.hit"
+    "SELECT {table}.doc_id, highlight({table}, {title}, '"
+    + START
+    + "', '"
+    + STOP
+    + "'), snippet({table}, {text}, '"
+    + START
+    + "', '"
+    + STOP
+    + "', '…', 24), d.status, g.term, page.hit "
+    "FROM {table} CROSS JOIN ({hits} ORDER BY score, hit LIMIT %s OFFSET %s) page "
+    "ON {table}.rowid = page.hit " + _joins("page.hit") + " "
+    "WHERE {table} MATCH %s ORDER BY page.score, page.hit"
 )
-
-
-def _in_lead(match: str) -> str:
-    """The FTS5 query for hits with every word in the ID, title or lead."""
-    return "{doc_id title lead} : (" + match + ")"
-
-
-def _deeper(match: str) -> str:
-    """The FTS5 query for the other hits: found only deeper in the body."""
-    return f"({match}) NOT {_in_lead(match)}"
-
 
 _PG_QUERY = "to_tsquery('english', %s)"
 _PG_COUNT = (
-    f"SELECT count(*) FROM {TABLE} {{joins}} WHERE tsv @@ {_PG_QUERY} AND {{condition}}"
+    "SELECT count(*) AS total FROM {table} {joins} "
+    "WHERE {table}.tsv @@ " + _PG_QUERY + " AND {condition}"
 )
 _PG_HEADLINE = f"StartSel={START}, StopSel={STOP}"
-# Ranking reads `rank_tsv` (migration 0013): the ID and title (weight A) and the
-# lead of the body (B), about 1 KB, against 4 KB for the full vector that matching
-# uses through the index. Only the hits with every word there are scored (the
-# others score 0 and follow in key order): 27 ms instead of 36 for "refund
-# policy" on 10,000 documents, the same hits in the same order.
-# Headlines are costly, so only the page's rows get them (the inner query ranks).
-_PG_RANK = "CASE WHEN rank_tsv @@ q THEN ts_rank_cd(rank_tsv, q) ELSE 0 END"
-_PG_PAGE = (
-    f"SELECT s.kind, s.doc_id, "
-    f"ts_headline('english', s.title, page.q, '{_PG_HEADLINE}, HighlightAll=true'), "
-    # A ranked hit has every word in its ID, title or lead: its excerpt is taken
-    # from the lead (four times quicker than from the whole body).
-    f"ts_headline('english', CASE WHEN page.score > 0 THEN left(s.body, {LEAD_LENGTH}) "
-    "ELSE s.body END, page.q, "
-    f"'{_PG_HEADLINE}, MaxWords=18, MinWords=8, MaxFragments=2, "
-    'FragmentDelimiter=" … "\'), d.status, g.term, page.total '
-    # Every hit is read to rank them, so counting them there costs little; the
-    # scores are worked out first (OFFSET 0 keeps the planner from putting that
-    # off), or the count would hold every hit's rank_tsv in memory (44 ms, not 30).
-    "FROM (SELECT hit, q, score, count(*) OVER () AS total FROM ("
-    f"SELECT {TABLE}.id AS hit, q, {_PG_RANK} AS score "
-    f"FROM {TABLE} CROSS JOIN {_PG_QUERY} q {{joins}} "
-    "WHERE tsv @@ q AND {condition} OFFSET 0) ranked "
-    "ORDER BY score DESC, hit LIMIT %s OFFSET %s) page "
-    f"JOIN {TABLE} s ON s.id = page.hit {_joins('page.hit')} "
+_PG_TITLE = f"ts_headline('english', {{}}, page.q, '{_PG_HEADLINE}, HighlightAll=true')"
+_PG_EXCERPT = (
+    f"ts_headline('english', {{}}, page.q, '{_PG_HEADLINE}, MaxWords=18, "
+    'MinWords=8, MaxFragments=2, FragmentDelimiter=" … "\')'
+)
+# The ranked hits of the page, with the number of all hits: counting them is a
+# query of its own on SQLite (bm25 refuses to share a statement with one), a
+# part of this one here, which always gives a row (the hit NULL past the ranked
+# ones).
+_PG_RANKED = (
+    f"SELECT l.doc_id, {_PG_TITLE.format('l.title')}, "
+    f"{_PG_EXCERPT.format('l.lead')}, d.status, g.term, page.hit, totals.total "
+    f"FROM ({_PG_COUNT.replace('{table}', TABLE)}) totals "
+    "LEFT JOIN (SELECT hit, q, score FROM ("
+    f"SELECT {LEAD_TABLE}.id AS hit, q, ts_rank_cd({LEAD_TABLE}.tsv, q) AS score "
+    f"FROM {LEAD_TABLE} CROSS JOIN {_PG_QUERY} q {{lead_joins}} "
+    f"WHERE {LEAD_TABLE}.tsv @@ q AND {{lead_condition}}) ranked "
+    "ORDER BY score DESC, hit LIMIT %s OFFSET %s) page ON TRUE "
+    f"LEFT JOIN {LEAD_TABLE} l ON l.id = page.hit {_joins('page.hit')} "
     "ORDER BY page.score DESC, page.hit"
+)
+_PG_DEEPER = (
+    f"SELECT s.doc_id, {_PG_TITLE.format('s.title')}, {_PG_EXCERPT.format('s.body')}, "
+    "d.status, g.term, page.hit "
+    f"FROM (SELECT {TABLE}.id AS hit, q FROM {TABLE} CROSS JOIN {_PG_QUERY} q "
+    f"{{joins}} WHERE {TABLE}.tsv @@ q AND {{condition}} AND {TABLE}.id NOT IN "
+    f"(SELECT id FROM {LEAD_TABLE} WHERE tsv @@ {_PG_QUERY}) "
+    "ORDER BY hit LIMIT %s OFFSET %s) page "
+    f"JOIN {TABLE} s ON s.id = page.hit {_joins('page.hit')} ORDER BY page.hit"
 )
 
 
 class SearchResults:
     """The hits of one search, for Django's Paginator, in a bounded number of
-    queries however many documents match. SQLite: one to count, one for a page
-    of ranked hits, and one or two more where the page runs on into the deeper
-    ones. PostgreSQL: one for the page a paginator is said to ask for (`expect`),
-    which counts the hits as well."""
+    queries however many documents match: one to count (on PostgreSQL, part of
+    the page a paginator is said to ask for: `expect`), one for a page of ranked
+    hits, and one or two more where the page runs on into the deeper ones."""
 
     def __init__(self, query: str, filters: Filters, *, connection=default_connection):
         self.connection = connection
@@ -466,18 +496,19 @@ class SearchResults:
         self.match = (
             (_tsquery if self.postgres else _fts5_query)(found) if found else ""
         )
-        self.joins, self.condition, self.params = filters.sql(
-            "id" if self.postgres else "rowid"
-        )
+        key = _key_column(connection)
+        self.filters = {
+            table: filters.sql(f"{table}.{key}") for table in (TABLE, LEAD_TABLE)
+        }
         self.counted: int | None = None
-        # PostgreSQL: the window a paginator is expected to ask for, and the
-        # windows read so far (a ranked page counts every hit as it reads them).
+        # PostgreSQL: the window a paginator is expected to ask for.
         self.expected: slice | None = None
-        self.read: dict[int, tuple[int, list[Hit]]] = {}  # start: (stop, hits)
+        # The windows read so far: start: (stop, hits).
+        self.read: dict[int, tuple[int, list[Hit]]] = {}
 
     def expect(self, page: int, size: int) -> None:
         """Say which page a paginator will ask for, after counting: on PostgreSQL
-        one query then gives both (on SQLite, bm25 refuses a window function)."""
+        one query then gives both."""
         # A page far past any hit is no guess worth a query (nor an OFFSET that
         # overflows): Paginator counts first, and gives the last page.
         if page * size <= NUMBER_MAX:
@@ -486,34 +517,36 @@ class SearchResults:
     def _fetch(self, sql: str, params: list) -> list[tuple]:
         if not self.postgres:
             # No transaction: on SQLite one would take the write lock (IMMEDIATE).
-            return self._run(sql, params)
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
         with transaction.atomic(using=self.connection.alias):
             # For a word in most documents the planner prefers reading the whole
             # table, which unpacks every stored tsvector (~4 KB each, 40 ms for
             # 10,000); the GIN index answers without them. SET LOCAL ends with
             # this transaction.
-            self._run("SET LOCAL enable_seqscan = off", [])
-            return self._run(sql, params)
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+            return fetch_all(self.connection, sql, params)
 
-    def _run(self, sql: str, params: list) -> list[tuple]:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
+    def _where(self, table: str) -> tuple[dict, list]:
+        joins, condition, params = self.filters[table]
+        return {"table": table, "joins": joins, "condition": condition}, params
 
     def count(self) -> int:
         if self.counted is None and self.postgres and self.expected and self.match:
-            self[self.expected]  # counts, when the window holds a hit
+            self[self.expected]  # counts as it reads the ranked hits
         if self.counted is None:
-            self.counted = self._count(self.match)
+            self.counted = self._count(TABLE)
         return self.counted
 
-    def _count(self, match: str) -> int:
-        if not match:
+    def _count(self, table: str) -> int:
+        """The hits in `table`: all of them in TABLE, the ranked ones in LEAD_TABLE."""
+        if not self.match:
             return 0
-        sql = (_PG_COUNT if self.postgres else _SQLITE_COUNT).format(
-            joins=self.joins, condition=self.condition
-        )
-        return self._fetch(sql, [match, *self.params])[0][0]
+        names, params = self._where(table)
+        sql = (_PG_COUNT if self.postgres else _SQLITE_COUNT).format(**names)
+        return self._fetch(sql, [self.match, *params])[0][0]
 
     def __len__(self) -> int:
         return self.count()
@@ -522,11 +555,16 @@ class SearchResults:
         start, stop = window.start or 0, window.stop
         if not self.match or stop <= start:
             return []
-        if self.postgres:
-            return self._postgres_page(start, stop)
-        ranked = self._sqlite_page(
-            _in_lead(self.match), _SQLITE_RANK, start, stop, excerpt_from=LEAD
-        )
+        # Paginator asks for the last page only as far as the count: [0:4], say,
+        # where [0:20] was expected and read.
+        read_to, hits = self.read.get(start, (0, []))
+        if read_to < stop:
+            hits = self._window(start, stop)
+            self.read[start] = (stop, hits)
+        return hits[: stop - start]
+
+    def _window(self, start: int, stop: int) -> list[Hit]:
+        ranked = self._ranked(start, stop)
         if len(ranked) == stop - start or (
             # Every hit is in: none is left deeper in a body.
             self.counted is not None and start + len(ranked) >= self.counted
@@ -534,49 +572,50 @@ class SearchResults:
             return ranked
         # The deeper hits follow the ranked ones: this window starts with the first
         # of them, or (past the ranked ones) as many in as the window is past those.
-        skipped = (
-            0 if ranked or not start else start - self._count(_in_lead(self.match))
-        )
-        return ranked + self._sqlite_page(
-            _deeper(self.match),
-            "0",
-            skipped,
-            skipped + stop - start - len(ranked),
-            excerpt_from=BODY,
-        )
+        skipped = 0 if ranked or not start else start - self._count(LEAD_TABLE)
+        return ranked + self._deeper(skipped, skipped + stop - start - len(ranked))
 
-    def _postgres_page(self, start: int, stop: int) -> list[Hit]:
-        # Paginator asks for the last page only as far as the count: [0:4], say,
-        # where [0:20] was expected and read.
-        read_to, hits = self.read.get(start, (0, []))
-        if read_to < stop:
-            params = [self.match, *self.params, stop - start, start]
-            sql = _PG_PAGE.format(joins=self.joins, condition=self.condition)
-            rows = self._fetch(sql, params)
-            if rows:
-                self.counted = rows[0][-1]
-            elif start == 0:
-                self.counted = 0
-            hits = [_hit(*row[:-1]) for row in rows]
-            self.read[start] = (stop, hits)
-        return hits[: stop - start]
-
-    def _sqlite_page(
-        self, match: str, score: str, start: int, stop: int, *, excerpt_from: int
-    ) -> list[Hit]:
-        hits = _SQLITE_HITS.format(
-            score=score, joins=self.joins, condition=self.condition
-        )
-        params = [match, *self.params, stop - start, start, self.match]
-        return [
-            _hit(*row)
-            for row in self._fetch(
-                _SQLITE_PAGE.format(hits=hits, column=excerpt_from), params
+    def _ranked(self, start: int, stop: int) -> list[Hit]:
+        """The hits with every word in the ID, the title or the lead, best first,
+        excerpted from the lead."""
+        names, params = self._where(LEAD_TABLE)
+        if not self.postgres:
+            hits = _SQLITE_RANKED.format(**names)
+            sql = _SQLITE_PAGE.format(hits=hits, table=LEAD_TABLE, title=1, text=2)
+            rows = self._fetch(
+                sql, [self.match, *params, stop - start, start, self.match]
             )
-        ]
+            return [_hit(*row) for row in rows]
+        count_names, count_params = self._where(TABLE)
+        sql = _PG_RANKED.format(
+            joins=count_names["joins"],
+            condition=count_names["condition"],
+            lead_joins=names["joins"],
+            lead_condition=names["condition"],
+        )
+        rows = self._fetch(
+            sql,
+            [self.match, *count_params, self.match, *params, stop - start, start],
+        )
+        self.counted = rows[0][-1]
+        return [_hit(*row[:-1]) for row in rows if row[-2] is not None]
+
+    def _deeper(self, start: int, stop: int) -> list[Hit]:
+        """The other hits, found only deeper in a body, in the order of their keys,
+        excerpted from where the words are."""
+        names, params = self._where(TABLE)
+        if self.postgres:
+            sql = _PG_DEEPER.format(**names)
+            params = [self.match, *params, self.match, stop - start, start]
+        else:
+            hits = _SQLITE_DEEPER.format(**names)
+            sql = _SQLITE_PAGE.format(hits=hits, table=TABLE, title=3, text=4)
+            params = [self.match, *params, self.match, stop - start, start, self.match]
+        return [_hit(*row) for row in self._fetch(sql, params)]
 
 
-def _hit(kind, doc_id, title, snippet, status, term) -> Hit:
+def _hit(doc_id, title, snippet, status, term, key) -> Hit:
+    kind = TERM if key & 1 else DOC
     if kind == DOC:
         url = address("docs_registry:document", doc_id)
     else:

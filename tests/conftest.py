@@ -7,6 +7,7 @@ from django.db import connection
 
 from docs_registry import caching, integrity
 from docs_registry.models import Category, User
+from docs_registry.search import LEAD_TABLE as SEARCH_LEAD_TABLE
 from docs_registry.search import TABLE as SEARCH_TABLE
 
 from .factories import make_category, make_document, make_user
@@ -92,8 +93,11 @@ def flush_keeps_the_append_only_triggers():
     def sql_flush(ops, style, tables, **kwargs):
         drop, create = _trigger_ddl(ops)
         flushed = original(ops, style, tables, **kwargs)
-        empty_index = f"DELETE FROM {SEARCH_TABLE}"  # noqa: S608 -- our constant
-        return [*drop, *flushed, empty_index, *create]
+        empty_index = [
+            f"DELETE FROM {table}"  # noqa: S608 -- our constants
+            for table in (SEARCH_TABLE, SEARCH_LEAD_TABLE)
+        ]
+        return [*drop, *flushed, *empty_index, *create]
 
     with mock.patch.object(ops_class, "sql_flush", sql_flush):
         yield

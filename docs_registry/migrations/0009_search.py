@@ -1,6 +1,6 @@
 """The search index: an FTS5 table on SQLite, a table with a generated tsvector and a
 GIN index on PostgreSQL (see docs_registry/search.py). Existing documents and
-glossary terms are indexed by 0025, which gives the table its present shape: the
+glossary terms are indexed by 0026, which gives the table its present shape: the
 code of today writes the columns of today."""
 
 from django.db import migrations

@@ -1,7 +1,7 @@
 """Search ranks on the ID, the title and the lead of the body (see
 docs_registry/search.py). On SQLite the lead is a column of the FTS5 table, which
-cannot be altered: the table is made again. Both databases are then indexed afresh,
-the one place that fills the index on migrating."""
+cannot be altered: the table is made again. 0026 gives the index its present shape
+and fills it."""
 
 from django.db import migrations
 
@@ -14,13 +14,9 @@ def _make_table(schema_editor, name: str, columns: str) -> None:
 
 
 def add_lead(apps, schema_editor):
-    from docs_registry.search import TABLE, search_rebuild
-
-    connection = schema_editor.connection
-    if connection.vendor == "sqlite":
-        schema_editor.execute(f"DROP TABLE {TABLE}")
-        _make_table(schema_editor, TABLE, COLUMNS + ", lead")
-    search_rebuild(connection=connection)
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("DROP TABLE docs_registry_search")
+        _make_table(schema_editor, "docs_registry_search", COLUMNS + ", lead")
 
 
 def drop_lead(apps, schema_editor):
