@@ -18,7 +18,14 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 
-from .models import Acknowledgment, DigestState, Revision, SeenVersion, Version
+from .models import (
+    Acknowledgment,
+    DigestState,
+    Document,
+    Revision,
+    SeenVersion,
+    Version,
+)
 
 PAGES, CONTENT = 1, 2  # the rows of models.Revision
 
@@ -50,6 +57,16 @@ def take_writers_turn() -> None:
     never hold each other's rows (no deadlock on PostgreSQL), and after it every
     read sees what they committed. (SQLite writes one at a time anyway.)"""
     list(Revision.objects.select_for_update().filter(pk=PAGES).values_list("pk"))
+
+
+def lock_document(pk: int) -> Document:
+    """The document's row, locked until the caller's transaction ends, after the
+    writers' turn as every row a writer locks: a publish that locked the document
+    and then waited for the counter row deadlocked with a reader whose version
+    shown held the counter row and then checked the document row (its foreign
+    key) on PostgreSQL."""
+    take_writers_turn()
+    return Document.objects.select_for_update().get(pk=pk)
 
 
 def reader_moved(user_id: int) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from docs_registry import permissions
 from docs_registry.models import Document, User
+from docs_registry.revisions import lock_document
 from docs_registry.services.errors import ServiceError
 from docs_registry.services.history import save_with_history
 from docs_registry.text import normalise_text
@@ -54,7 +55,7 @@ def exception_propose(
     document that is not retired, and ends on or after the day it starts: there
     are no open-ended exceptions. Raises ServiceError (nothing written) otherwise."""
     permissions.require(permissions.can_propose_exception(actor))
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = lock_document(document.pk)
     if document.is_retired:
         raise ServiceError(
             f"{document.doc_id} is retired: an exception departs from a policy in "

@@ -146,3 +146,68 @@ def test_ten_readers_at_the_moment_bring_an_announced_change_in_force_once(
     after = Revision.objects.get(pk=1).number
     assert after > before
     assert set(revisions) == {after}
+
+
+def test_a_publish_waiting_for_the_writers_turn_holds_no_document_row(document):
+    """Every writer takes the counter row before any row it locks. A publish that
+    locked its document first deadlocked with a reader whose version shown held
+    the counter row and then checked the document row (its foreign key): here
+    the counter row is held elsewhere, and while the publish waits for it the
+    document row stays free."""
+    from threading import Thread
+
+    from django.db import OperationalError, transaction
+
+    from .factories import publish
+
+    holder = connections.create_connection("default")
+    holder.set_autocommit(False)
+    with holder.cursor() as cursor:  # the writers' turn, as take_writers_turn
+        cursor.execute("SELECT id FROM docs_registry_revision WHERE id = 1 FOR UPDATE")
+    errors = []
+
+    def publish_in_turn():
+        try:
+            publish(document, body="Waited for its turn.")
+        except Exception as error:  # noqa: BLE001 -- reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    publisher = Thread(target=publish_in_turn)
+    publisher.start()
+    try:
+        _wait_until_blocked()
+        with transaction.atomic():
+            try:
+                list(
+                    Document.objects.select_for_update(nowait=True)
+                    .filter(pk=document.pk)
+                    .values_list("pk")
+                )
+                document_row_free = True
+            except OperationalError:
+                document_row_free = False
+    finally:
+        holder.rollback()
+        holder.close()
+        publisher.join(timeout=30)
+    assert document_row_free
+    assert not errors and numbers(document) == [1, 2]
+
+
+def _wait_until_blocked() -> None:
+    """Until a session waits for a lock (read outside any transaction: inside one,
+    pg_stat_activity stays as it was first read)."""
+    import time
+
+    with connection.cursor() as cursor:
+        for _ in range(300):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("The publish never waited for the writers' turn.")

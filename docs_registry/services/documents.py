@@ -23,7 +23,7 @@ from ..models import (
     Version,
 )
 from ..rendering import check_markdown, render_markdown
-from ..revisions import revision_bump
+from ..revisions import lock_document, revision_bump, take_writers_turn
 from ..search import search_index_document
 from ..selectors.glossary import glossary_linter, glossary_term_ids
 from ..text import normalise_text
@@ -247,7 +247,7 @@ def document_publish(
     # Lock the row alone, then read the current version in a statement of its own:
     # a publish that committed while we waited is visible only to a new statement
     # (READ COMMITTED), and a join locked in one statement would show its old row.
-    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked = lock_document(document.pk)
     newest = Version.objects.get(
         pk=locked.pending_version_id or locked.current_version_id
     )
@@ -324,6 +324,7 @@ def document_changes_apply(*, now: datetime | None = None) -> list[Document]:
     Concurrent callers settle each document once: its row is locked and read
     again, and one already settled no longer matches."""
     now = now or timezone.now()
+    take_writers_turn()  # before the documents' rows (see revisions.lock_document)
     due = list(
         Document.objects.select_for_update()
         .filter(pending_effective_at__lte=now)
@@ -414,7 +415,7 @@ def ownership_transfer(
         permissions.can_manage(actor), "Only managers transfer ownership."
     )
     reason = _require_text(reason, field="reason", max_length=SUMMARY_MAX_LENGTH)
-    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked = lock_document(document.pk)
     if new_owner.pk == locked.owner_id:
         raise ServiceError(
             f"{new_owner} already owns this document.", code="same_owner"
@@ -440,7 +441,7 @@ def document_retire(*, document: Document, actor: User, reason: str) -> Document
         permissions.can_manage(actor), "Only managers retire documents."
     )
     reason = _require_text(reason, field="reason", max_length=SUMMARY_MAX_LENGTH)
-    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked = lock_document(document.pk)
     if locked.is_retired:
         raise ServiceError("This document is already retired.", code="already_retired")
     locked.status = Document.Status.RETIRED
@@ -495,7 +496,7 @@ def document_update_details(
     title = _require_text(title, field="title", max_length=TITLE_MAX_LENGTH)
     if audience not in Audience.values:
         raise ServiceError("Choose an audience.", code="invalid_audience")
-    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked = lock_document(document.pk)
     new_values = {"title": title, "category_id": category.pk, "audience": audience}
     if review_interval_days != KEEP_REVIEW_INTERVAL:
         new_values["review_interval_days"] = _valid_interval(review_interval_days)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .. import permissions
 from ..models import Document, Question, User
+from ..revisions import lock_document, take_writers_turn
 from .errors import ServiceError
 
 QUESTION_MAX_LENGTH = 5000
@@ -30,6 +31,7 @@ def _text(value: str, *, max_length: int, empty: str | None, code: str) -> str:
 def _locked(question: Question) -> Question:
     """The question re-read under a lock, with its document as it is now (an
     ownership transfer may have happened since the page was shown)."""
+    take_writers_turn()  # before the question's row (see revisions.lock_document)
     locked = Question.objects.select_for_update().get(pk=question.pk)
     locked.document = Document.objects.select_related("current_version").get(
         pk=locked.document_id
@@ -51,7 +53,7 @@ def question_ask(
     permissions.require(
         permissions.can_ask(actor, document), "Sign in to ask a question."
     )
-    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked = lock_document(document.pk)
     if locked.is_retired:
         raise ServiceError(
             f"{locked.doc_id} is retired and takes no new questions. Ask about the "

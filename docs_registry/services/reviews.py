@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .. import permissions
 from ..models import SUMMARY_MAX_LENGTH, ChangeKind, Document, User
+from ..revisions import lock_document
 from .errors import ServiceError
 from .history import save_with_history
 
@@ -22,7 +23,7 @@ def review_confirm(*, document: Document, actor: User, note: str = "") -> Docume
     Raises PermissionDenied unless the actor owns the (active) document,
     ServiceError for a note over the length limit.
     """
-    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked = lock_document(document.pk)
     permissions.require(
         permissions.can_publish(actor, locked),
         "Only the document's owner confirms it accurate.",
