@@ -19,7 +19,7 @@ from django.db.models import (
 from django.test.utils import CaptureQueriesContext
 
 from docs_registry import caching
-from docs_registry.models import Document
+from docs_registry.models import Document, User
 from docs_registry.prepared import (
     OutOfRange,
     Param,
@@ -574,3 +574,24 @@ def test_instances_are_made_without_init_unless_something_listens(
         post_init.disconnect(sender=Document, dispatch_uid="watch")
     assert inits == ["Document", "Document"]  # through __init__, which sends it
     same_fields(watched, plain)
+
+
+def test_an_exists_selects_its_constant_as_written(documents):
+    """Django's EXISTS selects 1 as a parameter, which PostgreSQL would prepare as
+    text (and the query then ran as plain SQL, planned on every run): the
+    prepared query writes the 1 and gives what the ORM gives."""
+    from docs_registry.selectors.documents import (
+        _OWNER_NAMES,
+        document_owner_names,
+        document_owners,
+    )
+
+    compiled = _OWNER_NAMES._compiled()
+    assert 'EXISTS(SELECT 1 AS "a" ' in compiled.sql
+    assert 'EXISTS(SELECT %s AS "a" ' not in compiled.sql
+    expected = list(document_owners().values_list("pk", *User.NAME_FIELDS))
+    assert document_owner_names() == expected and expected
+    if connection.vendor == "postgresql":
+        with CaptureQueriesContext(connection) as queries:
+            document_owner_names()
+        assert queries[0]["sql"].startswith("EXECUTE samepage_")
