@@ -430,16 +430,10 @@ _SQLITE_DEEPER = (
 # and what the row indexes, for the page only. The matches first (CROSS JOIN
 # fixes the order), each looked up in the page: the other way round, each of the
 # page's rows ran the search again (6.3 ms against 2.8).
+_MARKS = f"'{START}', '{STOP}'"
 _SQLITE_PAGE = (
-    "SELECT {table}.doc_id, highlight({table}, {title}, '"
-    + START
-    + "', '"
-    + STOP
-    + "'), snippet({table}, {text}, '"
-    + START
-    + "', '"
-    + STOP
-    + "', '…', 24), d.status, g.term, page.hit "
+    "SELECT {table}.doc_id, highlight({table}, {title}, " + _MARKS + "), "
+    "snippet({table}, {text}, " + _MARKS + ", '…', 24), d.status, g.term, page.hit "
     "FROM {table} CROSS JOIN ({hits} ORDER BY score, hit LIMIT %s OFFSET %s) page "
     "ON {table}.rowid = page.hit " + _joins("page.hit") + " "
     "WHERE {table} MATCH %s ORDER BY page.score, page.hit"
