@@ -32,6 +32,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connections
@@ -444,6 +445,23 @@ def prepared(build: Callable[..., QuerySet], *shape, **options) -> PreparedQuery
     if query is None:
         query = _BY_SHAPE[key] = PreparedQuery(partial(build, *shape), **options)
     return query
+
+
+class Asked(NamedTuple):
+    """A prepared query and the values it is asked with (no query: nothing to
+    ask), to run now (`objects()`), or to read as rows to keep (`rows()`) and
+    make what it gives from them later (`objects(rows)`)."""
+
+    query: PreparedQuery | None
+    values: dict
+
+    def rows(self) -> list[tuple]:
+        return [] if self.query is None else self.query.rows(**self.values)
+
+    def objects(self, rows: list[tuple] | None = None) -> list:
+        if self.query is None:
+            return []
+        return self.query.objects(self.rows() if rows is None else rows)
 
 
 class PreparedList:

@@ -22,7 +22,14 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from docs_registry.models import Document
-from docs_registry.prepared import Param, PreparedQuery, any_of, numbered, prepared
+from docs_registry.prepared import (
+    Asked,
+    Param,
+    PreparedQuery,
+    any_of,
+    numbered,
+    prepared,
+)
 
 from .models import CustomerException, FieldReport, Sighting
 
@@ -142,13 +149,21 @@ def exceptions_granted_since(
     addressed to `audiences`, still active or yet to start on `today`, most
     recently approved first: the readers of a policy learn of its exceptions
     in their digest."""
+    return exceptions_granted_asked(
+        audiences=audiences, since=since, today=today
+    ).objects()
+
+
+def exceptions_granted_asked(
+    *, audiences: list[str], since: datetime | None, today: date
+) -> Asked:
+    """`exceptions_granted_since` as a query to run or keep as rows."""
     if not audiences:
-        return []
-    values = numbered("audience", audiences)
+        return Asked(None, {})
+    values = numbered("audience", audiences) | {"today": today}
     if since is not None:
         values["since"] = since
-    query = prepared(_granted, len(audiences), since is not None)
-    return query.run(today=today, **values)
+    return Asked(prepared(_granted, len(audiences), since is not None), values)
 
 
 # Prepared once for each number of audiences (2 or 3) and with or without "since".

@@ -14,7 +14,7 @@ from field.models import CustomerException
 
 from .factories import make_document, make_user, publish
 from .html import main
-from .querycount import cold_and_warm
+from .querycount import cold_and_warm, sql_of
 
 pytestmark = pytest.mark.django_db
 
@@ -521,3 +521,46 @@ def test_a_digests_new_exceptions_are_read_newest_first_from_an_index(document):
     assert "exception_newest_decided" in plan
     # Ties on the moment alone are put in order, as they come: no sort of all.
     assert "TEMP B-TREE FOR ORDER BY" not in plan
+
+
+def test_a_digest_worked_out_from_what_it_kept_shows_the_same_news(
+    client, document, sales_staff, manager, support_staff
+):
+    """What a digest found since the last visit (answers, glossary changes,
+    exceptions) is kept as the rows the database gave: with every other kept
+    part gone, the page is made again from those rows, asking none of them
+    again, and shows the same news."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_registry import caching
+    from docs_registry.selectors.questions import answers_asked
+
+    from .test_questions import answer, ask
+
+    approved(document, sales_staff, manager, customer="Hooli")
+    answer(ask(document, support_staff, text="VAT?"), text="Included", answered_in=1)
+    client.force_login(support_staff)
+    client.get("/digest/")  # a first visit writes the digest's state
+    caching.empty()
+    first = main(client.get("/digest/"))
+    kept = {
+        key: (cache._cache[key], cache._expire_info[key])
+        for key in cache._cache
+        if ":since-last-visit:" in key
+    }
+    assert len(kept) == 1
+    caching.empty()
+    for key, (value, expires) in kept.items():
+        cache._cache[key], cache._expire_info[key] = value, expires
+    with CaptureQueriesContext(connection) as queries:
+        again = main(client.get("/digest/"))
+    # Up to its first value, which a query log writes in.
+    answers_query = answers_asked(support_staff, None).query._compiled().sql
+    asked = answers_query.partition("%s")[0]
+    assert not any(sql_of(query).startswith(asked) for query in queries)
+    for section in ("answers", "new-exceptions"):
+        (shown,) = again.select("section", id=section)
+        assert shown.text == first.select("section", id=section)[0].text
+    assert "Hooli" in digest_exceptions(client) and "Included" in again.text

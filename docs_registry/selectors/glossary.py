@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 
 from ..linting import Linter
 from ..models import GlossaryTerm
-from ..prepared import Param, any_of, numbered, prepared
+from ..prepared import Asked, Param, any_of, numbered, prepared
 from ..rendering import apply_glossary, glossary_marks
 
 GLOSSARY_PAGE_SIZE = 100
@@ -97,15 +97,22 @@ def glossary_changes(*, audiences: list[str], since, until=None) -> list:
     """Glossary changes for these audiences since a moment (all of them when
     `since` is None) and up to `until` if given, newest first: they reach the
     digest like document changes, and the monthly meeting's page."""
+    return glossary_changes_asked(
+        audiences=audiences, since=since, until=until
+    ).objects()
+
+
+def glossary_changes_asked(*, audiences: list[str], since, until=None) -> Asked:
+    """`glossary_changes` as a query to run or keep as rows."""
     if not audiences:
-        return []
+        return Asked(None, {})
     values = numbered("audience", audiences)
     if since is not None:
         values["since"] = since
     if until is not None:
         values["until"] = until
     shape = (len(audiences), since is not None, until is not None)
-    return prepared(_glossary_records, *shape).run(**values)
+    return Asked(prepared(_glossary_records, *shape), values)
 
 
 # Prepared once for each number of audiences and each pair of bounds given.

@@ -12,7 +12,7 @@ from django.db.models import Count, DateTimeField, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from ..models import Document, Question, User
-from ..prepared import Param, PreparedQuery, prepared
+from ..prepared import Asked, Param, PreparedQuery, prepared
 
 
 @dataclass
@@ -111,10 +111,15 @@ ANSWERS_SHOWN = 50
 def answered_for_asker(user: User, since: datetime | None) -> list[Question]:
     """Questions `user` asked that were answered after `since` (all, if None),
     newest answer first: the first ANSWERS_SHOWN."""
+    return answers_asked(user, since).objects()
+
+
+def answers_asked(user: User, since: datetime | None) -> Asked:
+    """`answered_for_asker` as a query to run or keep as rows."""
     values = {"user": user.pk}
     if since is not None:
         values["since"] = since
-    return prepared(_answered_for_asker, since is not None).run(**values)
+    return Asked(prepared(_answered_for_asker, since is not None), values)
 
 
 # Prepared with and without "since": every digest worked out afresh asks it.

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from field.selectors import exceptions_granted_since, field_reports_of_week
+from field.selectors import exceptions_granted_asked, field_reports_of_week
 
 from .. import selectors, services
 from ..caching import cache_key, page_key, reader_revision, remember
@@ -19,7 +19,7 @@ from ..forms import TeamDigestForm
 from ..models import Document, Team
 from ..selectors import digest as digest_selectors
 from ..selectors import questions as question_selectors
-from ..selectors.glossary import glossary_changes
+from ..selectors.glossary import glossary_changes, glossary_changes_asked
 from .common import lazy
 
 # Each entry carries its inline comparison: ten keep a page short to read and to
@@ -49,12 +49,7 @@ def digest(request: HttpRequest) -> HttpResponse:
             digest_selectors.PendingDocuments(user, readings), DIGEST_PAGE_SIZE
         ).get_page(number)
     )
-    since_last_visit = lazy(
-        remember,
-        # Today too: an exception that has ended leaves the list the next day.
-        cache_key("since-last-visit", user.pk, readings, today),
-        lambda: _since_last_visit(user, today),
-    )
+    since_last_visit = lazy(_since_last_visit, user, readings, today)
     # The forms around the kept page (they carry the CSRF token) need two facts:
     # kept apart, so that a page read again unpickles no document.
     shows_documents, dismissable = remember(
@@ -112,17 +107,31 @@ def _team_choices(user) -> dict:
     return {"default_team": default, "team_order": order}
 
 
-def _since_last_visit(user, today) -> tuple:
+def _since_last_visit(user, readings, today) -> tuple:
     """When the person last saw their digest, and the answers to their questions,
-    the glossary changes and the exceptions granted to their documents since."""
-    since = digest_selectors.digest_seen_at(user)
-    answers = question_selectors.answered_for_asker(user, since)
+    the glossary changes and the exceptions granted to their documents since:
+    kept as rows (the documents they join took 0.5 ms to pickle), under the
+    person's readings and today (an exception that has ended leaves the list the
+    next day)."""
     audiences = digest_selectors.audiences_for_teams(digest_selectors.user_teams(user))
+
+    def asked(since) -> tuple:
+        return (
+            question_selectors.answers_asked(user, since),
+            glossary_changes_asked(audiences=audiences, since=since),
+            exceptions_granted_asked(audiences=audiences, since=since, today=today),
+        )
+
+    def rows() -> tuple:
+        since = digest_selectors.digest_seen_at(user)
+        return since, [query.rows() for query in asked(since)]
+
+    since, kept = remember(
+        cache_key("since-last-visit", user.pk, readings, today), rows
+    )
     return (
         since,
-        answers,
-        glossary_changes(audiences=audiences, since=since),
-        exceptions_granted_since(audiences=audiences, since=since, today=today),
+        *(query.objects(rows) for query, rows in zip(asked(since), kept, strict=True)),
     )
 
 
