@@ -41,7 +41,7 @@ def _in_thread(work) -> threading.Thread:
     return thread
 
 
-def _blocked_or_done(thread: threading.Thread) -> None:
+def blocked_or_done(thread: threading.Thread) -> None:
     """Wait until `thread` has finished or waits on a lock (a bound on tries)."""
     for _ in range(500):
         if not thread.is_alive():
@@ -54,7 +54,7 @@ def _blocked_or_done(thread: threading.Thread) -> None:
             if cursor.fetchone()[0]:
                 return
         time.sleep(0.01)
-    raise AssertionError("the second publish neither finished nor waited")
+    raise AssertionError("the thread neither finished nor waited on a lock")
 
 
 def test_no_page_shows_an_older_state_after_both_commit(
@@ -87,7 +87,7 @@ def test_no_page_shows_an_older_state_after_both_commit(
     one = _in_thread(publish_first)
     assert first_written.wait(timeout=30)
     two = _in_thread(publish_second)
-    _blocked_or_done(two)
+    blocked_or_done(two)
     between = read_all()  # kept under whatever the reader sees now
     assert "40%" not in between[f"/docs/{first.doc_id}/"]
     assert between["/docs/"].count('<td data-label="Version">v2</td>') < 2
@@ -131,7 +131,7 @@ def test_what_waits_is_right_after_a_publish_and_a_reading_at_once(
     writer = _in_thread(publish_third)
     assert published.wait(timeout=30)
     reader = _in_thread(shown_second)
-    _blocked_or_done(reader)
+    blocked_or_done(reader)
     release.set()
     writer.join(timeout=30)
     reader.join(timeout=30)
@@ -175,7 +175,7 @@ def test_a_reading_takes_the_counter_row_before_the_persons_digest_state(
     holder = _in_thread(writer)
     assert holding.wait(timeout=30)
     reader = _in_thread(read)
-    _blocked_or_done(reader)
+    blocked_or_done(reader)
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:

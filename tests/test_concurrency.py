@@ -12,6 +12,7 @@ from docs_registry import services
 from docs_registry.models import Document, Version
 
 from .factories import make_document
+from .test_commit_order import blocked_or_done
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -177,7 +178,8 @@ def test_a_publish_waiting_for_the_writers_turn_holds_no_document_row(document):
     publisher = Thread(target=publish_in_turn)
     publisher.start()
     try:
-        _wait_until_blocked()
+        blocked_or_done(publisher)
+        assert publisher.is_alive()  # waiting for the writers' turn
         with transaction.atomic():
             try:
                 list(
@@ -194,20 +196,3 @@ def test_a_publish_waiting_for_the_writers_turn_holds_no_document_row(document):
         publisher.join(timeout=30)
     assert document_row_free
     assert not errors and numbers(document) == [1, 2]
-
-
-def _wait_until_blocked() -> None:
-    """Until a session waits for a lock (read outside any transaction: inside one,
-    pg_stat_activity stays as it was first read)."""
-    import time
-
-    with connection.cursor() as cursor:
-        for _ in range(300):
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                "AND datname = current_database()"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.02)
-    raise AssertionError("The publish never waited for the writers' turn.")
