@@ -232,6 +232,28 @@ def test_sales_reads_the_weeks_reports_in_its_digest(
     assert 'id="field-week"' not in client.get("/digest/").content.decode()
 
 
+def test_the_weeks_reports_in_the_digest_show_what_was_typed_as_text(
+    client, document, support_staff, sales_staff
+):
+    file(
+        support_staff,
+        documents=[document],
+        text='<script>alert("heard")</script> & more',
+        customer="<b>Acme</b>",
+    )
+    client.force_login(sales_staff)
+    served = client.get("/digest/").content.decode()
+    week = served[served.index('id="field-week"') :]
+    assert "&lt;script&gt;alert(&quot;heard&quot;)&lt;/script&gt; &amp; more" in week
+    assert "&lt;b&gt;Acme&lt;/b&gt;" in week
+    assert "<script>alert" not in served and "<b>Acme" not in served
+    item = main(client.get("/digest/")).one("section", id="field-week").one("li")
+    assert " ".join(item.text.split()) == (
+        f'Complaint: <script>alert("heard")</script> & more · heard 1 time'
+        f" · <b>Acme</b> · {document.doc_id}"
+    )
+
+
 def test_the_weeks_reports_in_the_digest_are_the_most_heard_with_their_documents(
     client, document, support_staff, sales_staff, manager
 ):
