@@ -1,16 +1,22 @@
-"""Django's RedisCache, made safe to lose: when Redis cannot be reached (at start
-or mid-run), each operation answers as an empty cache would, so pages are read
-from the database (slower, never an error). The failure is logged at most once a
-minute; after it, Redis is left alone for RETRY_AFTER seconds (OPTIONS, default
-1) so that a Redis that hangs costs one short socket timeout now and then rather
-than one per read. It is used again as soon as it answers."""
+"""The cache backends settings.cache_settings names: Django's own, with keys
+checked at once (KeysCheckedAtOnce), and Django's RedisCache made safe to lose.
+
+ResilientRedisCache: when Redis cannot be reached (at start or mid-run), each
+operation answers as an empty cache would, so pages are read from the database
+(slower, never an error). The failure is logged at most once a minute; after it,
+Redis is left alone for RETRY_AFTER seconds (OPTIONS, default 1) so that a Redis
+that hangs costs one short socket timeout now and then rather than one per read.
+It is used again as soon as it answers."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -18,8 +24,31 @@ logger = logging.getLogger(__name__)
 
 LOG_EVERY = 60.0
 
+# A key no cache warns about: at most 250 characters, none a space or a control
+# character (Django's memcache_key_warnings). Its printable ASCII subset is what
+# caching.cache_key makes.
+_PLAIN_KEY = re.compile(r"[!-~]{1,250}")
 
-class ResilientRedisCache(RedisCache):
+
+class KeysCheckedAtOnce:
+    """Django checks every key a character at a time, in Python: 4 µs a key, and a
+    digest worked out afresh reads and keeps about 70 values. A plain key passes
+    one regular expression; any other is checked, and warned about, as before."""
+
+    def validate_key(self, key):
+        if _PLAIN_KEY.fullmatch(key) is None:
+            super().validate_key(key)
+
+
+class QuickLocMemCache(KeysCheckedAtOnce, LocMemCache):
+    pass
+
+
+class QuickDummyCache(KeysCheckedAtOnce, DummyCache):
+    pass
+
+
+class ResilientRedisCache(KeysCheckedAtOnce, RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS") or {})
         self.retry_after = float(options.pop("RETRY_AFTER", 1.0))

@@ -189,11 +189,12 @@ def release() -> str:
 def cache_settings(url: str, *, ttl: int, max_entries: int) -> dict:
     """CACHES["default"] for locmem:// (the default), redis://host:port/db (or
     rediss://) and dummy:// (nothing kept)."""
+    # Django's backends, with keys checked at once (docs_registry.cache_backends).
     scheme = url.partition("://")[0].lower()
     common = {"TIMEOUT": ttl, "KEY_PREFIX": f"samepage:{release()}"}
     if scheme == "locmem":
         return common | {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "docs_registry.cache_backends.QuickLocMemCache",
             "LOCATION": url.partition("://")[2] or "samepage",
             "OPTIONS": {"MAX_ENTRIES": max_entries},
         }
@@ -213,7 +214,7 @@ def cache_settings(url: str, *, ttl: int, max_entries: int) -> dict:
             },
         }
     if scheme == "dummy":
-        return common | {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        return common | {"BACKEND": "docs_registry.cache_backends.QuickDummyCache"}
     raise ImproperlyConfigured(
         f"SAMEPAGE_CACHE_URL must start with locmem://, redis://, rediss:// or "
         f"dummy://, not {url!r}."

@@ -312,7 +312,7 @@ def test_a_page_kept_by_another_release_is_not_served(reader, settings, document
 @pytest.mark.parametrize(
     "url, backend",
     [
-        ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
+        ("locmem://", "docs_registry.cache_backends.QuickLocMemCache"),
         (
             "redis://127.0.0.1:6379/0",
             "docs_registry.cache_backends.ResilientRedisCache",
@@ -321,7 +321,7 @@ def test_a_page_kept_by_another_release_is_not_served(reader, settings, document
             "rediss://cache.example:6380/1",
             "docs_registry.cache_backends.ResilientRedisCache",
         ),
-        ("dummy://", "django.core.cache.backends.dummy.DummyCache"),
+        ("dummy://", "docs_registry.cache_backends.QuickDummyCache"),
     ],
 )
 def test_the_cache_is_chosen_by_its_url(url, backend):
@@ -330,6 +330,37 @@ def test_the_cache_is_chosen_by_its_url(url, backend):
     configured = cache_settings(url, ttl=60, max_entries=10)
     assert configured["BACKEND"] == backend
     assert configured["TIMEOUT"] == 60
+
+
+@pytest.mark.parametrize("url", ["locmem://samepage-keys", "dummy://"])
+def test_a_plain_key_is_checked_at_once_and_any_other_as_django_does(
+    url, settings, monkeypatch
+):
+    import warnings
+
+    from django.core.cache import cache
+    from django.core.cache.backends import base
+
+    from docs_registry import caching
+    from kb.settings import cache_settings
+
+    settings.CACHES = {"default": cache_settings(url, ttl=60, max_entries=10)}
+    walked, django_check = [], base.memcache_key_warnings
+
+    def walking(key):
+        walked.append(key)
+        yield from django_check(key)
+
+    monkeypatch.setattr(base, "memcache_key_warnings", walking)
+    key = caching.cache_key("page", 1, ("reader", 2))
+    caching.keep(key, "kept")
+    caching.recall(key)
+    assert walked == []  # no key of ours is walked a character at a time
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cache.get("a key with spaces")
+    assert walked and "a key with spaces" in walked[0]
+    assert [warning.category for warning in caught] == [base.CacheKeyWarning]
 
 
 def test_an_unknown_cache_url_is_refused():
