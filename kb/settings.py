@@ -104,6 +104,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's, with each statement's placeholders rewritten once (kb/sqlite). Its
+    # test database stays in memory, as for Django's own engine, which is the only
+    # one pytest-django's parallel runs recognise as SQLite.
+    DATABASES["default"]["ENGINE"] = "kb.sqlite"
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
     # IMMEDIATE takes the write lock at BEGIN, so an atomic block that reads the
     # current version number and writes the next one cannot interleave with another
     # (select_for_update is a no-op on SQLite). WAL lets readers run alongside.
