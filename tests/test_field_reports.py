@@ -358,3 +358,38 @@ def test_the_report_rows_are_what_the_template_loop_wrote(
     rows = report_rows(reports)
     assert _between_tags(rows) == _between_tags(loop)
     assert "Answered in PRC-0001 v2" in rows and "2 times" in rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_counts_who_heard_each_report_from_its_sightings():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("field", "0002_exceptions_newest_decided")],
+        [("field", "0003_field_reports_heard")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    reporter = old.get_model("docs_registry", "User").objects.create(username="rep")
+    others = [
+        old.get_model("docs_registry", "User").objects.create(username=f"heard-{n}")
+        for n in range(2)
+    ]
+    report_model = old.get_model("field", "FieldReport")
+    loud, quiet = (
+        report_model.objects.create(
+            kind="complaint", text=text, reporter=reporter, reported_at=NOON
+        )
+        for text in ("Heard three times", "Heard once")
+    )
+    for person in others:
+        old.get_model("field", "Sighting").objects.create(
+            report=loud, seen_by=person, seen_at=NOON
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    heard = dict(FieldReport.objects.values_list("text", "heard"))
+    assert heard == {"Heard three times": 3, "Heard once": 1}

@@ -551,15 +551,18 @@ def field_data(stdout, seed: int, report_count: int) -> None:
         ],
         batch_size=2000,
     )
-    Sighting.objects.bulk_create(
-        [
-            Sighting(report=report, seen_by=person, seen_at=report.reported_at)
-            for index, report in enumerate(reports)
-            for person in staff[index % 7 : index % 7 + index % 4]
-            if person.pk != report.reporter_id
-        ],
-        batch_size=2000,
-    )
+    sightings = [
+        Sighting(report=report, seen_by=person, seen_at=report.reported_at)
+        for index, report in enumerate(reports)
+        for person in staff[index % 7 : index % 7 + index % 4]
+        if person.pk != report.reporter_id
+    ]
+    Sighting.objects.bulk_create(sightings, batch_size=2000)
+    # Written in bulk: each report's count of those who heard it, as the service
+    # keeps it (field.services.field_report_seen_again).
+    for sighting in sightings:
+        sighting.report.heard += 1
+    FieldReport.objects.bulk_update(reports, ["heard"], batch_size=1000)
     stdout.write(
         f"  {len(exceptions)} exceptions and {len(reports)} field reports: "
         f"{time.monotonic() - began:.1f} s"
