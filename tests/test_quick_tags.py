@@ -117,3 +117,27 @@ def test_clip_is_what_truncatechars_writes(text, length, safe):
     assert clipped == Template("{{ value|truncatechars:length }}").render(
         Context({"value": value, "length": length})
     )
+
+
+@pytest.mark.django_db
+def test_the_pages_write_numbers_without_the_locales_separators(
+    client, document, sales_staff, support_staff, monkeypatch
+):
+    """A page's numbers (version numbers, counts, pages) are written as they are:
+    the same text as the locale's en-us would write, without looking it up."""
+    from django.utils import formats
+
+    from docs_registry import caching
+
+    looked_up = []
+    monkeypatch.setattr(
+        formats,
+        "number_format",
+        lambda value, *args, **kwargs: looked_up.append(value) or str(value),
+    )
+    caching.empty()
+    for person in (sales_staff, support_staff):
+        client.force_login(person)
+        page = client.get("/digest/").content.decode()
+        assert f'name="shown" value="{document.doc_id}:v1"' in page
+    assert looked_up == []
