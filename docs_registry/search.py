@@ -452,13 +452,15 @@ _PG_EXCERPT = (
 # The ranked hits of the page, with the number of all hits: counting them is a
 # query of its own on SQLite (bm25 refuses to share a statement with one), a
 # part of this one here, which always gives a row (the hit NULL past the ranked
-# ones).
+# ones). Ranked by how often the words occur (ts_rank, weighted by where), as
+# SQLite's bm25 does: ts_rank_cd, by how close together, took 1 ms more for the
+# 863 leads "refund policy" finds.
 _PG_RANKED = (
     f"SELECT l.doc_id, {_PG_TITLE.format('l.title')}, "
     f"{_PG_EXCERPT.format('l.lead')}, d.status, g.term, page.hit, totals.total "
     f"FROM ({_PG_COUNT.replace('{table}', TABLE)}) totals "
     "LEFT JOIN (SELECT hit, q, score FROM ("
-    f"SELECT {LEAD_TABLE}.id AS hit, q, ts_rank_cd({LEAD_TABLE}.tsv, q) AS score "
+    f"SELECT {LEAD_TABLE}.id AS hit, q, ts_rank({LEAD_TABLE}.tsv, q) AS score "
     f"FROM {LEAD_TABLE} CROSS JOIN {_PG_QUERY} q {{lead_joins}} "
     f"WHERE {LEAD_TABLE}.tsv @@ q AND {{lead_condition}}) ranked "
     "ORDER BY score DESC, hit LIMIT %s OFFSET %s) page ON TRUE "
