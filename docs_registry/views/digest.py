@@ -61,6 +61,7 @@ def digest(request: HttpRequest) -> HttpResponse:
         "entries": lazy(lambda: digest_selectors.digest_entries(page.object_list)),
         "presets": _presets(),
         "personal": True,
+        "since_last_visit": since_last_visit,  # its moment: the team news's too
         "answers": lazy(lambda: since_last_visit[1]),
         "glossary_changes": lazy(lambda: since_last_visit[2]),
         "new_exceptions": lazy(lambda: since_last_visit[3]),

@@ -45,7 +45,13 @@ def digest_news(context) -> dict:
     request = context["request"]
     if context.get("personal"):
         key = page_key(request, "digest-news", personal=True, by_address=False)
-        news = lazy(lambda: team_news(digest_seen_at(request.user)))
+        # The digest has read when the person last looked (one query fewer).
+        visit = context.get("since_last_visit")
+
+        def since():
+            return visit[0] if visit is not None else digest_seen_at(request.user)
+
+        news = lazy(lambda: team_news(since()))
     else:
         since = context.get("since")
         if since is None:  # a team digest whose form was refused
