@@ -1,5 +1,6 @@
 """Forms validate what people type; services decide and save."""
 
+import html
 from datetime import datetime, time
 
 from django import forms
@@ -230,6 +231,15 @@ class DetailsForm(forms.Form):
     )
 
 
+def _escaped(value) -> str:
+    """`conditional_escape(value)`: a plain string (an option's value or label, the
+    common case) escaped by the standard library as Django's `escape` does, without
+    its checks for lazy and safe text (3 µs an option: a filter lists 60)."""
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value)
+
+
 class QuickSelect(forms.Select):
     """Django's Select, its options written here from the choices rather than
     built as one context per option and rendered through one template include
@@ -248,8 +258,7 @@ class QuickSelect(forms.Select):
             marked |= selected
             mark = " selected" if selected else ""
             return (
-                f'\n  <option value="{conditional_escape(text)}"{mark}>'
-                f"{conditional_escape(label)}</option>"
+                f'\n  <option value="{_escaped(text)}"{mark}>{_escaped(label)}</option>'
             )
 
         parts = []
@@ -273,8 +282,41 @@ class QuickSelect(forms.Select):
         )
 
 
+class QuickInput:
+    """For Django's input widgets: the same HTML as their templates write
+    (input.html and attrs.html), written here, a tenth of the time (50–100 µs
+    each through the templates; the browse and search filters show three)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        written = [f'<input type="{_escaped(widget["type"])}" name="{_escaped(name)}"']
+        if widget["value"] is not None:
+            written.append(f' value="{_escaped(str(widget["value"]))}"')
+        for attr, attr_value in widget["attrs"].items():
+            if attr_value is True:
+                written.append(f" {_escaped(attr)}")
+            elif attr_value is not False:
+                written.append(f' {_escaped(attr)}="{_escaped(str(attr_value))}"')
+        written.append(">")
+        return mark_safe("".join(written))  # noqa: S308 -- every value escaped
+
+
+class QuickTextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class QuickCheckboxInput(QuickInput, forms.CheckboxInput):
+    pass
+
+
+class QuickHiddenInput(QuickInput, forms.HiddenInput):
+    pass
+
+
 class BrowseForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="ID or title")
+    q = forms.CharField(
+        required=False, max_length=200, label="ID or title", widget=QuickTextInput
+    )
     audience = forms.ChoiceField(
         choices=[("", "All teams"), *Audience.choices],
         required=False,
@@ -290,10 +332,14 @@ class BrowseForm(forms.Form):
         empty_label="Any owner",
         widget=QuickSelect,
     )
-    owner_inactive = forms.BooleanField(required=False, label="Owner inactive")
-    include_retired = forms.BooleanField(required=False, label="Include retired")
+    owner_inactive = forms.BooleanField(
+        required=False, label="Owner inactive", widget=QuickCheckboxInput
+    )
+    include_retired = forms.BooleanField(
+        required=False, label="Include retired", widget=QuickCheckboxInput
+    )
     sort = forms.ChoiceField(
-        choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput
+        choices=[(key, key) for key in SORTS], required=False, widget=QuickHiddenInput
     )
 
     def __init__(self, *args, **kwargs):

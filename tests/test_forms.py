@@ -11,12 +11,42 @@ from .querycount import compiling
 
 @pytest.mark.parametrize("value", ["", "2", "<x>", None, 3, "1"])
 def test_the_quick_select_renders_what_djangos_select_renders(value):
+    from django.utils.safestring import mark_safe
+
     choices = [("", "Any"), ("1", "<One> & one"), ("Group", [("2", "Two"), ("3", "3")])]
+    choices += [("4", mark_safe("<b>Four</b> &amp; 4")), (5, "'Five' \"5\"")]
     attrs = {"id": "id_owner", "required": True, "aria-invalid": "true"}
     quick = QuickSelect(choices=choices).render("owner", value, attrs)
     assert parse_html(quick) == parse_html(
         forms.Select(choices=choices).render("owner", value, attrs)
     )
+
+
+@pytest.mark.parametrize(
+    "quick, djangos",
+    [
+        ("QuickTextInput", forms.TextInput),
+        ("QuickCheckboxInput", forms.CheckboxInput),
+        ("QuickHiddenInput", forms.HiddenInput),
+    ],
+)
+@pytest.mark.parametrize("value", ["", 'refund <policy> & "quotes"', None, True, 3])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        None,
+        {"id": "id_q", "maxlength": 200, "required": True, "aria-invalid": "true"},
+        {"id": "id_x", "disabled": False, "data-x": "<'x'>", "checked": True},
+    ],
+)
+def test_the_quick_inputs_render_what_djangos_render(quick, djangos, value, attrs):
+    from django.utils.safestring import mark_safe
+
+    from docs_registry import forms as ours
+
+    widget_attrs = {"placeholder": mark_safe("ID &amp; title"), "autofocus": True}
+    written = getattr(ours, quick)(attrs=widget_attrs).render("q", value, attrs)
+    assert written == djangos(attrs=widget_attrs).render("q", value, attrs)
 
 
 @pytest.mark.django_db
