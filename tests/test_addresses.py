@@ -69,3 +69,22 @@ def test_another_url_prefix_has_shapes_of_its_own():
     finally:
         set_script_prefix("/")
     assert plain == "/docs/SUP-0012/"
+
+
+@pytest.mark.django_db
+def test_a_page_reads_the_url_setup_once_and_each_request_its_own(client):
+    from docs_registry import caching
+    from docs_registry.models import User
+
+    client.force_login(User.objects.create_user("reader", in_sales=True))
+    client.get("/glossary/")  # the parts written once per process are written
+    caching.empty()
+    with mock.patch.object(
+        addresses, "url_setup", wraps=addresses.url_setup
+    ) as looked_up:
+        page = client.get("/glossary/").content.decode()
+        assert page.count('href="/') > 12  # of ten names and more
+        assert looked_up.call_count == 1
+        caching.empty()
+        client.get("/glossary/")  # another request, which may have another prefix
+        assert looked_up.call_count == 2

@@ -23,16 +23,16 @@ from django.dispatch import receiver
 from django.template.defaultfilters import stringfilter, truncatechars
 from django.templatetags.static import static
 
-from ..addresses import address as address_of
+from ..addresses import address_in
 from ..params import day_text
 
 register = template.Library()
 
 
-@register.simple_tag(name="address")
-def address(viewname: str, *args) -> str:
+@register.simple_tag(name="address", takes_context=True)
+def address(context, viewname: str, *args) -> str:
     # simple_tag escapes what it returns, as `{% url %}` does.
-    return address_of(viewname, *args)
+    return address_in(context.get("request"), viewname, *args)
 
 
 @register.simple_tag
