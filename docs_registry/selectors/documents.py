@@ -14,7 +14,14 @@ from django.http import Http404
 from ..addresses import address
 from ..caching import cache_key, remember
 from ..models import Audience, Category, ChangeKind, Document, Draft, User, Version
-from ..prepared import OutOfRange, Param, PreparedList, PreparedQuery, prepared
+from ..prepared import (
+    Asked,
+    OutOfRange,
+    Param,
+    PreparedList,
+    PreparedQuery,
+    prepared,
+)
 
 SORTS = {
     "id": ("doc_id",),
@@ -279,11 +286,21 @@ def versions_for_compare(
     document: Document, first: int, second: int
 ) -> tuple[Version, Version]:
     """The two versions, oldest first whichever order they were asked in."""
+    asked = two_versions_asked(document, first, second)
+    return two_versions(asked.objects(), first, second)
+
+
+def two_versions_asked(document: Document, first: int, second: int) -> Asked:
+    """`versions_for_compare` as a query to run or keep as rows (then
+    `two_versions` of its objects)."""
     low, high = sorted((first, second))
-    found = {
-        version.number: version
-        for version in _TWO_VERSIONS.run(document=document.pk, low=low, high=high)
-    }
+    return Asked(_TWO_VERSIONS, {"document": document.pk, "low": low, "high": high})
+
+
+def two_versions(versions: list[Version], first: int, second: int) -> tuple:
+    """The two of `versions` numbered `first` and `second`, oldest first."""
+    low, high = sorted((first, second))
+    found = {version.number: version for version in versions}
     if low not in found or high not in found:
         raise Http404("No such version.")
     return found[low], found[high]
@@ -298,9 +315,16 @@ def versions_between(document: Document, first: int, second: int) -> list[Versio
     """The versions after the older of `first` and `second` up to the newer one,
     newest first, each with its publisher: the summaries of the change between,
     the newest `SUMMARIES_LISTED` of them (a document's numbers run 1, 2, 3...)."""
+    return versions_between_asked(document, first, second).objects()
+
+
+def versions_between_asked(document: Document, first: int, second: int) -> Asked:
+    """`versions_between` as a query to run or keep as rows."""
     low, high = sorted((first, second))
     after = max(low, high - SUMMARIES_LISTED)
-    return _VERSIONS_BETWEEN.run(document=document.pk, after=after, high=high)
+    return Asked(
+        _VERSIONS_BETWEEN, {"document": document.pk, "after": after, "high": high}
+    )
 
 
 _VERSIONS_BETWEEN = PreparedQuery(

@@ -36,6 +36,11 @@ from ..params import MomentError, day_label, moment_asked
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
 from ..selectors.digest import Readings, readings_of
+from ..selectors.documents import (
+    two_versions,
+    two_versions_asked,
+    versions_between_asked,
+)
 from ..selectors.glossary import glossary_linter, glossary_term_ids
 from ..selectors.reviews import review_status
 from .common import lazy, query_without
@@ -262,13 +267,24 @@ class _Compared:
 def _compared(
     request: HttpRequest, document: Document, first: int, second: int, *, source: bool
 ) -> _Compared:
-    old, new, between = remember(
-        cache_key("compare", document.pk, first, second, revision(request)),
-        lambda: (
-            *selectors.versions_for_compare(document, first, second),
-            selectors.versions_between(document, first, second),
-        ),
+    # Kept as rows: pickling the versions with their publishers took an eighth
+    # of a comparison worked out afresh.
+    asked = (
+        two_versions_asked(document, first, second),
+        versions_between_asked(document, first, second),
     )
+    two, between = (
+        query.objects(rows)
+        for query, rows in zip(
+            asked,
+            remember(
+                cache_key("compare", document.pk, first, second, revision(request)),
+                lambda: [query.rows() for query in asked],
+            ),
+            strict=True,
+        )
+    )
+    old, new = two_versions(two, first, second)
     return _Compared(
         old,
         new,
