@@ -14,8 +14,6 @@ from .documents import (
     version_get,
     version_in_force,
     version_withdrawn,
-    versions_between,
-    versions_for_compare,
 )
 
 __all__ = [
@@ -32,6 +30,4 @@ __all__ = [
     "version_get",
     "version_in_force",
     "version_withdrawn",
-    "versions_between",
-    "versions_for_compare",
 ]

@@ -282,23 +282,18 @@ _TWO_VERSIONS = PreparedQuery(
 )
 
 
-def versions_for_compare(
-    document: Document, first: int, second: int
-) -> tuple[Version, Version]:
-    """The two versions, oldest first whichever order they were asked in."""
-    asked = two_versions_asked(document, first, second)
-    return two_versions(asked.objects(), first, second)
-
-
 def two_versions_asked(document: Document, first: int, second: int) -> Asked:
-    """`versions_for_compare` as a query to run or keep as rows (then
-    `two_versions` of its objects)."""
+    """The two versions a comparison compares, as a query to run or keep as rows
+    (`two_versions` picks them from its objects)."""
     low, high = sorted((first, second))
     return Asked(_TWO_VERSIONS, {"document": document.pk, "low": low, "high": high})
 
 
-def two_versions(versions: list[Version], first: int, second: int) -> tuple:
-    """The two of `versions` numbered `first` and `second`, oldest first."""
+def two_versions(
+    versions: list[Version], first: int, second: int
+) -> tuple[Version, Version]:
+    """The two of `versions` numbered `first` and `second`, oldest first whichever
+    order they were asked in."""
     low, high = sorted((first, second))
     found = {version.number: version for version in versions}
     if low not in found or high not in found:
@@ -311,15 +306,11 @@ def two_versions(versions: list[Version], first: int, second: int) -> tuple:
 SUMMARIES_LISTED = 50
 
 
-def versions_between(document: Document, first: int, second: int) -> list[Version]:
+def versions_between_asked(document: Document, first: int, second: int) -> Asked:
     """The versions after the older of `first` and `second` up to the newer one,
     newest first, each with its publisher: the summaries of the change between,
-    the newest `SUMMARIES_LISTED` of them (a document's numbers run 1, 2, 3...)."""
-    return versions_between_asked(document, first, second).objects()
-
-
-def versions_between_asked(document: Document, first: int, second: int) -> Asked:
-    """`versions_between` as a query to run or keep as rows."""
+    the newest `SUMMARIES_LISTED` of them (a document's numbers run 1, 2, 3...).
+    As a query to run or keep as rows."""
     low, high = sorted((first, second))
     after = max(low, high - SUMMARIES_LISTED)
     return Asked(

@@ -273,16 +273,12 @@ def _compared(
         two_versions_asked(document, first, second),
         versions_between_asked(document, first, second),
     )
+    kept = remember(
+        cache_key("compare", document.pk, first, second, revision(request)),
+        lambda: [query.rows() for query in asked],
+    )
     two, between = (
-        query.objects(rows)
-        for query, rows in zip(
-            asked,
-            remember(
-                cache_key("compare", document.pk, first, second, revision(request)),
-                lambda: [query.rows() for query in asked],
-            ),
-            strict=True,
-        )
+        query.objects(rows) for query, rows in zip(asked, kept, strict=True)
     )
     old, new = two_versions(two, first, second)
     return _Compared(
