@@ -211,6 +211,31 @@ def test_a_comparison_read_again_reads_neither_version(reader, monkeypatch):
     assert token.sub("", page(reader, url)) == token.sub("", first)
 
 
+def test_a_document_page_read_again_builds_no_key_of_the_parts_inside_it(
+    reader, monkeypatch
+):
+    """The reader's whole page is kept: the keys of its parts (top, exceptions,
+    body) are built only when it is worked out."""
+    from docs_registry import caching
+
+    built = []
+    key_of = caching.cache_key
+
+    def noted(kind, *facts):
+        built.append(kind)
+        return key_of(kind, *facts)
+
+    monkeypatch.setattr(caching, "cache_key", noted)
+    inside = {"document-top", "document-exceptions", "document-body"}
+    page(reader, "/docs/PRC-0001/")  # notes the version shown: the reader's facts move
+    assert inside <= set(built)
+    first = page(reader, "/docs/PRC-0001/")
+    built.clear()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", page(reader, "/docs/PRC-0001/")) == token.sub("", first)
+    assert not inside & set(built), built
+
+
 def test_a_refused_question_is_never_served_from_the_kept_page(reader):
     page(reader, "/docs/PRC-0001/")
     refused = reader.post("/docs/PRC-0001/questions/", {"kind": "question", "text": ""})

@@ -26,7 +26,9 @@ class KeptNode(template.Node):
         self.key = key
 
     def render(self, context):
-        key = self.key.resolve(context)
+        # A key may come lazy (views.common.lazy): built only when this part is
+        # reached, so never inside a part found kept.
+        key = str(self.key.resolve(context) or "")
         if not key:
             return self.nodelist.render(context)
         return remember(key, lambda: self.nodelist.render(context))
