@@ -236,6 +236,22 @@ def test_a_document_page_read_again_builds_no_key_of_the_parts_inside_it(
     assert not inside & set(built), built
 
 
+def test_no_password_hash_is_kept(reader, document, owner, manager):
+    """A kept document joins its owner, retirer and publisher: only what its
+    pages and API show of them (a shared cache is one more place to read from)."""
+    from django.core.cache import cache
+
+    document.refresh_from_db()
+    services.document_retire(document=document, actor=manager, reason="Old")
+    for url in ("/docs/PRC-0001/", "/docs/PRC-0001/history/", "/api/docs/PRC-0001/"):
+        assert reader.get(url).status_code == 200, url
+    kept = list(cache._cache.values())
+    assert any(b"PRC-0001" in value for value in kept)
+    for person in (owner, manager):
+        assert person.password
+        assert not any(person.password.encode() in value for value in kept), person
+
+
 def test_a_refused_question_is_never_served_from_the_kept_page(reader):
     page(reader, "/docs/PRC-0001/")
     refused = reader.post("/docs/PRC-0001/questions/", {"kind": "question", "text": ""})

@@ -180,6 +180,20 @@ def _rows_shaped(
     )
 
 
+def _unshown_person_fields(relation: str) -> list[str]:
+    """The fields of a person joined to a document that its pages and API do not
+    show: all but the name, the address (a refusal names whom to ask) and whether
+    they are active. The document is kept in the cache (Redis, when shared) and
+    read on every page about it: the password hash, sign-in times and roles stay
+    out, and it pickles in less."""
+    shown = {"id", "is_active", "email", *User.NAME_FIELDS}
+    return [
+        f"{relation}__{field.name}"
+        for field in User._meta.concrete_fields
+        if field.name not in shown
+    ]
+
+
 _DOCUMENT = PreparedQuery(
     lambda: (
         Document.objects.select_related(
@@ -189,7 +203,15 @@ _DOCUMENT = PreparedQuery(
             "current_version__published_by",
             "pending_version",
         )
-        .defer("pending_version__body", "pending_version__body_html")
+        .defer(
+            "pending_version__body",
+            "pending_version__body_html",
+            *(
+                name
+                for relation in ("owner", "retired_by", "current_version__published_by")
+                for name in _unshown_person_fields(relation)
+            ),
+        )
         .filter(doc_id=Param("doc_id", CharField()))
     )
 )
