@@ -86,7 +86,7 @@ def test_templates_write_addresses_assets_and_days_the_quick_way():
     """One way to write each: a template that goes back to `{% url %}`,
     `{% static %}` or `|date:"j M Y"` pays for it on every page worked out."""
     slow = ("{% url ", "{% static ", '|date:"j M Y"', "|date:'c'", '|date:"c"')
-    slow += ("|truncatechars",)
+    slow += ("|truncatechars", "{% csrf_token %}")
     found = [
         f"{path.relative_to(TEMPLATES)}: {pattern}"
         for path in [*TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.txt")]
@@ -141,3 +141,40 @@ def test_the_pages_write_numbers_without_the_locales_separators(
         page = client.get("/digest/").content.decode()
         assert f'name="shown" value="{document.doc_id}:v1"' in page
     assert looked_up == []
+
+
+def test_a_pages_forms_share_one_csrf_input_that_django_accepts(
+    client, document, sales_staff, monkeypatch
+):
+    """`{% csrf_input %}` is Django's own input, written once per request: the
+    document page's four forms (acknowledge, ask, close a question, sign out)
+    carry the same token, and Django's check accepts it."""
+    import re
+
+    from django.template.defaulttags import CsrfTokenNode
+    from django.test import Client
+
+    written = []
+    django_render = CsrfTokenNode.render
+    monkeypatch.setattr(
+        CsrfTokenNode,
+        "render",
+        lambda node, context: written.append(1) or django_render(node, context),
+    )
+    checked = Client(enforce_csrf_checks=True)
+    checked.force_login(sales_staff)
+    page = checked.get(f"/docs/{document.doc_id}/").content.decode()
+    inputs = re.findall(r'<input type="hidden" name="csrfmiddlewaretoken"[^>]*>', page)
+    assert len(inputs) == 4 and len(set(inputs)) == 1, inputs
+    assert written == [1]
+    token = re.search(r'value="([A-Za-z0-9]{64})"', inputs[0])[1]
+    acknowledged = checked.post(
+        f"/docs/{document.doc_id}/acknowledge/",
+        {"csrfmiddlewaretoken": token, "number": 1},
+    )
+    assert acknowledged.status_code == 302
+    refused = checked.post(
+        f"/docs/{document.doc_id}/acknowledge/",
+        {"csrfmiddlewaretoken": "x" * 64, "number": 1},
+    )
+    assert refused.status_code == 403

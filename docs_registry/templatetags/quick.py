@@ -10,7 +10,9 @@ page is worked out afresh, after any write):
 - `{{ moment|moment }}`: `|date:"c"`, the ISO 8601 form of a `<time datetime>`;
 - `{{ text|clip:160 }}`: `|truncatechars:160`, which walks every character in
   Python even when the text is short enough to show whole (50 rows of the field
-  reports: 0.9 ms → 5 µs).
+  reports: 0.9 ms → 5 µs);
+- `{% csrf_input %}`: `{% csrf_token %}`, written once per request and shared by
+  the page's forms (a document page has four: 11 µs each).
 """
 
 import unicodedata
@@ -21,6 +23,7 @@ from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.defaultfilters import stringfilter, truncatechars
+from django.template.defaulttags import CsrfTokenNode
 from django.templatetags.static import static
 
 from ..addresses import address_in
@@ -33,6 +36,25 @@ register = template.Library()
 def address(context, viewname: str, *args) -> str:
     # simple_tag escapes what it returns, as `{% url %}` does.
     return address_in(context.get("request"), viewname, *args)
+
+
+class CsrfInputNode(template.Node):
+    def render(self, context):
+        request = context.get("request")
+        written = getattr(request, "_samepage_csrf_input", None)
+        if written is None:
+            # Django's own input, with its token (masked afresh for the request).
+            written = CsrfTokenNode().render(context)
+            if request is not None and written:
+                request._samepage_csrf_input = written
+        return written
+
+
+@register.tag
+def csrf_input(parser, token):
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("{% csrf_input %} takes nothing.")
+    return CsrfInputNode()
 
 
 @register.simple_tag
