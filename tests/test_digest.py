@@ -534,3 +534,35 @@ def test_a_digest_worked_out_from_its_kept_rows_shows_the_same_entries(
     assert not any(sql_of(query).startswith(documents_query) for query in queries)
     for doc_id in ("PRC-0001", "PRC-0003"):
         assert _entry_html(again, doc_id) == _entry_html(first, doc_id)
+
+
+def test_a_digest_reads_version_bodies_only_to_work_out_a_comparison(
+    client, documents, sales_staff
+):
+    """The changes shown come stored (StoredComparison) once worked out: a digest
+    then reads no version's body; worked out, both sides of every entry are read
+    in one query, whatever the page holds."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for document in (documents["sales"], documents["both"]):
+        services.acknowledgment_record(user=sales_staff, document=document, number=1)
+        publish(document, body=f"{document.title}: 21 days.", summary="Now 21 days.")
+    client.force_login(sales_staff)
+    client.get("/docs/")  # the session, read once per client
+
+    def bodies_read() -> list[str]:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/digest/").content.decode()
+        assert html.count("<ins>21</ins>") == 2  # sales and both
+        return [
+            sql
+            for sql in map(sql_of, queries.captured_queries)
+            if '"docs_registry_version"."body' in sql
+        ]
+
+    first, again = bodies_read(), bodies_read()
+    assert len(first) == 1, first
+    assert again == []

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .. import read_only
 from ..caching import MISSING, cache_key, keep, recall
-from ..models import StoredComparison
+from ..models import StoredComparison, Version
 from ..prepared import Param, prepared
 from ..text import normalise_text
 from .blocks import compare_blocks, counts, html_blocks, sanitized
@@ -129,30 +129,58 @@ def _result(compare) -> _Result:
     return (html, text, stats.words_added, stats.words_removed, False)
 
 
-def _each(kind: str, pairs: list, compare, whole, *, store: bool) -> list[Comparison]:
+def _each(
+    kind: str, pairs: list, compare, whole, *, body: str, store: bool
+) -> list[Comparison]:
     """`compare(old, new)` of each pair, from the cache, else from the stored
     comparisons (one query for them all), else worked out: kept in the cache, and
     stored if `store`. `whole(old, new)` shows both versions when they are too
-    different (only that verdict is kept: it is quick to show)."""
+    different (only that verdict is kept: it is quick to show).
+
+    The versions may come without their `body` field (deferred): it is read, in
+    one query, only for the pairs worked out or shown whole. Callers whose
+    comparisons are stored read no body at all (20 of them, 3 KB each, took
+    0.35 ms of a digest on PostgreSQL)."""
     keys = [_key(kind, old, new) for old, new in pairs]
     results = [recall(key) for key in keys]
     missing = [index for index, result in enumerate(results) if result is MISSING]
     stored = _stored(kind, [pairs[index] for index in missing])
-    worked_out = []
     for index in missing:
-        old, new = pairs[index]
-        result = stored.get(_hashes(old, new))
-        if result is None:
-            result = _result(partial(compare, old, new))
+        result = stored.get(_hashes(*pairs[index]))
+        if result is not None:
+            keep(keys[index], result)
+            results[index] = result
+    shown_whole = [
+        pairs[index]
+        for index, result in enumerate(results)
+        if result is MISSING or result[-1]  # worked out, or too different
+    ]
+    _read_bodies([version for pair in shown_whole for version in pair], body)
+    worked_out = []
+    for index, result in enumerate(results):
+        if result is MISSING:
+            old, new = pairs[index]
+            result = results[index] = _result(partial(compare, old, new))
             worked_out.append((_hashes(old, new), result))
-        keep(keys[index], result)
-        results[index] = result
+            keep(keys[index], result)
     if store and worked_out:
         _store(kind, worked_out)
     return [
         _comparison(result, partial(whole, old, new))
         for result, (old, new) in zip(results, pairs, strict=True)
     ]
+
+
+def _read_bodies(versions: list, body: str) -> None:
+    """Fill in `body` of the versions read without it, in one query."""
+    wanted = {
+        version.pk: version
+        for version in versions
+        if version is not None and body in version.get_deferred_fields()
+    }
+    if wanted:
+        for pk, text in Version.objects.filter(pk__in=wanted).values_list("pk", body):
+            setattr(wanted[pk], body, text)
 
 
 def _comparison(result: _Result, whole) -> Comparison:
@@ -264,7 +292,12 @@ def compare_each(pairs: list, *, store: bool = False) -> list[Comparison]:
     `store`: each `new` is its document's current version or a change announced
     (see StoredComparison)."""
     return _each(
-        StoredComparison.Kind.RENDERED, pairs, _rendered, _rendered_whole, store=store
+        StoredComparison.Kind.RENDERED,
+        pairs,
+        _rendered,
+        _rendered_whole,
+        body="body_html",
+        store=store,
     )
 
 
@@ -290,5 +323,10 @@ def diff_versions(old, new, *, store: bool = False) -> Comparison:
     """`diff_markdown` of two versions' bodies (`old` may be None: an empty text),
     kept under their content hashes; `store` as for `compare_each`."""
     return _each(
-        StoredComparison.Kind.SOURCE, [(old, new)], _source, _source_whole, store=store
+        StoredComparison.Kind.SOURCE,
+        [(old, new)],
+        _source,
+        _source_whole,
+        body="body",
+        store=store,
     )[0]

@@ -335,7 +335,8 @@ def _summaries(count: int) -> QuerySet[Version]:
 
 
 def _compared_versions(count: int) -> QuerySet[Version]:
-    """Two versions of each of `count` documents: its current one and a baseline."""
+    """Two versions of each of `count` documents: its current one and a baseline
+    (without their bodies: compare_each reads them only if it needs them)."""
     wanted = Q()
     for index in range(count):
         number = Param(f"current{index}", IntegerField())
@@ -343,9 +344,7 @@ def _compared_versions(count: int) -> QuerySet[Version]:
         wanted |= Q(document_id=Param(f"document{index}", IntegerField())) & (
             Q(number=number) | Q(number=baseline)
         )
-    return Version.objects.filter(wanted).only(
-        "document_id", "number", "body_html", "content_hash"
-    )
+    return Version.objects.filter(wanted).only("document_id", "number", "content_hash")
 
 
 class Readings(NamedTuple):

@@ -295,12 +295,13 @@ def version_withdrawn(version: Version) -> bool:
     return withdrawn_before_applied(version.effective_at, following)
 
 
+# Without their bodies: the comparison reads them only if it is not stored.
 _TWO_VERSIONS = PreparedQuery(
     lambda: Version.objects.filter(
         Q(number=Param("low", IntegerField()))
         | Q(number=Param("high", IntegerField())),
         document_id=Param("document", IntegerField()),
-    )
+    ).defer("body", "body_html")
 )
 
 
