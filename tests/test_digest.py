@@ -566,3 +566,27 @@ def test_a_digest_reads_version_bodies_only_to_work_out_a_comparison(
     first, again = bodies_read(), bodies_read()
     assert len(first) == 1, first
     assert again == []
+
+
+def test_the_digest_counts_what_waits_once_with_nothing_kept(
+    client, documents, sales_staff, settings
+):
+    """The header's badge and the digest's pages count the same documents: with a
+    cache that keeps nothing, the count is still read once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kb.settings import cache_settings
+
+    settings.CACHES = {"default": cache_settings("dummy://", ttl=60, max_entries=10)}
+    client.force_login(sales_staff)
+    client.get("/docs/")  # the session, read once per client
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/digest/").content.decode()
+    assert 'aria-label="2 documents changed (4 versions)">2</span>' in html
+    counts = [
+        sql
+        for sql in map(sql_of, queries.captured_queries)
+        if "FROM docs_registry_pendingdocument" in sql
+    ]
+    assert len(counts) == 1, counts

@@ -220,13 +220,15 @@ class PendingDocuments:
     are kept under the person's reader revision (see `waiting_count`), which moves
     with anything that could change them."""
 
-    def __init__(self, user: User, reader_revision: tuple[int, int]):
+    def __init__(self, user: User, reader_revision: tuple[int, int], waiting=None):
         self.user = user
         self.facts = (user.pk, reader_revision)
+        # The waiting count every page shows already counts these documents
+        # (`waiting`: the page's own, when it has read it).
+        self.waiting = waiting or (lambda: waiting_count(user, reader_revision))
 
     def count(self) -> int:
-        # The waiting count every page shows already counts these documents.
-        return waiting_count(self.user, self.facts[1]).documents
+        return self.waiting().documents
 
     def __len__(self) -> int:
         return self.count()

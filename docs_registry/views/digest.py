@@ -1,6 +1,7 @@
 """The digest, acknowledgments and the home page."""
 
 from datetime import datetime, time, timedelta
+from functools import cache
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -43,10 +44,13 @@ def digest(request: HttpRequest) -> HttpResponse:
     user, readings = request.user, reader_revision(request)
     number = request.GET.get("page")
     today = timezone.localdate()
+    # The header's count, which the pages are counted by too: read once.
+    waiting = cache(lambda: digest_selectors.waiting_count(user, readings))
     # Read only when the kept page is missing (its key covers all of them).
     page = lazy(
         lambda: Paginator(
-            digest_selectors.PendingDocuments(user, readings), DIGEST_PAGE_SIZE
+            digest_selectors.PendingDocuments(user, readings, waiting),
+            DIGEST_PAGE_SIZE,
         ).get_page(number)
     )
     since_last_visit = lazy(_since_last_visit, user, readings, today)
@@ -58,6 +62,7 @@ def digest(request: HttpRequest) -> HttpResponse:
     )
     context = _team_choices(user) | {
         "page": page,
+        "waiting_changes": waiting,  # in place of context_processors.page's
         "entries": lazy(lambda: digest_selectors.digest_entries(page.object_list)),
         "presets": _presets(),
         "personal": True,
