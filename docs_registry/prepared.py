@@ -284,25 +284,29 @@ class PreparedQuery:
         return fetch_all(compiled.connection, sql, compiled.bind(values, params))[0][0]
 
 
-def fetch_all(connection, sql: str, params: list) -> list[tuple]:
+def fetch_all(connection, sql: str, params: list, *, setting: str = "") -> list[tuple]:
     """The rows of `sql` (Django's placeholders) run with `params`: on
-    PostgreSQL through a statement the server prepared for this session."""
+    PostgreSQL through a statement the server prepared for this session.
+
+    `setting` (PostgreSQL): a `SET LOCAL` sent with the statement in one round
+    trip. Sent together outside a transaction, the two run as one of their own,
+    so the setting ends with the statement; inside one, with the transaction."""
     name = _server_statement(connection, sql, params)
+    statement = sql if name is None else _execute_sql(name, len(params))
     with connection.cursor() as cursor:
-        if name is None:
-            cursor.execute(sql, params)
-        else:
-            cursor.execute(_execute_sql(name, len(params)), params)
+        cursor.execute(f"{setting}; {statement}" if setting else statement, params)
         return cursor.fetchall()
 
 
 def logged_sql(connection, logged: str) -> str:
     """The SQL a logged `EXECUTE samepage_N(…)` runs (its values left out), for
     reading a query log; any other line as it is."""
-    found = re.match(r"EXECUTE (samepage_\d+)\b", logged)
+    found = re.match(r"((?:SET LOCAL [^;]*; )?)EXECUTE (samepage_\d+)\b", logged)
     known = getattr(connection, "_samepage_statements", (None, {}))[1]
     by_name = {name: sql for sql, name in known.items() if name}
-    return by_name.get(found[1], logged) if found else logged
+    if not found or found[2] not in by_name:
+        return logged
+    return found[1] + by_name[found[2]]
 
 
 # What Django's EXISTS selects: its 1 as a parameter, which PostgreSQL types as

@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from html import unescape
 
 from django.db import connection as default_connection
-from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -515,14 +514,14 @@ class SearchResults:
             with self.connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 return cursor.fetchall()
-        with transaction.atomic(using=self.connection.alias):
-            # For a word in most documents the planner prefers reading the whole
-            # table, which unpacks every stored tsvector (~4 KB each, 40 ms for
-            # 10,000); the GIN index answers without them. SET LOCAL ends with
-            # this transaction.
-            with self.connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_seqscan = off")
-            return fetch_all(self.connection, sql, params)
+        # For a word in most documents the planner prefers reading the whole
+        # table, which unpacks every stored tsvector (~4 KB each, 40 ms for
+        # 10,000); the GIN index answers without them. Sent with the query in one
+        # round trip, rather than in a transaction of its own (BEGIN, SET LOCAL,
+        # the query, COMMIT: four).
+        return fetch_all(
+            self.connection, sql, params, setting="SET LOCAL enable_seqscan = off"
+        )
 
     def _where(self, table: str) -> tuple[dict, list]:
         joins, condition, params = self.filters[table]

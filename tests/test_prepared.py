@@ -595,3 +595,17 @@ def test_an_exists_selects_its_constant_as_written(documents):
         with CaptureQueriesContext(connection) as queries:
             document_owner_names()
         assert queries[0]["sql"].startswith("EXECUTE samepage_")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_setting_sent_with_a_statement_lasts_for_it_alone():
+    """On PostgreSQL a search turns off sequential scans in the same round trip
+    as its query (search.py): outside a transaction the two run as one of their
+    own, and the setting ends with it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SET LOCAL is PostgreSQL's")
+    asked = "SELECT current_setting('enable_seqscan')"
+    assert fetch_all(
+        connection, asked, [], setting="SET LOCAL enable_seqscan = off"
+    ) == [("off",)]
+    assert fetch_all(connection, asked, []) == [("on",)]
