@@ -56,6 +56,19 @@ class User(AbstractUser):
     # What display_name reads: lists that show people load only these columns.
     NAME_FIELDS = ("username", "first_name", "last_name")
 
+    @classmethod
+    def fields_not_shown(cls, relation: str) -> list[str]:
+        """The fields of a person joined through `relation` that no page shows,
+        for `defer()`: all but their name, address and whether they are active.
+        What pages read is kept in the cache (Redis, when shared): the password
+        hash, sign-in times and roles stay out of it."""
+        shown = {"id", "is_active", "email", *cls.NAME_FIELDS}
+        return [
+            f"{relation}__{field.name}"
+            for field in cls._meta.concrete_fields
+            if field.name not in shown
+        ]
+
     @property
     def display_name(self) -> str:
         return self.name_from(self.username, self.first_name, self.last_name)

@@ -419,3 +419,59 @@ def test_templates_name_no_vary_on_list():
     templates = Path(__file__).resolve().parent.parent / "templates"
     for path in templates.rglob("*.html"):
         assert "{% cache" not in path.read_text(), path
+
+
+@pytest.mark.slow
+def test_no_page_keeps_anyones_password_hash(client, settings):
+    """The demo's every main page, worked out for each kind of account: what is
+    kept (in Redis, when shared) joins people by their names alone."""
+    from io import StringIO
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from docs_registry.models import Document, User
+
+    settings.DEBUG = True  # the demo seeds only then
+    call_command("seed_demo", stdout=StringIO())
+    settings.DEBUG = False
+    cache.clear()
+    urls = [
+        "/",
+        "/digest/",
+        "/docs/",
+        "/search/?q=refund",
+        "/questions/",
+        reverse("field:exceptions"),
+        reverse("field:reports"),
+        reverse("teamwork:goals"),
+        reverse("teamwork:handoffs"),
+        reverse("teamwork:meeting", args=[f"{timezone.localdate():%Y-%m}"]),
+    ]
+    for document in Document.objects.filter(current_version__number__gt=1)[:6]:
+        doc_id = document.doc_id
+        urls += [
+            f"/docs/{doc_id}/",
+            f"/docs/{doc_id}/history/",
+            f"/docs/{doc_id}/v1/",
+            f"/docs/{doc_id}/compare/?from=1&to={document.current_version.number}",
+            f"/api/docs/{doc_id}/",
+        ]
+    for username in ("manager", "sales", "support", "sales-lead"):
+        client.force_login(User.objects.get(username=username))
+        for url in urls:
+            # The questions to answer are for owners and managers alone.
+            assert client.get(url).status_code in (200, 403), (username, url)
+    hashes = {user.username: user.password.encode() for user in User.objects.all()}
+    assert all(hashes.values())
+    kept = dict(cache._cache)
+    assert len(kept) > 50
+    leaks = sorted(
+        key.split(":")[-2]
+        for key, value in kept.items()
+        for password in hashes.values()
+        if password in value
+    )
+    assert leaks == [], sorted(set(leaks))

@@ -180,20 +180,6 @@ def _rows_shaped(
     )
 
 
-def _unshown_person_fields(relation: str) -> list[str]:
-    """The fields of a person joined to a document that its pages and API do not
-    show: all but the name, the address (a refusal names whom to ask) and whether
-    they are active. The document is kept in the cache (Redis, when shared) and
-    read on every page about it: the password hash, sign-in times and roles stay
-    out, and it pickles in less."""
-    shown = {"id", "is_active", "email", *User.NAME_FIELDS}
-    return [
-        f"{relation}__{field.name}"
-        for field in User._meta.concrete_fields
-        if field.name not in shown
-    ]
-
-
 _DOCUMENT = PreparedQuery(
     lambda: (
         Document.objects.select_related(
@@ -206,11 +192,9 @@ _DOCUMENT = PreparedQuery(
         .defer(
             "pending_version__body",
             "pending_version__body_html",
-            *(
-                name
-                for relation in ("owner", "retired_by", "current_version__published_by")
-                for name in _unshown_person_fields(relation)
-            ),
+            *User.fields_not_shown("owner"),
+            *User.fields_not_shown("retired_by"),
+            *User.fields_not_shown("current_version__published_by"),
         )
         .filter(doc_id=Param("doc_id", CharField()))
     )
@@ -232,9 +216,13 @@ def document_get_kept(doc_id: str, revision: int) -> Document:
 
 
 _VERSION = PreparedQuery(
-    lambda: Version.objects.select_related("published_by").filter(
-        document_id=Param("document", IntegerField()),
-        number=Param("number", IntegerField()),
+    lambda: (
+        Version.objects.select_related("published_by")
+        .defer(*User.fields_not_shown("published_by"))
+        .filter(
+            document_id=Param("document", IntegerField()),
+            number=Param("number", IntegerField()),
+        )
     )
 )
 

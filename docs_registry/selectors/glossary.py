@@ -9,7 +9,7 @@ from django.db.models.functions import Left, Lower, Upper
 from django.utils.safestring import SafeString
 
 from ..linting import Linter
-from ..models import GlossaryTerm
+from ..models import GlossaryTerm, User
 from ..prepared import Asked, Param, any_of, numbered, prepared
 from ..rendering import apply_glossary, glossary_marks
 
@@ -124,6 +124,8 @@ def _glossary_records(audiences: int, has_since: bool, has_until: bool) -> Query
         records = records.filter(history_date__gt=Param("since", DateTimeField()))
     if has_until:
         records = records.filter(history_date__lte=Param("until", DateTimeField()))
-    return records.select_related("history_user").order_by(
-        "-history_date", "-history_id"
-    )[:GLOSSARY_CHANGES_SHOWN]
+    return (
+        records.select_related("history_user")
+        .defer(*User.fields_not_shown("history_user"))
+        .order_by("-history_date", "-history_id")[:GLOSSARY_CHANGES_SHOWN]
+    )

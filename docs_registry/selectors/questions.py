@@ -36,6 +36,10 @@ def _document_questions(visible_open: Q) -> PreparedQuery:
             Question.objects.filter(document_id=Param("document", IntegerField()))
             .filter(Q(status=Question.Status.ANSWERED) | visible_open)
             .select_related("asked_by", "answered_by")
+            .defer(
+                *User.fields_not_shown("asked_by"),
+                *User.fields_not_shown("answered_by"),
+            )
             .order_by("asked_at", "pk")
         )
     )
@@ -129,6 +133,8 @@ def _answered_for_asker(has_since: bool) -> QuerySet[Question]:
     )
     if has_since:
         questions = questions.filter(answered_at__gt=Param("since", DateTimeField()))
-    return questions.select_related("document", "answered_by").order_by(
-        "-answered_at", "-pk"
-    )[:ANSWERS_SHOWN]
+    return (
+        questions.select_related("document", "answered_by")
+        .defer(*User.fields_not_shown("answered_by"))
+        .order_by("-answered_at", "-pk")[:ANSWERS_SHOWN]
+    )
