@@ -178,3 +178,31 @@ def test_a_pages_forms_share_one_csrf_input_that_django_accepts(
         {"csrfmiddlewaretoken": "x" * 64, "number": 1},
     )
     assert refused.status_code == 403
+
+
+# What `{% pagination %}` replaced, as it was written.
+_PAGINATION_TEMPLATE = (
+    '{% if page.has_other_pages %}\n<nav class="pagination" aria-label="Pages">\n'
+    '  {% if page.has_previous %}<a href="?{{ query_string }}page='
+    '{{ page.previous_page_number }}" rel="prev">← Previous</a>{% endif %}\n'
+    "  <span>Page {{ page.number }} of {{ page.paginator.num_pages }}</span>\n"
+    '  {% if page.has_next %}<a href="?{{ query_string }}page='
+    '{{ page.next_page_number }}" rel="next">Next →</a>{% endif %}\n'
+    "</nav>\n{% endif %}\n"
+)
+
+
+@pytest.mark.parametrize("count", [0, 1, 20, 21, 45])
+@pytest.mark.parametrize("query_string", ["", "q=a&amp;b=<i>&", None])
+def test_pagination_is_what_its_template_wrote(count, query_string):
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(list(range(count)), 20)
+    for number in paginator.page_range:
+        context = {"page": paginator.page(number)}
+        if query_string is not None:
+            context["query_string"] = query_string
+        quick = Template("{% load listing %}{% pagination page query_string %}").render(
+            Context(context)
+        )
+        assert quick == Template(_PAGINATION_TEMPLATE).render(Context(context))

@@ -10,7 +10,9 @@ part of their pages each time a page is worked out again (after any write).
 - `{% history_rows document page %}`: the rows of a document's history;
 - `{% version_options newest selected %}`: the options of a comparison's version
   pickers, v`newest` down to v1 (a long history has hundreds);
-- `{% search_hits hits %}`: the `<li>` of each search hit.
+- `{% search_hits hits %}`: the `<li>` of each search hit;
+- `{% pagination page query_string %}`: the links to the previous and next pages
+  of any long list (as an included template, 80 µs of lookups on every list).
 
 Versions announced for later say when they apply, or that they were withdrawn
 before they applied, as the templates they replace said."""
@@ -393,3 +395,35 @@ def _hit(hit) -> str:
 def search_hits(hits) -> SafeString:
     """One `<li>` per hit (search.Hit) of a results page."""
     return mark_safe("".join(map(_hit, hits)))  # noqa: S308 -- escaped above
+
+
+_PAGES = (
+    '\n<nav class="pagination" aria-label="Pages">'
+    "\n  {}"
+    "\n  <span>Page {} of {}</span>"
+    "\n  {}"
+    "\n</nav>\n"
+)
+
+
+@register.simple_tag
+def pagination(page, query_string="") -> SafeString:
+    """The pages of a list around `page` (a Paginator's page), each link keeping
+    `query_string` (the filters, ready to take `page=`), or nothing but a line
+    when there is one page."""
+    if not page.has_other_pages():
+        return mark_safe("\n")  # noqa: S308 -- ours
+    query = conditional_escape(query_string)
+    previous = (
+        f'<a href="?{query}page={page.previous_page_number()}" rel="prev">'
+        "← Previous</a>"
+        if page.has_previous()
+        else ""
+    )
+    following = (
+        f'<a href="?{query}page={page.next_page_number()}" rel="next">Next →</a>'
+        if page.has_next()
+        else ""
+    )
+    html = _PAGES.format(previous, page.number, page.paginator.num_pages, following)
+    return mark_safe(html + "\n")  # noqa: S308 -- escaped, or numbers
