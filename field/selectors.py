@@ -19,7 +19,7 @@ from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from docs_registry.models import Document
+from docs_registry.models import Document, User
 from docs_registry.prepared import (
     Asked,
     Param,
@@ -298,6 +298,7 @@ def _most_heard(**period) -> QuerySet[FieldReport]:
         .select_related(None)
         .prefetch_related(None)
         .select_related("reporter")
+        .defer(*User.fields_not_shown("reporter"))
         .filter(**period)
         .order_by("-seen", "-reported_at", "-pk")
     )

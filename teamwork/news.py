@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.db.models import DateTimeField, F, Q
 from django.utils import timezone
 
+from docs_registry.models import User
 from docs_registry.prepared import Param, PreparedQuery
 
 from .models import Goal, GoalReading, MeetingNote
@@ -29,11 +30,13 @@ class TeamNews:
 
 
 # Prepared (docs_registry/prepared.py): each digest worked out afresh asks all three.
+# People are joined by their names alone (User.fields_not_shown).
 _GOALS_SET = PreparedQuery(
     lambda: (
         Goal.history.filter(history_date__gt=Param("since", DateTimeField()))
         .filter(Q(history_type="+") | Q(history_change_reason__startswith="Target "))
         .select_related("history_user", "owner")
+        .defer(*User.fields_not_shown("history_user"), *User.fields_not_shown("owner"))
         .order_by("-history_date", "-history_id")[:SHOWN]
     )
 )
@@ -44,6 +47,7 @@ _FINAL_READINGS = PreparedQuery(
             taken_on=F("goal__period_end"),
         )
         .select_related("goal", "recorded_by")
+        .defer(*User.fields_not_shown("recorded_by"))
         .order_by("-recorded_at", "-pk")[:SHOWN]
     )
 )
@@ -54,6 +58,7 @@ _DECISIONS = PreparedQuery(
             kind=MeetingNote.Kind.DECISION,
         )
         .select_related("meeting", "written_by")
+        .defer(*User.fields_not_shown("written_by"))
         .order_by("-written_at", "-pk")[:SHOWN]
     )
 )

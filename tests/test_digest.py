@@ -590,3 +590,24 @@ def test_the_digest_counts_what_waits_once_with_nothing_kept(
         if "FROM docs_registry_pendingdocument" in sql
     ]
     assert len(counts) == 1, counts
+
+
+def test_a_digest_joins_people_by_their_names_alone(client, documents, sales_staff):
+    """Worked out afresh, a sales digest's queries (its documents, answers,
+    glossary changes, exceptions, team news and week from the field) read no
+    joined person's password hash, sign-in times or roles: only the signed-in
+    person's own row holds them."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(sales_staff)
+    client.get("/docs/")  # the session, read once per client
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/digest/").status_code == 200
+    whole = [
+        sql for sql in map(sql_of, queries.captured_queries) if '"last_login"' in sql
+    ]
+    assert len(whole) == 1 and "django_session" not in whole[0], whole
+    assert whole[0].startswith('SELECT "docs_registry_user"."id"'), whole
