@@ -206,3 +206,24 @@ def test_pagination_is_what_its_template_wrote(count, query_string):
             Context(context)
         )
         assert quick == Template(_PAGINATION_TEMPLATE).render(Context(context))
+
+
+def test_a_csrf_input_follows_its_secret_within_a_request(rf):
+    """Written once per request, and again once the secret changes (a sign-in
+    rotates it): a form never carries a token of the secret replaced."""
+    from django.middleware.csrf import _unmask_cipher_token, rotate_token
+    from django.template import RequestContext
+
+    request = rf.get("/")
+    page = Template("{% load quick %}{% csrf_input %}")
+
+    def token() -> str:
+        html = page.render(RequestContext(request))
+        return html.split('value="')[1].split('"')[0]
+
+    first = token()
+    assert token() == first
+    rotate_token(request)
+    rotated = token()
+    assert _unmask_cipher_token(rotated) == request.META["CSRF_COOKIE"]
+    assert _unmask_cipher_token(first) != request.META["CSRF_COOKIE"]

@@ -41,12 +41,15 @@ def address(context, viewname: str, *args) -> str:
 class CsrfInputNode(template.Node):
     def render(self, context):
         request = context.get("request")
-        written = getattr(request, "_samepage_csrf_input", None)
-        if written is None:
+        if request is None:
+            return CsrfTokenNode().render(context)
+        # Written again if the secret changed since (a sign-in rotates it).
+        secret, written = getattr(request, "_samepage_csrf_input", (None, None))
+        if written is None or secret != request.META.get("CSRF_COOKIE"):
             # Django's own input, with its token (masked afresh for the request).
             written = CsrfTokenNode().render(context)
-            if request is not None and written:
-                request._samepage_csrf_input = written
+            if written:
+                request._samepage_csrf_input = (request.META["CSRF_COOKIE"], written)
         return written
 
 
