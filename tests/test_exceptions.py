@@ -548,7 +548,7 @@ def test_a_digest_worked_out_from_what_it_kept_shows_the_same_news(
     kept = {
         key: (cache._cache[key], cache._expire_info[key])
         for key in cache._cache
-        if ":since-last-visit:" in key
+        if ":rows-since-last-visit:" in key
     }
     assert len(kept) == 1
     caching.empty()

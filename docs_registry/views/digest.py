@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from field.selectors import exceptions_granted_asked, field_reports_of_week
 
 from .. import selectors, services
-from ..caching import cache_key, page_key, reader_revision, remember
+from ..caching import cache_key, digest_seen_at, page_key, reader_revision, remember
 from ..forms import TeamDigestForm
 from ..models import Document, Team
 from ..selectors import digest as digest_selectors
@@ -53,7 +53,9 @@ def digest(request: HttpRequest) -> HttpResponse:
             DIGEST_PAGE_SIZE,
         ).get_page(number)
     )
-    since_last_visit = lazy(_since_last_visit, user, readings, today)
+    since_last_visit = lazy(
+        _since_last_visit, user, readings, today, digest_seen_at(request)
+    )
     # The forms around the kept page (they carry the CSRF token) need two facts:
     # kept apart, so that a page read again unpickles no document.
     shows_documents, dismissable = remember(
@@ -113,31 +115,25 @@ def _team_choices(user) -> dict:
     return {"default_team": default, "team_order": order}
 
 
-def _since_last_visit(user, readings, today) -> tuple:
-    """When the person last saw their digest, and the answers to their questions,
-    the glossary changes and the exceptions granted to their documents since:
-    kept as rows (the documents they join took 0.5 ms to pickle), under the
-    person's readings and today (an exception that has ended leaves the list the
-    next day)."""
+def _since_last_visit(user, readings, today, seen_at) -> tuple:
+    """When the person last saw their digest (`seen_at`, read with `readings`),
+    and the answers to their questions, the glossary changes and the exceptions
+    granted to their documents since: kept as rows (the documents they join took
+    0.5 ms to pickle), under the person's readings and today (an exception that
+    has ended leaves the list the next day)."""
     audiences = digest_selectors.audiences_for_teams(digest_selectors.user_teams(user))
-
-    def asked(since) -> tuple:
-        return (
-            question_selectors.answers_asked(user, since),
-            glossary_changes_asked(audiences=audiences, since=since),
-            exceptions_granted_asked(audiences=audiences, since=since, today=today),
-        )
-
-    def rows() -> tuple:
-        since = digest_selectors.digest_seen_at(user)
-        return since, [query.rows() for query in asked(since)]
-
-    since, kept = remember(
-        cache_key("since-last-visit", user.pk, readings, today), rows
+    asked = (
+        question_selectors.answers_asked(user, seen_at),
+        glossary_changes_asked(audiences=audiences, since=seen_at),
+        exceptions_granted_asked(audiences=audiences, since=seen_at, today=today),
+    )
+    kept = remember(
+        cache_key("rows-since-last-visit", user.pk, readings, today),
+        lambda: [query.rows() for query in asked],
     )
     return (
-        since,
-        *(query.objects(rows) for query, rows in zip(asked(since), kept, strict=True)),
+        seen_at,
+        *(query.objects(rows) for query, rows in zip(asked, kept, strict=True)),
     )
 
 

@@ -5,8 +5,7 @@ from datetime import datetime, time
 from django import template
 from django.utils import timezone
 
-from docs_registry.caching import page_key
-from docs_registry.selectors.digest import digest_seen_at
+from docs_registry.caching import digest_seen_at, page_key
 from docs_registry.views.common import lazy
 
 from .. import selectors
@@ -45,13 +44,8 @@ def digest_news(context) -> dict:
     request = context["request"]
     if context.get("personal"):
         key = page_key(request, "digest-news", personal=True, by_address=False)
-        # The digest has read when the person last looked (one query fewer).
-        visit = context.get("since_last_visit")
-
-        def since():
-            return visit[0] if visit is not None else digest_seen_at(request.user)
-
-        news = lazy(lambda: team_news(since()))
+        # When the person last looked was read with the request's counters.
+        news = lazy(lambda: team_news(digest_seen_at(request)))
     else:
         since = context.get("since")
         if since is None:  # a team digest whose form was refused
