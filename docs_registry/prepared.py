@@ -468,6 +468,34 @@ class Asked(NamedTuple):
         return self.query.objects(self.rows() if rows is None else rows)
 
 
+def rows_of_each(asked: list[Asked]) -> list[list[tuple]]:
+    """The rows of each of `asked` (as `Asked.rows()`), having asked first, in one
+    statement, which of them give any: those that give none cost no query of
+    their own. For the lists a digest shows since the reader's last visit, most
+    of them empty for someone who reads it often (a round trip is 0.1 to 0.2 ms
+    of a digest worked out afresh)."""
+    wanted = [index for index, each in enumerate(asked) if each.query is not None]
+    found = [[] for _ in asked]
+    if len(wanted) > 1:
+        has_rows = _any_rows([asked[index] for index in wanted])
+        wanted = [index for index, has in zip(wanted, has_rows, strict=True) if has]
+    for index in wanted:
+        found[index] = asked[index].rows()
+    return found
+
+
+def _any_rows(asked: list[Asked]) -> tuple[bool, ...]:
+    """Whether each of `asked` gives any rows, in one statement."""
+    compiled = [each.query._compiled() for each in asked]
+    # The ORM's SQL, its values parameters.
+    sql = "SELECT " + ", ".join(f"EXISTS ({each.sql})" for each in compiled)  # noqa: S608
+    params = []
+    for each, query in zip(asked, compiled, strict=True):
+        params += query.bind(each.values)
+    (row,) = fetch_all(compiled[0].connection, sql, params)
+    return tuple(map(bool, row))
+
+
 class PreparedList:
     """A prepared query and its values as Paginator takes a list of rows:
     `count()` counts them and a slice runs the query for those rows alone."""

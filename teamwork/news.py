@@ -10,7 +10,7 @@ from django.db.models import DateTimeField, F, Q
 from django.utils import timezone
 
 from docs_registry.models import User
-from docs_registry.prepared import Param, PreparedQuery
+from docs_registry.prepared import Asked, Param, PreparedQuery, rows_of_each
 
 from .models import Goal, GoalReading, MeetingNote
 
@@ -29,7 +29,8 @@ class TeamNews:
         return bool(self.goals or self.final_readings or self.decisions)
 
 
-# Prepared (docs_registry/prepared.py): each digest worked out afresh asks all three.
+# Prepared (docs_registry/prepared.py): each digest worked out afresh asks all three
+# (in one statement first, whether each has anything: prepared.rows_of_each).
 # People are joined by their names alone (User.fields_not_shown).
 _GOALS_SET = PreparedQuery(
     lambda: (
@@ -66,8 +67,11 @@ _DECISIONS = PreparedQuery(
 
 def team_news(since: datetime | None) -> TeamNews:
     since = since or timezone.now() - timedelta(days=FIRST_DIGEST_DAYS)
+    asked = [
+        Asked(query, {"since": since})
+        for query in (_GOALS_SET, _FINAL_READINGS, _DECISIONS)
+    ]
+    found = rows_of_each(asked)
     return TeamNews(
-        _GOALS_SET.run(since=since),
-        _FINAL_READINGS.run(since=since),
-        _DECISIONS.run(since=since),
+        *(each.objects(rows) for each, rows in zip(asked, found, strict=True))
     )

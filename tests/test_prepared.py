@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from docs_registry import caching
 from docs_registry.models import Document, User
 from docs_registry.prepared import (
+    Asked,
     OutOfRange,
     Param,
     PreparedList,
@@ -30,6 +31,7 @@ from docs_registry.prepared import (
     fetch_all,
     numbered,
     prepared,
+    rows_of_each,
 )
 from docs_registry.selectors.documents import document_get, document_list, document_rows
 from docs_registry.selectors.glossary import glossary_changes
@@ -609,3 +611,37 @@ def test_a_setting_sent_with_a_statement_lasts_for_it_alone():
         connection, asked, [], setting="SET LOCAL enable_seqscan = off"
     ) == [("off",)]
     assert fetch_all(connection, asked, []) == [("on",)]
+
+
+# --- several lists asked together -----------------------------------------------------
+
+
+def _by_title():
+    return Document.objects.filter(title=Param("title", CharField())).order_by(
+        "doc_id"
+    )[:5]
+
+
+def titled(title: str) -> Asked:
+    return Asked(prepared(_by_title), {"title": title})
+
+
+def test_lists_asked_together_run_only_those_that_give_rows(documents):
+    """Which of several lists give any rows is asked in one statement; only the
+    lists that do are then read: three lists, one with rows, cost two queries."""
+    first, second = documents
+    asked = [titled("Nothing"), titled(first.title), Asked(None, {}), titled("None")]
+    with CaptureQueriesContext(connection) as queries:
+        found = rows_of_each(asked)
+    assert len(queries) == 2
+    assert sql_of(queries[0]).startswith("SELECT EXISTS (")
+    assert found == [[], asked[1].rows(), [], []]
+    assert [document.pk for document in asked[1].objects(found[1])] == [first.pk]
+
+
+def test_a_list_asked_alone_is_read_without_asking_first(documents):
+    first, _ = documents
+    with CaptureQueriesContext(connection) as queries:
+        assert rows_of_each([titled(first.title), Asked(None, {})])[1] == []
+    assert len(queries) == 1
+    assert not sql_of(queries[0]).startswith("SELECT EXISTS")

@@ -33,12 +33,14 @@ COUNTS = {
     "/docs/?sort=changed": (8, 3),
     "/docs/?audience=sales&q=rules": (8, 3),
     "/": (6, 4),  # both teams' goals at the top (none here: no readings to fetch)
-    # Goals and meeting decisions since the last visit (3: when that was is read
-    # with the counters) and the week's field reports (1), the stored
-    # comparisons (1), cold only. The entries' versions: one query for both the
-    # lists and the comparisons.
-    "/digest/": (14, 3),
-    "/digest/?team=sales&since=2020-01-01": (12, 7),  # goal news: 3 more, cold
+    # Cold only: whether there are answers, glossary changes or new exceptions
+    # since the last visit (when that was is read with the counters), and
+    # whether goals, final readings or meeting decisions (one query each; the
+    # lists with none are not read), the week's field reports (1), the stored
+    # comparisons (1). The entries' versions: one query for both the lists and
+    # the comparisons.
+    "/digest/": (10, 3),
+    "/digest/?team=sales&since=2020-01-01": (10, 7),  # goal news: 1 more, cold
     "/coverage/": (7, 7),
     "/coverage/?format=csv": (5, 5),
     "/coverage/people/sales/": (6, 6),

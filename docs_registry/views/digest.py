@@ -18,6 +18,7 @@ from .. import selectors, services
 from ..caching import cache_key, digest_seen_at, page_key, reader_revision, remember
 from ..forms import TeamDigestForm
 from ..models import Document, Team
+from ..prepared import rows_of_each
 from ..selectors import digest as digest_selectors
 from ..selectors import questions as question_selectors
 from ..selectors.glossary import glossary_changes, glossary_changes_asked
@@ -129,7 +130,7 @@ def _since_last_visit(user, readings, today, seen_at) -> tuple:
     )
     kept = remember(
         cache_key("rows-since-last-visit", user.pk, readings, today),
-        lambda: [query.rows() for query in asked],
+        lambda: rows_of_each(asked),
     )
     return (
         seen_at,
