@@ -66,12 +66,21 @@ _DECISIONS = PreparedQuery(
 
 
 def team_news(since: datetime | None) -> TeamNews:
+    asked = team_news_asked(since)
+    return team_news_of(asked, rows_of_each(asked))
+
+
+def team_news_asked(since: datetime | None) -> list[Asked]:
+    """The queries of `team_news`, to ask with others (prepared.rows_of_each)."""
     since = since or timezone.now() - timedelta(days=FIRST_DIGEST_DAYS)
-    asked = [
+    return [
         Asked(query, {"since": since})
         for query in (_GOALS_SET, _FINAL_READINGS, _DECISIONS)
     ]
-    found = rows_of_each(asked)
+
+
+def team_news_of(asked: list[Asked], rows: list[list[tuple]]) -> TeamNews:
+    """The news from the rows of `team_news_asked`'s queries."""
     return TeamNews(
-        *(each.objects(rows) for each, rows in zip(asked, found, strict=True))
+        *(each.objects(found) for each, found in zip(asked, rows, strict=True))
     )

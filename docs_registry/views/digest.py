@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from field.selectors import exceptions_granted_asked, field_reports_of_week
+from teamwork.news import team_news_asked, team_news_of
 
 from .. import selectors, services
 from ..caching import cache_key, digest_seen_at, page_key, reader_revision, remember
@@ -73,6 +74,7 @@ def digest(request: HttpRequest) -> HttpResponse:
         "answers": lazy(lambda: since_last_visit[1]),
         "glossary_changes": lazy(lambda: since_last_visit[2]),
         "new_exceptions": lazy(lambda: since_last_visit[3]),
+        "team_news": lazy(lambda: since_last_visit[4]),
         "today": today,
         "shows_documents": shows_documents,
         "dismissable": dismissable,
@@ -104,7 +106,7 @@ def _forms_needed(documents, since_last_visit) -> tuple[bool, bool]:
     """Whether the page lists documents (to acknowledge), and whether "Mark these
     as seen" has anything to take away: minor changes, answers, glossary changes
     or exceptions."""
-    _, answers, glossary, exceptions = since_last_visit
+    _, answers, glossary, exceptions, _ = since_last_visit
     minor_only = any(not document.needs_acknowledgment for document in documents)
     return bool(documents), bool(answers or glossary or exceptions or minor_only)
 
@@ -118,24 +120,25 @@ def _team_choices(user) -> dict:
 
 def _since_last_visit(user, readings, today, seen_at) -> tuple:
     """When the person last saw their digest (`seen_at`, read with `readings`),
-    and the answers to their questions, the glossary changes and the exceptions
-    granted to their documents since: kept as rows (the documents they join took
-    0.5 ms to pickle), under the person's readings and today (an exception that
-    has ended leaves the list the next day)."""
+    and since then the answers to their questions, the glossary changes, the
+    exceptions granted to their documents and the teams' news (goals and meeting
+    decisions): asked together (which of them have anything, then only those),
+    kept as rows (the documents they join took 0.5 ms to pickle), under the
+    person's readings, which every change to any of them moves, and today (an
+    exception that has ended leaves the list the next day)."""
     audiences = digest_selectors.audiences_for_teams(digest_selectors.user_teams(user))
-    asked = (
+    asked = [
         question_selectors.answers_asked(user, seen_at),
         glossary_changes_asked(audiences=audiences, since=seen_at),
         exceptions_granted_asked(audiences=audiences, since=seen_at, today=today),
-    )
+        *team_news_asked(seen_at),
+    ]
     kept = remember(
         cache_key("rows-since-last-visit", user.pk, readings, today),
         lambda: rows_of_each(asked),
     )
-    return (
-        seen_at,
-        *(query.objects(rows) for query, rows in zip(asked, kept, strict=True)),
-    )
+    lists = [each.objects(rows) for each, rows in zip(asked[:3], kept[:3], strict=True)]
+    return (seen_at, *lists, team_news_of(asked[3:], kept[3:]))
 
 
 def _presets() -> list[tuple[int, str]]:

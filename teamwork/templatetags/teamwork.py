@@ -5,7 +5,7 @@ from datetime import datetime, time
 from django import template
 from django.utils import timezone
 
-from docs_registry.caching import digest_seen_at, page_key
+from docs_registry.caching import page_key
 from docs_registry.views.common import lazy
 
 from .. import selectors
@@ -44,8 +44,8 @@ def digest_news(context) -> dict:
     request = context["request"]
     if context.get("personal"):
         key = page_key(request, "digest-news", personal=True, by_address=False)
-        # When the person last looked was read with the request's counters.
-        news = lazy(lambda: team_news(digest_seen_at(request)))
+        # Asked with the digest's other news since the person's last visit.
+        news = context["team_news"]
     else:
         since = context.get("since")
         if since is None:  # a team digest whose form was refused
