@@ -49,18 +49,21 @@ from django.utils import timezone
 
 from . import permissions, read_only
 from .cache_backends import QuickLocMemCache
+from .prepared import fetch_all
 
 logger = logging.getLogger(__name__)
 
 # The pages' counter, the content counter, the reader's own readings, whether an
 # announced change has come into force, and when the reader last dismissed their
 # digest (which moves their readings), in one statement: each part is a look-up
-# by primary key or in an index.
+# by primary key or in an index. The earliest announced change, rather than
+# whether any is due: a plan made for any moment (a prepared statement's) reads
+# the index for it, where for "any before this moment" it read every document.
 _REVISION = (
     "SELECT (SELECT number FROM docs_registry_revision WHERE id = 1), "
     "(SELECT number FROM docs_registry_revision WHERE id = 2), "
     "(SELECT readings FROM docs_registry_digeststate WHERE user_id = %s), "
-    "EXISTS (SELECT 1 FROM docs_registry_document WHERE pending_effective_at <= %s), "
+    "(SELECT MIN(pending_effective_at) FROM docs_registry_document) <= %s, "
     "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s)"
 )
 # What every kept value is wrapped in: anything else found under a key is foreign.
@@ -79,9 +82,9 @@ def _counters(user_id: int | None) -> tuple:
 
 def _read_counters(user_id: int | None) -> tuple:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(_REVISION, [user_id, now, user_id])
-        return cursor.fetchone()
+    # Every request asks it: on PostgreSQL, prepared once a session rather than
+    # planned on each (0.05 ms).
+    return fetch_all(connection, _REVISION, [user_id, now, user_id])[0]
 
 
 def _apply_due_changes() -> bool:

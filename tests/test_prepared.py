@@ -489,6 +489,28 @@ def test_a_prepared_query_is_planned_once_by_the_server(postgresql, documents):
     assert plans_of(logged["sql"]) == (generic + 7, custom)
 
 
+def test_what_every_page_asks_of_the_reader_is_prepared(
+    postgresql, client, documents, sales_staff
+):
+    """The counters (every request), the waiting count (every page worked out)
+    and the reader's readings of a document are SQL of our own, not querysets:
+    prepared once a session too, not planned on every run."""
+    first, _ = documents
+    client.force_login(sales_staff)
+    client.get(f"/docs/{first.doc_id}/")
+    caching.empty()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/docs/{first.doc_id}/").status_code == 200
+    ours = {
+        "counters": "FROM docs_registry_revision WHERE id = 1",
+        "waiting count": "FROM docs_registry_pendingdocument WHERE user_id",
+        "readings": "SELECT MAX(number) FROM docs_registry_acknowledgment",
+    }
+    for name, text in ours.items():
+        (asked,) = [query for query in queries if text in sql_of(query)]
+        assert asked["sql"].startswith("EXECUTE samepage_"), name
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_new_session_prepares_again(postgresql, documents):
     first, _ = documents
