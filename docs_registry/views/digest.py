@@ -56,7 +56,7 @@ def digest(request: HttpRequest) -> HttpResponse:
         ).get_page(number)
     )
     since_last_visit = lazy(
-        _since_last_visit, user, readings, today, digest_seen_at(request)
+        lambda: _since_last_visit(user, readings, today, digest_seen_at(request))
     )
     # The forms around the kept page (they carry the CSRF token) need two facts:
     # kept apart, so that a page read again unpickles no document.
