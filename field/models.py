@@ -83,6 +83,9 @@ class CustomerException(models.Model):
             models.Index(
                 fields=["state", "-decided_at"], name="exception_newest_decided"
             ),
+            # On PostgreSQL the header search's two, which Django cannot write on
+            # SQLite, are made by migration 0005: a trigram index on the
+            # upper-cased customer, and the upper-cased account.
         ]
 
     def __str__(self) -> str:

@@ -176,7 +176,8 @@ SESSION_COOKIE_AGE = 60 * int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "480
 # Redis shared by every server (README, "Running several app servers").
 def release() -> str:
     """What names this code in cache keys, so a deploy never reads what older code
-    kept: SAMEPAGE_RELEASE, else the package version and the latest migration."""
+    kept: SAMEPAGE_RELEASE, else the package version and the number of each app's
+    latest migration (kept values hold every app's rows)."""
     named = os.environ.get("SAMEPAGE_RELEASE", "").strip()
     if named:
         return named
@@ -184,11 +185,12 @@ def release() -> str:
         version = importlib.metadata.version("samepage")
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
-    migrations = sorted(
-        path.stem
-        for path in (BASE_DIR / "docs_registry" / "migrations").glob("[0-9]*.py")
-    )
-    return f"{version}-{migrations[-1] if migrations else 'none'}"
+    latest = []
+    for folder in sorted(BASE_DIR.glob("*/migrations")):
+        numbers = [path.stem[:4] for path in folder.glob("[0-9]*.py")]
+        if numbers:
+            latest.append(f"{folder.parent.name}.{max(numbers)}")
+    return "-".join([version, *latest])
 
 
 def cache_settings(url: str, *, ttl: int, max_entries: int) -> dict:
