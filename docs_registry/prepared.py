@@ -210,7 +210,13 @@ class _Related:
         self.build = _builder(populator.model_cls, populator.db)
         self.related = [_Related(each) for each in populator.related_populators]
         self.local_setter = populator.local_setter
-        self.remote_setter = populator.remote_setter
+        # The related object's way back to this one (a one-to-one's), unless no
+        # accessor can read it (related_name "+": a document's current version):
+        # kept, it only made the two a reference cycle, which outlived the request
+        # until the garbage collector's next pass. A digest read afresh left ten.
+        reverse = getattr(populator.remote_setter, "__self__", None)
+        hidden = reverse is not None and reverse.hidden
+        self.remote_setter = None if hidden else populator.remote_setter
 
     def populate(self, row, from_obj) -> None:
         values = self.columns(row)
@@ -221,7 +227,7 @@ class _Related:
             for populator in self.related:
                 populator.populate(row, obj)
         self.local_setter(from_obj, obj)
-        if obj is not None:
+        if obj is not None and self.remote_setter is not None:
             self.remote_setter(obj, from_obj)
 
 

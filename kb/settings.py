@@ -82,7 +82,8 @@ WSGI_APPLICATION = "kb.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's, with each context taken apart after rendering (see the module).
+        "BACKEND": "docs_registry.template_backend.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
