@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -288,6 +289,13 @@ def test_python_generator_counts_error_answers_as_failures():
         measured = loadgen.run_python(url, {}, 2, 0.5)
     assert measured.requests > 0
     assert measured.failures == measured.requests
+
+
+def test_each_connection_asks_once_even_when_it_first_runs_after_the_deadline():
+    log = loadgen._ConnectionLog()
+    with answering(200) as (url, cookies):
+        loadgen._keep_busy(url, {}, time.perf_counter() - 1, log)
+    assert len(log.latencies_ms) == len(cookies) == 1
 
 
 def test_python_generator_with_nothing_listening_raises():
