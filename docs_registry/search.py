@@ -576,10 +576,9 @@ _PG_EXCERPT = (
 #
 # Each hit's title and lead come as they are, with the words in them that match
 # (`found`): they are marked and excerpted in Python (`_excerpt`). ts_headline
-# parsed and stemmed the whole of every lead for that, 1.3 ms of a page of twenty
-# (a sixth of the search's served rate). Here only the words that start as a
-# query word does are stemmed, by PostgreSQL, so a word is marked exactly when
-# its search matches it.
+# parsed and stemmed the whole of every lead for that, 1.3 ms of a page of twenty.
+# Here only the words that start as a query word does are stemmed, by PostgreSQL,
+# so a word is marked exactly when its search matches it.
 _PG_RANKED = (
     "SELECT l.doc_id, l.title, l.lead, d.status, g.term, page.hit, found.words, "
     "totals.total "
