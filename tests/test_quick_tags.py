@@ -72,6 +72,9 @@ def test_day_and_moment_are_what_date_writes_in_the_sites_time_zone(zone, when):
         assert render("{{ when|moment }}", when=when) == render(
             "{{ when|date:'c' }}", when=when
         )
+        assert render("{{ when|day_time }}", when=when) == render(
+            '{{ when|date:"j M Y, H:i" }}', when=when
+        )
 
 
 def test_day_and_moment_of_a_day_or_of_nothing():
@@ -80,12 +83,15 @@ def test_day_and_moment_of_a_day_or_of_nothing():
         "{{ day|date:'j M Y' }}|{{ day|date:'c' }}", day=day
     )
     assert render("[{{ nothing|day }}][{{ nothing|moment }}]", nothing=None) == "[][]"
+    assert render("[{{ nothing|day_time }}]", nothing=None) == "[]"
 
 
 def test_templates_write_addresses_assets_and_days_the_quick_way():
     """One way to write each: a template that goes back to `{% url %}`,
-    `{% static %}` or `|date:"j M Y"` pays for it on every page worked out."""
-    slow = ("{% url ", "{% static ", '|date:"j M Y"', "|date:'c'", '|date:"c"')
+    `{% static %}`, `|date:"j M Y"` or `|date:"j M Y, H:i"` pays for it on
+    every page worked out."""
+    slow = ("{% url ", "{% static ", '|date:"j M Y"', '|date:"j M Y, H:i"')
+    slow += ("|date:'c'", '|date:"c"')
     slow += ("|truncatechars", "{% csrf_token %}")
     found = [
         f"{path.relative_to(TEMPLATES)}: {pattern}"

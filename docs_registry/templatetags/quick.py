@@ -82,6 +82,15 @@ def day(value: date | datetime | None) -> str:
 
 
 @register.filter(expects_localtime=True)
+def day_time(value: datetime | None) -> str:
+    """`|date:"j M Y, H:i"` (1 Jan 2027, 09:05) at a tenth of its cost: each
+    document page's header writes one."""
+    if not value:
+        return ""
+    return f"{day_text(value)}, {value.hour:02}:{value.minute:02}"
+
+
+@register.filter(expects_localtime=True)
 def moment(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
