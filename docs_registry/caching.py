@@ -66,25 +66,47 @@ _REVISION = (
     "(SELECT MIN(pending_effective_at) FROM docs_registry_document) <= %s, "
     "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s)"
 )
+# On a document's page, the same statement also reads what the reader acknowledged
+# and was shown of it (`document_readings`): one round trip fewer for the page
+# worked out afresh, and no kept value to read for them again. Written as SQL: with
+# the ORM (a Coalesce over a Subquery for each) it took 0.9 ms to compile.
+_DOCUMENT_READINGS = (
+    "(SELECT MAX(number) FROM docs_registry_acknowledgment WHERE user_id = %s"
+    " AND document_id = (SELECT id FROM docs_registry_document WHERE doc_id = %s)), "
+    "(SELECT MAX(number) FROM docs_registry_seenversion WHERE user_id = %s"
+    " AND document_id = (SELECT id FROM docs_registry_document WHERE doc_id = %s))"
+)
 # What every kept value is wrapped in: anything else found under a key is foreign.
 _ENVELOPE = "samepage-kept/1"
 
 
-def _counters(user_id: int | None) -> tuple:
+def _counters(user_id: int | None, doc_id: str | None = None) -> tuple:
     """The counters, read after every announced change whose moment has come is
     in force: "current" follows the dates, and no page is kept from before. Then
-    the reader's last dismissal of their digest, as the database gave it."""
-    pages, content, readings, due, seen_at = _read_counters(user_id)
+    the reader's last dismissal of their digest, as the database gave it, and
+    with `doc_id` their readings of that document (acknowledged, shown)."""
+    pages, content, readings, due, seen_at, *of_document = _read_counters(
+        user_id, doc_id
+    )
     if due and _apply_due_changes():
-        pages, content, readings, _, seen_at = _read_counters(user_id)
-    return pages or 0, content or 0, readings or 0, seen_at
+        pages, content, readings, _, seen_at, *of_document = _read_counters(
+            user_id, doc_id
+        )
+    return pages or 0, content or 0, readings or 0, seen_at, _numbers(of_document)
 
 
-def _read_counters(user_id: int | None) -> tuple:
+def _numbers(found) -> tuple[int, ...]:
+    return tuple(number or 0 for number in found)
+
+
+def _read_counters(user_id: int | None, doc_id: str | None) -> tuple:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     # Every request asks it: on PostgreSQL, prepared once a session rather than
     # planned on each (0.05 ms).
-    return fetch_all(connection, _REVISION, [user_id, now, user_id])[0]
+    if doc_id is None:
+        return fetch_all(connection, _REVISION, [user_id, now, user_id])[0]
+    sql, params = f"{_REVISION}, {_DOCUMENT_READINGS}", [user_id, doc_id] * 2
+    return fetch_all(connection, sql, [user_id, now, user_id, *params])[0]
 
 
 def _apply_due_changes() -> bool:
@@ -118,8 +140,28 @@ def _request_counters(request: HttpRequest) -> tuple:
     counters = getattr(request, "_samepage_counters", None)
     if counters is None:
         user_id = getattr(request.user, "pk", None)
-        counters = request._samepage_counters = _counters(user_id)
+        doc_id = getattr(request, "_samepage_document_asked", None)
+        counters = _counters(user_id, doc_id if user_id is not None else None)
+        request._samepage_counters = counters
     return counters
+
+
+def ask_document_readings(request: HttpRequest, doc_id: str) -> None:
+    """Have the request's counters read the signed-in person's readings of the
+    document `doc_id` too (`document_readings`): before anything reads them."""
+    if getattr(request, "_samepage_counters", None) is None:
+        request._samepage_document_asked = doc_id.upper()
+
+
+def document_readings(request: HttpRequest, doc_id: str) -> tuple[int, int]:
+    """The signed-in person's readings of the document `doc_id`: the newest version
+    they acknowledged and the newest they were shown (0: none). Read with the
+    request's counters when asked for first, else on their own."""
+    counters, asked = _request_counters(request), doc_id.upper()
+    if getattr(request, "_samepage_document_asked", None) == asked:
+        return counters[4]
+    params = [request.user.pk, asked] * 2
+    return _numbers(fetch_all(connection, f"SELECT {_DOCUMENT_READINGS}", params)[0])
 
 
 def revision(request: HttpRequest) -> int:

@@ -33,9 +33,9 @@ CACHED_PAGES = [
 COLD = {
     "/docs/": 8,  # with the categories (read once) and the owners to filter by
     "/search/?q=approval": 9,  # with the customer exceptions the words find
-    # The document page also asks what the reader acknowledged and was shown, in
-    # one query (views.documents._readings); the comparison lists every summary.
-    "/docs/PRC-0001/": 8,  # and its customer exceptions in force today
+    # What the reader acknowledged and was shown of the document is read with the
+    # counters (caching.document_readings); the comparison lists every summary.
+    "/docs/PRC-0001/": 7,  # and its customer exceptions in force today
     "/docs/PRC-0001/history/": 7,
     "/docs/PRC-0001/v1/": 6,
     # The comparison pages read their stored comparisons (see StoredComparison).
@@ -55,6 +55,48 @@ def page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
     return response.content.decode()
+
+
+def test_a_readers_readings_of_a_document_come_with_the_counters_or_alone(
+    rf, document, sales_staff
+):
+    """What the reader acknowledged and was shown of a document: asked for before
+    the counters are read, they come in the counters' statement; asked for after,
+    in one of their own. Both say the same, in any case of the ID."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_registry import caching
+
+    publish(document, body="second")
+    publish(document, body="third")
+    services.acknowledgment_record(user=sales_staff, document=document, number=1)
+    services.version_shown_record(user=sales_staff, document=document, number=3)
+
+    def request():
+        asked = rf.get("/")
+        asked.user = sales_staff
+        return asked
+
+    first = request()
+    caching.ask_document_readings(first, "prc-0001")
+    with CaptureQueriesContext(connection) as queries:
+        caching.revision(first)
+        assert caching.document_readings(first, "PRC-0001") == (1, 3)
+    assert len(queries) == 1
+
+    late = request()
+    caching.revision(late)
+    caching.ask_document_readings(late, "PRC-0001")  # too late: read on its own
+    with CaptureQueriesContext(connection) as queries:
+        assert caching.document_readings(late, "PRC-0001") == (1, 3)
+    assert len(queries) == 1
+
+    stranger = make_user("stranger", in_sales=True)
+    unread = request()
+    unread.user = stranger
+    caching.ask_document_readings(unread, "PRC-0001")
+    assert caching.document_readings(unread, "PRC-0001") == (0, 0)
 
 
 @pytest.mark.parametrize("url", CACHED_PAGES)

@@ -382,9 +382,10 @@ PAGES = {
     "/exceptions/?customer=acme&show=all": (6, 3),
     # ...; the exception and its steps.
     "/exceptions/{pk}/": (6, 3),
-    # A reader's document page: the document, their readings, its questions and
-    # its exceptions in force (each item built from the one query's columns).
-    "/docs/PRC-0001/": (8, 3),
+    # A reader's document page: the document, its questions and its exceptions in
+    # force (each item built from the one query's columns); the reader's readings
+    # come with the revision.
+    "/docs/PRC-0001/": (7, 3),
 }
 
 

@@ -387,7 +387,7 @@ def test_document_page_costs_the_same_with_1_or_30_questions(
     make_questions(document, sales_staff, 1)
     with_one = cold_and_warm(client, PAGE)
     # (cold, warm): the owner's page holds forms and is not kept.
-    assert with_one == {"owner": (10, 6), "asker": (8, 3)}[role]
+    assert with_one == {"owner": (9, 6), "asker": (7, 3)}[role]
     make_questions(document, make_user("asker-2", in_sales=True), 29)
     assert cold_and_warm(client, PAGE) == with_one
 

@@ -19,7 +19,14 @@ from django.views.decorators.http import (
 from field.selectors import active_exceptions_for
 
 from .. import permissions, selectors, services
-from ..caching import cache_key, page_key, reader_revision, remember, revision
+from ..caching import (
+    ask_document_readings,
+    cache_key,
+    document_readings,
+    page_key,
+    remember,
+    revision,
+)
 from ..diffing import Comparison, compare_versions, diff_versions
 from ..forms import (
     BrowseForm,
@@ -35,7 +42,7 @@ from ..models import Document, Draft, Version
 from ..params import MomentError, day_label, moment_asked
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
-from ..selectors.digest import Readings, readings_of
+from ..selectors.digest import Readings
 from ..selectors.documents import (
     two_versions,
     two_versions_asked,
@@ -110,6 +117,7 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def document_detail(request: HttpRequest, doc_id: str) -> HttpResponse:
+    ask_document_readings(request, doc_id)  # read with the counters, just below
     document = _shown_document(request, doc_id)
     if "at" in request.GET:
         return _in_force_at(request, document, request.GET["at"])
@@ -175,12 +183,9 @@ def _no_version_at(request, context, problem: str, *, status: int) -> HttpRespon
 
 
 def _readings(request: HttpRequest, document: Document) -> Readings:
-    """What the reader acknowledged and was shown of `document`, kept under their
-    own state: a page read again costs no query."""
-    return remember(
-        cache_key("readings", request.user.pk, document.pk, reader_revision(request)),
-        lambda: readings_of(request.user, document),
-    )
+    """What the reader acknowledged and was shown of `document`, read with the
+    request's counters (a page read again reads no kept value for them)."""
+    return Readings(*document_readings(request, document.doc_id))
 
 
 def _note_shown(request: HttpRequest, document: Document, readings: Readings) -> None:
