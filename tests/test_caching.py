@@ -39,7 +39,7 @@ COLD = {
     "/docs/PRC-0001/history/": 7,
     "/docs/PRC-0001/v1/": 6,
     # The comparison pages read their stored comparisons (see StoredComparison).
-    "/docs/PRC-0001/compare/?from=1&to=2": 8,
+    "/docs/PRC-0001/compare/?from=1&to=2": 7,
     "/digest/": 9,  # goals, meeting decisions, field reports, new exceptions
 }
 

@@ -25,8 +25,9 @@ COUNTS = {
     "/docs/PRC-0001/": (9, 6),
     "/docs/PRC-0001/v1/": (6, 3),
     "/docs/PRC-0001/history/": (7, 3),
-    # Cold, the comparison is read from the stored ones (one query).
-    "/docs/PRC-0001/compare/?from=1&to=2": (8, 3),
+    # Cold, the comparison is read from the stored ones (one query), after the
+    # two versions and the summaries between (one query).
+    "/docs/PRC-0001/compare/?from=1&to=2": (7, 3),
     "/docs/PRC-0001/edit/": (6, 5),
     # Browse also lists the categories (with the chosen one) beside the table.
     # The categories are read once for their links and the filter's options.

@@ -283,61 +283,60 @@ def version_withdrawn(version: Version) -> bool:
     return withdrawn_before_applied(version.effective_at, following)
 
 
-# Without their bodies: the comparison reads them only if it is not stored.
-_TWO_VERSIONS = PreparedQuery(
-    lambda: Version.objects.filter(
-        Q(number=Param("low", IntegerField()))
-        | Q(number=Param("high", IntegerField())),
-        document_id=Param("document", IntegerField()),
-    ).defer("body", "body_html")
-)
-
-
-def two_versions_asked(document: Document, first: int, second: int) -> Asked:
-    """The two versions a comparison compares, as a query to run or keep as rows
-    (`two_versions` picks them from its objects)."""
-    low, high = sorted((first, second))
-    return Asked(_TWO_VERSIONS, {"document": document.pk, "low": low, "high": high})
-
-
-def two_versions(
-    versions: list[Version], first: int, second: int
-) -> tuple[Version, Version]:
-    """The two of `versions` numbered `first` and `second`, oldest first whichever
-    order they were asked in."""
-    low, high = sorted((first, second))
-    found = {version.number: version for version in versions}
-    if low not in found or high not in found:
-        raise Http404("No such version.")
-    return found[low], found[high]
-
-
 # A comparison lists the summaries of at most this many versions between its two,
 # newest first, so that its cost does not grow with the span; the history has all.
 SUMMARIES_LISTED = 50
 
 
-def versions_between_asked(document: Document, first: int, second: int) -> Asked:
-    """The versions after the older of `first` and `second` up to the newer one,
-    newest first, each with its publisher: the summaries of the change between,
-    the newest `SUMMARIES_LISTED` of them (a document's numbers run 1, 2, 3...).
-    As a query to run or keep as rows."""
+class Compared(NamedTuple):
+    """The two versions a comparison compares, oldest first, and the versions
+    after the older up to the newer, newest first: the summaries of the change
+    between, the newest `SUMMARIES_LISTED` of them."""
+
+    old: Version
+    new: Version
+    between: list[Version]
+
+
+def compared_versions_asked(document: Document, first: int, second: int) -> Asked:
+    """What a comparison of `first` and `second` shows of `document`'s versions,
+    as one query to run or keep as rows (`compared_versions` sorts its objects).
+    A document's numbers run 1, 2, 3..., so the summaries are a window."""
     low, high = sorted((first, second))
     after = max(low, high - SUMMARIES_LISTED)
     return Asked(
-        _VERSIONS_BETWEEN, {"document": document.pk, "after": after, "high": high}
+        _COMPARED_VERSIONS,
+        {"document": document.pk, "low": low, "after": after, "high": high},
     )
 
 
-_VERSIONS_BETWEEN = PreparedQuery(
+def compared_versions(versions: list[Version], first: int, second: int) -> Compared:
+    """`versions` (as `compared_versions_asked` reads them) sorted out; 404 when
+    either version does not exist."""
+    low, high = sorted((first, second))
+    found = {version.number: version for version in versions}
+    if low not in found or high not in found:
+        raise Http404("No such version.")
+    after = max(low, high - SUMMARIES_LISTED)
+    between = [version for version in versions if version.number > after]
+    return Compared(found[low], found[high], between)
+
+
+# One query for the two versions and the summaries between (two took a round trip
+# more), each with its publisher and without the bodies: the comparison reads
+# them only if it is not stored.
+_COMPARED_VERSIONS = PreparedQuery(
     lambda: (
         Version.objects.filter(
+            Q(number=Param("low", IntegerField()))
+            | Q(
+                number__gt=Param("after", IntegerField()),
+                number__lte=Param("high", IntegerField()),
+            ),
             document_id=Param("document", IntegerField()),
-            number__gt=Param("after", IntegerField()),
-            number__lte=Param("high", IntegerField()),
         )
         .select_related("published_by")
-        .only(*VERSION_LINE_FIELDS)
+        .defer("body", "body_html", *User.fields_not_shown("published_by"))
         .order_by("-number")
     )
 )

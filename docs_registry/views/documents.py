@@ -43,11 +43,7 @@ from ..params import MomentError, day_label, moment_asked
 from ..rendering import RenderingError, render_markdown
 from ..selectors.coverage import document_coverage
 from ..selectors.digest import Readings
-from ..selectors.documents import (
-    two_versions,
-    two_versions_asked,
-    versions_between_asked,
-)
+from ..selectors.documents import compared_versions, compared_versions_asked
 from ..selectors.glossary import glossary_linter, glossary_term_ids
 from ..selectors.reviews import review_status
 from .common import lazy, query_without
@@ -281,18 +277,12 @@ def _compared(
 ) -> _Compared:
     # Kept as rows: pickling the versions with their publishers took an eighth
     # of a comparison worked out afresh.
-    asked = (
-        two_versions_asked(document, first, second),
-        versions_between_asked(document, first, second),
-    )
-    kept = remember(
+    asked = compared_versions_asked(document, first, second)
+    rows = remember(
         cache_key("compare", document.pk, first, second, revision(request)),
-        lambda: [query.rows() for query in asked],
+        asked.rows,
     )
-    two, between = (
-        query.objects(rows) for query, rows in zip(asked, kept, strict=True)
-    )
-    old, new = two_versions(two, first, second)
+    old, new, between = compared_versions(asked.objects(rows), first, second)
     return _Compared(
         old,
         new,
