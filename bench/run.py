@@ -127,15 +127,14 @@ class Page:
 @dataclass(frozen=True)
 class Credentials:
     client: object  # django.test.Client, signed in as the reader
-    cookie_name: str
-    session_key: str
+    cookies: str  # the Cookie header of the reader's browser
     raw_token: str
     token: object  # docs_registry.models.ApiToken
 
     def headers_for(self, page: Page) -> dict[str, str]:
         if page.by_token:
             return {"Authorization": f"Bearer {self.raw_token}"}
-        return {"Cookie": f"{self.cookie_name}={self.session_key}"}
+        return {"Cookie": self.cookies}
 
 
 # --- arguments and settings ---------------------------------------------------------
@@ -347,17 +346,22 @@ def chosen_pages(pages: list[Page], names: list[str] | None) -> list[Page]:
 
 def sign_in(reader) -> Credentials:
     """A session in the database (the server accepts it: same secret key) and a
-    personal API token, both the reader's."""
+    personal API token, both the reader's. Pages are read with the cookies of a
+    returning reader's browser: the session's and the CSRF token's its first
+    page set (without it every page with a form would make and set a new one)."""
     from django.conf import settings
     from django.test import Client
+    from django.urls import reverse
 
     from docs_registry.services.tokens import api_token_create
 
     client = Client()
     client.force_login(reader)
+    client.get(reverse("docs_registry:home"))  # sets the CSRF cookie, as it would
     token, raw = api_token_create(user=reader, name="bench")
-    name = settings.SESSION_COOKIE_NAME
-    return Credentials(client, name, client.cookies[name].value, raw, token)
+    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    cookies = "; ".join(f"{name}={client.cookies[name].value}" for name in names)
+    return Credentials(client, cookies, raw, token)
 
 
 def sign_out(credentials: Credentials, reader) -> None:
@@ -673,7 +677,8 @@ def conditions_notes(
         f"- Server: gunicorn {gunicorn.__version__}, {workers or args.workers} "
         f"{worker_class} "
         f"workers × {args.threads} thread(s), DEBUG off, plain HTTP on loopback",
-        f"- Read as {reader.username}; document {document.doc_id} "
+        f"- Read as {reader.username}, with the session and CSRF cookies of a "
+        f"returning reader's browser; document {document.doc_id} "
         f"(v{document.current_version.number}); search for “{args.query}”; "
         "the API with a personal token, no cookie",
         database_note(),

@@ -689,6 +689,28 @@ class StopAfter:
 
 
 @pytest.mark.django_db
+def test_pages_are_read_with_a_returning_readers_cookies(document, sales_staff):
+    """The session's cookie and the CSRF token's, as a browser sends them after
+    its first page: a page with forms keeps the CSRF secret it was sent (Django
+    sends it back to renew it; without it, each page made a new one), and reads
+    as the reader."""
+    from django.conf import settings
+    from django.test import Client
+
+    credentials = run.sign_in(sales_staff)
+    document_page = run.Page("document", document.get_absolute_url())
+    headers = credentials.headers_for(document_page)
+    response = Client().get(document_page.path, headers=headers)
+    assert response.status_code == 200
+    assert sales_staff.display_name in response.content.decode()
+    assert "csrfmiddlewaretoken" in response.content.decode()
+    sent = dict(pair.split("=", 1) for pair in headers["Cookie"].split("; "))
+    csrf = settings.CSRF_COOKIE_NAME
+    assert response.cookies[csrf].value == sent.get(csrf)
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.django_db
 def test_writer_publishes_as_the_owner_and_shares_each_committed_number(document):
     from docs_registry.models import Version
 
