@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import NamedTuple
 
 from django.db import connection
@@ -152,12 +153,13 @@ class DigestEntry:
         # since the baseline, not only those listed. A team digest shows none.
         return bool(getattr(self.document, "needs_acknowledgment", False))
 
-    @property
+    # Worked out once: each version read for the entry asks (a hundred a page).
+    @cached_property
     def current_number(self) -> int:
         # A change announced for later is read before it applies.
         return self.document.newest_version.number
 
-    @property
+    @cached_property
     def first_listed(self) -> int:
         """The oldest version listed: the newest `DIGEST_VERSIONS_LISTED` at most."""
         return max(self.baseline + 1, self.current_number - DIGEST_VERSIONS_LISTED + 1)
