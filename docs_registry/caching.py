@@ -158,7 +158,7 @@ def document_readings(request: HttpRequest, doc_id: str) -> tuple[int, int]:
     they acknowledged and the newest they were shown (0: none). Read with the
     request's counters when asked for first, else on their own."""
     counters, asked = _request_counters(request), doc_id.upper()
-    if getattr(request, "_samepage_document_asked", None) == asked:
+    if counters[4] and getattr(request, "_samepage_document_asked", None) == asked:
         return counters[4]
     params = [request.user.pk, asked] * 2
     return _numbers(fetch_all(connection, f"SELECT {_DOCUMENT_READINGS}", params)[0])
