@@ -298,12 +298,17 @@ class Compared(NamedTuple):
     between: list[Version]
 
 
+def _span(first: int, second: int) -> tuple[int, int, int]:
+    """The older and newer of two versions, and the number after which the
+    summaries between them start (a document's numbers run 1, 2, 3...)."""
+    low, high = sorted((first, second))
+    return low, max(low, high - SUMMARIES_LISTED), high
+
+
 def compared_versions_asked(document: Document, first: int, second: int) -> Asked:
     """What a comparison of `first` and `second` shows of `document`'s versions,
-    as one query to run or keep as rows (`compared_versions` sorts its objects).
-    A document's numbers run 1, 2, 3..., so the summaries are a window."""
-    low, high = sorted((first, second))
-    after = max(low, high - SUMMARIES_LISTED)
+    as one query to run or keep as rows (`compared_versions` sorts its objects)."""
+    low, after, high = _span(first, second)
     return Asked(
         _COMPARED_VERSIONS,
         {"document": document.pk, "low": low, "after": after, "high": high},
@@ -313,11 +318,10 @@ def compared_versions_asked(document: Document, first: int, second: int) -> Aske
 def compared_versions(versions: list[Version], first: int, second: int) -> Compared:
     """`versions` (as `compared_versions_asked` reads them) sorted out; 404 when
     either version does not exist."""
-    low, high = sorted((first, second))
+    low, after, high = _span(first, second)
     found = {version.number: version for version in versions}
     if low not in found or high not in found:
         raise Http404("No such version.")
-    after = max(low, high - SUMMARIES_LISTED)
     between = [version for version in versions if version.number > after]
     return Compared(found[low], found[high], between)
 
