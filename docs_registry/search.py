@@ -326,6 +326,9 @@ def _tsquery(found: list[str], joined_by: str = " & ") -> str:
 def _marked(text: str | None) -> SafeString:
     """Escape the text, then turn the match markers into <mark>."""
     html = escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>")
+    # The excerpts' ellipses (ours and the databases') as a character reference:
+    # a page of plain English text is then sent as it is built (see base.html).
+    html = html.replace("…", "&hellip;")
     return mark_safe(html)  # noqa: S308 -- escaped above; only our tags added
 
 

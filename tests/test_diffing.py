@@ -132,8 +132,8 @@ def test_unchanged_blocks_are_folded_into_a_line_that_opens():
     # One unchanged paragraph of context is shown, the other 13 are folded.
     assert "<p>Paragraph 0 stays.</p><details" in html
     assert (
-        "<summary>… 13 unchanged paragraphs …</summary><p>Paragraph 1 stays.</p>"
-        in html
+        "<summary>&hellip; 13 unchanged paragraphs &hellip;</summary>"
+        "<p>Paragraph 1 stays.</p>" in html
     )
 
 

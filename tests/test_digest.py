@@ -420,8 +420,8 @@ _ENTRY_TEMPLATE = """{% load listing quick %}<article class="digest-entry" id="{
       <span class="version-number">v{{ entry.current_number }}</span>
       {% if personal %}{% if entry.needs_acknowledgment %}<span class="badge major">needs acknowledgment</span>{% else %}<span class="badge">minor only</span>{% endif %}{% endif %}</p>
     <h2><a href="{{ entry.document.get_absolute_url }}">{{ entry.document.title }}</a></h2>
-    <p class="meta-line">Owner {{ entry.document.owner.display_name }} · {{ entry.document.category.name }} · for {{ entry.document.get_audience_display }}
-      · {% if entry.baseline %}changes since v{{ entry.baseline }}{% else %}new document{% endif %}</p>
+    <p class="meta-line">Owner {{ entry.document.owner.display_name }} &middot; {{ entry.document.category.name }} &middot; for {{ entry.document.get_audience_display }}
+      &middot; {% if entry.baseline %}changes since v{{ entry.baseline }}{% else %}new document{% endif %}</p>
   </header>
   <ol class="version-list">{% version_items entry.document entry.versions %}{% if entry.earlier %}
     <li class="earlier">and {{ entry.earlier }} earlier version{{ entry.earlier|pluralize }}{% if entry.baseline %} since v{{ entry.baseline }}{% endif %}: <a href="{% address 'docs_registry:history' entry.document.doc_id %}">see the history</a></li>{% endif %}

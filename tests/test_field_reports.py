@@ -352,10 +352,10 @@ _LOOP = (
     "<a href=\"{% address 'field:report' report.pk %}\">"
     "{{ report.text|clip:160 }}</a>{% if report.customer or report.area %}<br>"
     '<span class="meta-line">{{ report.customer }}{% if report.customer and '
-    "report.area %} · {% endif %}{{ report.area }}</span>{% endif %}</td>"
+    "report.area %} &middot; {% endif %}{{ report.area }}</span>{% endif %}</td>"
     '<td data-label="Documents">{% for document in report.documents.all %}'
     "<a href=\"{% address 'docs_registry:document' document.doc_id %}\">"
-    "{{ document.doc_id }}</a>{% if not forloop.last %}, {% endif %}{% empty %}—"
+    "{{ document.doc_id }}</a>{% if not forloop.last %}, {% endif %}{% empty %}&mdash;"
     "{% endfor %}</td>"
     '<td data-label="Heard">{{ report.seen }} time{{ report.seen|pluralize }}</td>'
     '<td data-label="Reported"><time datetime="{{ report.reported_at|moment }}">'

@@ -60,7 +60,7 @@ def test_manager_adds_a_term_shown_at_its_anchor(client, manager, sales_staff):
     client.force_login(sales_staff)
     html = client.get("/glossary/").content.decode()
     assert 'id="term-premium-support"' in html
-    assert "“Gold plan”" in html and "Our paid support add-on." in html
+    assert "&ldquo;Gold plan&rdquo;" in html and "Our paid support add-on." in html
 
 
 def listed_terms(response) -> list[str]:
@@ -137,8 +137,11 @@ def test_publishing_with_avoided_words_needs_confirmation(
     }
     preview = client.post("/docs/PRC-0001/edit/", data | {"action": "preview"})
     html = preview.content.decode()
-    assert "Line 1: “Gold plan” — say “Premium Support”" in html
-    assert "Line 2: “Ticket” — say “case”" in html
+    assert (
+        "Line 1: &ldquo;Gold plan&rdquo; &mdash; say &ldquo;Premium Support&rdquo;"
+        in html
+    )
+    assert "Line 2: &ldquo;Ticket&rdquo; &mdash; say &ldquo;case&rdquo;" in html
     refused = client.post("/docs/PRC-0001/edit/", data | {"action": "publish"})
     assert refused.status_code == 400
     assert "Publish anyway" in refused.content.decode()

@@ -189,7 +189,7 @@ def test_archived_version_is_shown_as_published_and_marked(
     publish(document, body="Second", summary="Second")
     client.force_login(sales_staff)
     html = client.get("/docs/PRC-0001/v1/").content.decode()
-    assert "Archived version — not current" in html
+    assert "Archived version &mdash; not current" in html
     assert "<strong>10%</strong>" in html
     assert 'href="/docs/PRC-0001/"' in html
     assert "?from=1&amp;to=2" in html  # compare with current
@@ -507,7 +507,7 @@ def test_printed_versions_say_they_are_uncontrolled(client, document, sales_staf
     html = client.get(url).content.decode()
     assert 'class="print-header"' in html
     assert (
-        "Uncontrolled when printed — the current version is at "
+        "Uncontrolled when printed &mdash; the current version is at "
         "http://testserver/docs/PRC-0001/"
     ) in html
     assert "PRC-0001 v1" in html and "Owner Sales Lead" in html

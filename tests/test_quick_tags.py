@@ -190,10 +190,10 @@ def test_a_pages_forms_share_one_csrf_input_that_django_accepts(
 _PAGINATION_TEMPLATE = (
     '{% if page.has_other_pages %}\n<nav class="pagination" aria-label="Pages">\n'
     '  {% if page.has_previous %}<a href="?{{ query_string }}page='
-    '{{ page.previous_page_number }}" rel="prev">← Previous</a>{% endif %}\n'
+    '{{ page.previous_page_number }}" rel="prev">&larr; Previous</a>{% endif %}\n'
     "  <span>Page {{ page.number }} of {{ page.paginator.num_pages }}</span>\n"
     '  {% if page.has_next %}<a href="?{{ query_string }}page='
-    '{{ page.next_page_number }}" rel="next">Next →</a>{% endif %}\n'
+    '{{ page.next_page_number }}" rel="next">Next &rarr;</a>{% endif %}\n'
     "</nav>\n{% endif %}\n"
 )
 

@@ -165,7 +165,7 @@ def test_readers_see_when_it_was_last_confirmed(
     client.force_login(sales_staff)
     stale = client.get("/docs/PRC-0001/").content.decode()
     fresh = client.get("/docs/PRC-0002/").content.decode()
-    assert "Last confirmed accurate on" in stale and "— review due" in stale
+    assert "Last confirmed accurate on" in stale and "&mdash; review due" in stale
     assert "Last confirmed accurate on" in fresh and "review due" not in fresh
     assert "Confirm still accurate" not in stale
     client.force_login(owner)

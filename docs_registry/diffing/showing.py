@@ -80,7 +80,8 @@ def _collapsed(run: list[Change]) -> str:
     kinds = {change.block.kind for change in run}
     kind = kinds.pop() if len(kinds) == 1 else ""
     noun = _NOUNS.get(kind, "heading" if kind.startswith("h") else "part")
-    label = f"… {len(run)} unchanged {noun}{'s' if len(run) != 1 else ''} …"
+    plural = "s" if len(run) != 1 else ""
+    label = f"&hellip; {len(run)} unchanged {noun}{plural} &hellip;"
     inner = _nested([(c.block.container, _change_html(c)) for c in run])
     return f'<details class="unchanged"><summary>{label}</summary>{inner}</details>'
 

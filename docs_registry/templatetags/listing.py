@@ -164,8 +164,8 @@ _ENTRY = (
     '\n      <span class="version-number">v{current}</span>'
     "\n      {badge}</p>"
     '\n    <h2><a href="{url}">{title}</a></h2>'
-    '\n    <p class="meta-line">Owner {owner} · {category} · for {audience}'
-    "\n      · {since}</p>"
+    '\n    <p class="meta-line">Owner {owner} &middot; {category} &middot; for '
+    "{audience}\n      &middot; {since}</p>"
     "\n  </header>"
     '\n  <ol class="version-list">{versions}{earlier}'
     "\n  </ol>"
@@ -285,7 +285,7 @@ _HISTORY_ROW = (
     "\n    </tr>"
 )
 
-_CHANGE = "<li>{}: <del>{}</del> → <ins>{}</ins></li>"
+_CHANGE = "<li>{}: <del>{}</del> &rarr; <ins>{}</ins></li>"
 
 
 def _history_what(document, entry, version_url, compare_url: str) -> str:
@@ -334,7 +334,7 @@ def _history_row(document, entry, version_url, compare_url, zone) -> str:
         when.isoformat(),
         f"{day_text(when)}, {when:%H:%M}",
         _history_what(document, entry, version_url, compare_url),
-        escape(who or "—"),
+        escape(who) if who else "&mdash;",
         escape(entry.summary),
     )
 
@@ -416,12 +416,12 @@ def pagination(page, query_string="") -> SafeString:
     query = conditional_escape(query_string)
     previous = (
         f'<a href="?{query}page={page.previous_page_number()}" rel="prev">'
-        "← Previous</a>"
+        "&larr; Previous</a>"
         if page.has_previous()
         else ""
     )
     following = (
-        f'<a href="?{query}page={page.next_page_number()}" rel="next">Next →</a>'
+        f'<a href="?{query}page={page.next_page_number()}" rel="next">Next &rarr;</a>'
         if page.has_next()
         else ""
     )

@@ -42,7 +42,8 @@ _ITEM = (
     '\n<li class="exception-item{}">'
     '\n  <a href="{}"><strong>{}</strong></a>{}:'
     "\n  {}"
-    '\n  <span class="meta-line">· departs from <a href="{}">{}</a> · until '
+    '\n  <span class="meta-line">&middot; departs from <a href="{}">{}</a> &middot; '
+    "until "
     '<time datetime="{}">{}</time></span>{}'
     "\n</li>"
 )
@@ -124,7 +125,7 @@ def _report_row(report, report_url, zone) -> str:
     customer, area = report.customer, report.area
     where = ""
     if customer or area:
-        between = " · " if customer and area else ""
+        between = " &middot; " if customer and area else ""
         where = (
             f'<br><span class="meta-line">{escape(customer)}{between}'
             f"{escape(area)}</span>"
@@ -143,7 +144,7 @@ def _report_row(report, report_url, zone) -> str:
         escape(report_url(report.pk)),
         escape(clip(report.text, TEXT_SHOWN)),
         where,
-        documents or "—",
+        documents or "&mdash;",
         report.seen,
         "" if report.seen == 1 else "s",
         reported.isoformat(),
@@ -168,13 +169,13 @@ def report_rows(reports) -> SafeString:
 # heard (clipped), how often, the customer and the documents it names.
 _WEEK_ITEM = (
     '\n    <li>{}: <a href="{}">{}</a>'
-    '\n      <span class="meta-line">· heard {} time{}{}{}</span></li>'
+    '\n      <span class="meta-line">&middot; heard {} time{}{}{}</span></li>'
 )
 WEEK_TEXT_SHOWN = 140  # characters of what was heard, in the digest
 
 
 def _week_item(report, report_url) -> str:
-    customer = f" · {escape(report.customer)}" if report.customer else ""
+    customer = f" &middot; {escape(report.customer)}" if report.customer else ""
     documents = "".join(f" {escape(doc_id)}" for doc_id in report.doc_ids)
     return _WEEK_ITEM.format(
         escape(_KIND_LABELS.get(report.kind, report.kind)),
@@ -183,7 +184,7 @@ def _week_item(report, report_url) -> str:
         report.seen,
         "" if report.seen == 1 else "s",
         customer,
-        f" ·{documents}" if documents else "",
+        f" &middot;{documents}" if documents else "",
     )
 
 
