@@ -557,6 +557,7 @@ def search(
             owner_id=_owner_id(owner),
             include_retired=include_retired,
         ),
+        every_hit_counted=True,  # the API's count is exact
     )
     results.expect(page, PAGE_SIZE)
     return _paginate(request, results, page, lambda hit: _hit(request, hit))

@@ -61,6 +61,13 @@ MAX_BODY_LENGTH = 200_000
 # The lead of a body that ranking reads (PostgreSQL's `rank_tsv` takes as many).
 LEAD_LENGTH = 600
 START, STOP = "\x02", "\x03"
+# A search counts its hits this far: past it, the page says "more than 1000" and
+# pages that far (50 pages of twenty), which is as far as anyone reads, rather
+# than counting every hit of a broad search on every page read. "refund policy"
+# finds 6,708 of 10,000 documents: SQLite counted them in 0.89 ms, 1,001 in 0.31.
+COUNTED_UP_TO = 1000
+# As far as an exact count goes (the API's): further than any database's rows.
+_EVERY_HIT = 2**62
 
 _WORD = re.compile(r"[^\W_]+")
 # A document ID alone, or cited with a version the way the product teaches it:
@@ -533,8 +540,10 @@ def _joins(key: str) -> str:
 # SQLite: the index's columns are kind, ref, doc_id, title and body; the leads'
 # doc_id (weighted 10), title (5) and lead (1).
 _SQLITE_RANK = f"bm25({LEAD_TABLE}, 10.0, 5.0, 1.0)"
+# Counting stops after the number of hits asked for (the LIMIT): see COUNTED_UP_TO.
 _SQLITE_COUNT = (
-    "SELECT count(*) FROM {table} {joins} WHERE {table} MATCH %s AND {condition}"
+    "SELECT count(*) FROM (SELECT 1 FROM {table} {joins} "
+    "WHERE {table} MATCH %s AND {condition} LIMIT %s) hits"
 )
 _SQLITE_RANKED = (
     f"SELECT {LEAD_TABLE}.rowid AS hit, {_SQLITE_RANK} AS score "
@@ -561,8 +570,8 @@ _SQLITE_PAGE = (
 
 _PG_QUERY = "to_tsquery('english', %s)"
 _PG_COUNT = (
-    "SELECT count(*) AS total FROM {table} {joins} "
-    "WHERE {table}.tsv @@ " + _PG_QUERY + " AND {condition}"
+    "SELECT count(*) AS total FROM (SELECT 1 FROM {table} {joins} "
+    "WHERE {table}.tsv @@ " + _PG_QUERY + " AND {condition} LIMIT %s) hits"
 )
 _PG_HEADLINE = f"StartSel={START}, StopSel={STOP}"
 _PG_TITLE = f"ts_headline('english', {{}}, page.q, '{_PG_HEADLINE}, HighlightAll=true')"
@@ -617,8 +626,17 @@ class SearchResults:
     the page a paginator is said to ask for: `expect`), one for a page of ranked
     hits, and one or two more where the page runs on into the deeper ones."""
 
-    def __init__(self, query: str, filters: Filters, *, connection=default_connection):
+    def __init__(
+        self,
+        query: str,
+        filters: Filters,
+        *,
+        every_hit_counted: bool = False,
+        connection=default_connection,
+    ):
+        """`every_hit_counted`: the hits are all counted, not COUNTED_UP_TO."""
         self.connection = connection
+        self.counted_up_to = None if every_hit_counted else COUNTED_UP_TO
         self.postgres = connection.vendor == "postgresql"
         found = self.found = words(query)
         self.match = (
@@ -662,19 +680,35 @@ class SearchResults:
         return {"table": table, "joins": joins, "condition": condition}, params
 
     def count(self) -> int:
+        """The number of hits, as far as they are counted (`counted_up_to`)."""
         if self.counted is None and self.postgres and self.expected and self.match:
             self[self.expected]  # counts as it reads the ranked hits
         if self.counted is None:
-            self.counted = self._count(TABLE)
-        return self.counted
+            self.counted = self._count(TABLE, self._counting_limit())
+        return min(self.counted, self.counted_up_to or self.counted)
 
-    def _count(self, table: str) -> int:
-        """The hits in `table`: all of them in TABLE, the ranked ones in LEAD_TABLE."""
+    @property
+    def more_than_counted(self) -> bool:
+        """Whether there are more hits than `count()` says."""
+        up_to = self.counted_up_to
+        return up_to is not None and self.count() == up_to and self.counted > up_to
+
+    def _counting_limit(self) -> int:
+        # One hit past the limit tells that there are more.
+        return _EVERY_HIT if self.counted_up_to is None else self.counted_up_to + 1
+
+    def _exact(self) -> bool:
+        """Whether `counted` is every hit, not the limit the counting stopped at."""
+        return self.counted is not None and self.counted < self._counting_limit()
+
+    def _count(self, table: str, limit: int = _EVERY_HIT) -> int:
+        """The hits in `table`, up to `limit`: all of them in TABLE, the ranked ones
+        in LEAD_TABLE."""
         if not self.match:
             return 0
         names, params = self._where(table)
         sql = (_PG_COUNT if self.postgres else _SQLITE_COUNT).format(**names)
-        return self._fetch(sql, [self.match, *params])[0][0]
+        return self._fetch(sql, [self.match, *params, limit])[0][0]
 
     def __len__(self) -> int:
         return self.count()
@@ -695,7 +729,7 @@ class SearchResults:
         ranked = self._ranked(start, stop)
         if len(ranked) == stop - start or (
             # Every hit is in: none is left deeper in a body.
-            self.counted is not None and start + len(ranked) >= self.counted
+            self._exact() and start + len(ranked) >= self.counted
         ):
             return ranked
         # The deeper hits follow the ranked ones: this window starts with the first
@@ -723,7 +757,8 @@ class SearchResults:
         )
         rows = self._fetch(
             sql,
-            [self.match, *count_params, self.match, *params, stop - start, start]
+            [self.match, *count_params, self._counting_limit()]
+            + [self.match, *params, stop - start, start]
             + [_word_starts(self.found), _tsquery(self.found, " | ")],
         )
         self.counted = rows[0][-1]

@@ -396,6 +396,45 @@ def test_pagination_twenty_a_page(reader, owner, manager, category):
     assert len(second.object_list) == 3
 
 
+@pytest.fixture
+def quota_rules(owner, manager, category):
+    for n in range(23):
+        make_document(owner=owner, manager=manager, title=f"Quota rule {n}")
+
+
+@pytest.mark.parametrize("database_counts", ["apart", "as it ranks"])
+def test_a_broad_search_counts_its_hits_only_so_far(
+    reader, quota_rules, monkeypatch, database_counts
+):
+    """Past COUNTED_UP_TO hits the page says "more than" and pages that far: the
+    database stops counting one hit past it, whatever a search finds."""
+    from docs_registry import search
+
+    monkeypatch.setattr(search, "COUNTED_UP_TO", 20)
+    results = search.SearchResults("quota", search.Filters())
+    if database_counts == "as it ranks":
+        results.expect(1, 20)  # PostgreSQL counts with the page; SQLite apart
+    counted = (results.count(), results.counted, results.more_than_counted)
+    assert counted == (20, 21, True)
+    html = reader.get("/search/", {"q": "quota"}).content.decode()
+    assert "More than 20 results for &ldquo;quota&rdquo;: another word" in html
+    assert len(_HIT_ID.findall(html)) == 20 and 'rel="next"' not in html
+    # The API's count is exact.
+    api = search.SearchResults("quota", search.Filters(), every_hit_counted=True)
+    assert (api.count(), api.more_than_counted) == (23, False)
+
+
+def test_a_search_under_the_limit_says_how_many_it_found(
+    reader, quota_rules, monkeypatch
+):
+    from docs_registry import search
+
+    monkeypatch.setattr(search, "COUNTED_UP_TO", 23)
+    html = reader.get("/search/", {"q": "quota"}).content.decode()
+    assert "23 results for &ldquo;quota&rdquo;</p>" in html and "More than" not in html
+    assert 'rel="next"' in html
+
+
 def test_results_page_costs_the_same_with_2_or_30_matches(
     reader, owner, manager, category
 ):
