@@ -4,9 +4,9 @@ Every key is built here. A page or value is kept under the revision counter
 (models.Revision, moved by every write that can change what a page shows: see
 revisions.py) and the facts that vary it for a reader: their role (manager or not,
 owner of the document or not), their teams, the address asked for, and the
-person only for what is theirs alone (their waiting count, their digest, their
-view of a document). While the counter stands still nothing shown has changed, so
-nothing is ever invalidated: a write moves the counter and the next request reads
+person only for what is theirs alone (their digest, their view of a document).
+While the counter stands still nothing shown has changed, so nothing is ever
+invalidated: a write moves the counter and the next request reads
 afresh. The counter's UPDATE holds its row locked until commit, so a reader who
 sees number N sees every write counted up to N.
 
@@ -54,9 +54,10 @@ from .prepared import fetch_all
 logger = logging.getLogger(__name__)
 
 # The pages' counter, the content counter, the reader's own readings, whether an
-# announced change has come into force, and when the reader last dismissed their
-# digest (which moves their readings), in one statement: each part is a look-up
-# by primary key or in an index. The earliest announced change, rather than
+# announced change has come into force, when the reader last dismissed their
+# digest (which moves their readings), and what waits for them (the header's
+# count, kept with their digest state by pending.py), in one statement: each part
+# is a look-up by primary key or in an index. The earliest announced change, rather than
 # whether any is due: a plan made for any moment (a prepared statement's) reads
 # the index for it, where for "any before this moment" it read every document.
 _REVISION = (
@@ -64,7 +65,9 @@ _REVISION = (
     "(SELECT number FROM docs_registry_revision WHERE id = 2), "
     "(SELECT readings FROM docs_registry_digeststate WHERE user_id = %s), "
     "(SELECT MIN(pending_effective_at) FROM docs_registry_document) <= %s, "
-    "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s)"
+    "(SELECT seen_at FROM docs_registry_digeststate WHERE user_id = %s), "
+    "(SELECT waiting_documents FROM docs_registry_digeststate WHERE user_id = %s), "
+    "(SELECT waiting_versions FROM docs_registry_digeststate WHERE user_id = %s)"
 )
 # On a document's page, the same statement also reads what the reader acknowledged
 # and was shown of it (`document_readings`): one round trip fewer for the page
@@ -83,16 +86,14 @@ _ENVELOPE = "samepage-kept/1"
 def _counters(user_id: int | None, doc_id: str | None = None) -> tuple:
     """The counters, read after every announced change whose moment has come is
     in force: "current" follows the dates, and no page is kept from before. Then
-    the reader's last dismissal of their digest, as the database gave it, and
-    with `doc_id` their readings of that document (acknowledged, shown)."""
-    pages, content, readings, due, seen_at, *of_document = _read_counters(
-        user_id, doc_id
-    )
+    the reader's last dismissal of their digest, as the database gave it, with
+    `doc_id` their readings of that document (acknowledged, shown), and what waits
+    for them (documents, versions)."""
+    pages, content, readings, due, seen_at, *rest = _read_counters(user_id, doc_id)
     if due and _apply_due_changes():
-        pages, content, readings, _, seen_at, *of_document = _read_counters(
-            user_id, doc_id
-        )
-    return pages or 0, content or 0, readings or 0, seen_at, _numbers(of_document)
+        pages, content, readings, _, seen_at, *rest = _read_counters(user_id, doc_id)
+    waiting, of_document = _numbers(rest[:2]), _numbers(rest[2:])
+    return pages or 0, content or 0, readings or 0, seen_at, of_document, waiting
 
 
 def _numbers(found) -> tuple[int, ...]:
@@ -103,10 +104,11 @@ def _read_counters(user_id: int | None, doc_id: str | None) -> tuple:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     # Every request asks it: on PostgreSQL, prepared once a session rather than
     # planned on each (0.05 ms).
+    counters = [user_id, now, *[user_id] * 3]
     if doc_id is None:
-        return fetch_all(connection, _REVISION, [user_id, now, user_id])[0]
+        return fetch_all(connection, _REVISION, counters)[0]
     sql, params = f"{_REVISION}, {_DOCUMENT_READINGS}", [user_id, doc_id] * 2
-    return fetch_all(connection, sql, [user_id, now, user_id, *params])[0]
+    return fetch_all(connection, sql, [*counters, *params])[0]
 
 
 def _apply_due_changes() -> bool:
@@ -162,6 +164,12 @@ def document_readings(request: HttpRequest, doc_id: str) -> tuple[int, int]:
         return counters[4]
     params = [request.user.pk, asked] * 2
     return _numbers(fetch_all(connection, f"SELECT {_DOCUMENT_READINGS}", params)[0])
+
+
+def waiting_totals(request: HttpRequest) -> tuple[int, int]:
+    """What waits for the signed-in person, as pending.py keeps it: how many
+    documents, and the versions they span. Read with the counters."""
+    return _request_counters(request)[5]
 
 
 def revision(request: HttpRequest) -> int:

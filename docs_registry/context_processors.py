@@ -1,6 +1,6 @@
 from functools import cache
 
-from .caching import page_key, reader_revision
+from .caching import page_key
 from .selectors.digest import waiting_count
 
 
@@ -16,5 +16,5 @@ def page(request):
         "header_key": cache(
             lambda: page_key(request, "header", personal=True, by_address=False)
         ),
-        "waiting_changes": cache(lambda: waiting_count(user, reader_revision(request))),
+        "waiting_changes": cache(lambda: waiting_count(request)),
     }

@@ -467,6 +467,12 @@ class DigestState(models.Model):
     # shown, dismissals) in the same transaction: what is kept for them alone is
     # keyed by it (revisions.py), so another person's reading never empties it.
     readings = models.BigIntegerField(default=0, editable=False)
+    # What waits for the person: how many documents (their PendingDocument rows)
+    # and the versions those span. Moved with those rows, in the same transaction
+    # (pending.py): every page's header shows them, read with the counters
+    # (caching.py) rather than counted on a query of its own.
+    waiting_documents = models.PositiveIntegerField(default=0, editable=False)
+    waiting_versions = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"Digest state of {self.user}"
@@ -477,8 +483,8 @@ class PendingDocument(models.Model):
     acknowledged, or a minor one they have not been shown. Derived, never edited
     by hand: docs_registry/pending.py keeps these rows in step with publishes,
     acknowledgments, versions shown, dismissals, audiences and teams, in the same
-    transaction as each of them. So the waiting count and the digest read a
-    person's own few rows, whatever the archive holds."""
+    transaction as each of them (and each person's totals, on DigestState). So the
+    digest reads a person's own few rows, whatever the archive holds."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     document = models.ForeignKey(

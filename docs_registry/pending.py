@@ -12,6 +12,10 @@ so it rewrites only those pairs' rows:
 - a dismissal ("Mark these as seen"), a change of teams, a new person: that person,
   for every document.
 
+Each person's totals (how many documents wait, and the versions they span) move
+with their rows, in the same transaction, on their digest state
+(models.DigestState): every page's header shows them, read with the counters.
+
 The rule itself is `pending_baseline`, the one place that decides. Writers run one
 at a time (`_one_writer_at_a_time`), so a publish and an acknowledgment of the same
 document at the same moment cannot each write rows from a view the other has
@@ -21,11 +25,12 @@ restore of an export) call `rebuild` afterwards.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -189,6 +194,8 @@ def _write(people: Q, documents: Q, wanted: dict[tuple[int, int], Row]) -> None:
         document__in=Document.objects.filter(documents),
     )
     stale = []
+    # How each person's totals move: the rows they lose and gain.
+    moved: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for pk, *pair, baseline, versions, needs, published_at in scope.values_list(
         "pk",
         "user_id",
@@ -202,6 +209,11 @@ def _write(people: Q, documents: Q, wanted: dict[tuple[int, int], Row]) -> None:
             del wanted[tuple(pair)]
         else:
             stale.append(pk)
+            moved[pair[0]][0] -= 1
+            moved[pair[0]][1] -= versions
+    for (user_id, _), (_, versions, _, _) in wanted.items():
+        moved[user_id][0] += 1
+        moved[user_id][1] += versions
     for start in range(0, len(stale), 500):
         PendingDocument.objects.filter(pk__in=stale[start : start + 500]).delete()
     PendingDocument.objects.bulk_create(
@@ -223,6 +235,59 @@ def _write(people: Q, documents: Q, wanted: dict[tuple[int, int], Row]) -> None:
         ),
         batch_size=500,
     )
+    _move_totals(moved)
+
+
+def _move_totals(moved: dict[int, list[int]]) -> None:
+    """Move each person's totals by what their rows lost and gained: one UPDATE
+    for each distinct change (a publish moves hundreds of people alike)."""
+    by_change: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for user_id, (documents, versions) in moved.items():
+        if documents or versions:
+            by_change[documents, versions].append(user_id)
+    # A person's first row may come before their digest state does (a new row:
+    # whoever already had one has a state, made then or by migration 0027).
+    gaining = [
+        user_id
+        for (documents, _), user_ids in by_change.items()
+        if documents > 0
+        for user_id in user_ids
+    ]
+    DigestState.objects.bulk_create(
+        (DigestState(user_id=user_id) for user_id in gaining),
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    for (documents, versions), user_ids in by_change.items():
+        for start in range(0, len(user_ids), 500):
+            DigestState.objects.filter(
+                user_id__in=user_ids[start : start + 500]
+            ).update(
+                waiting_documents=F("waiting_documents") + documents,
+                waiting_versions=F("waiting_versions") + versions,
+            )
+
+
+def _count_totals(user_ids: list[int]) -> None:
+    """These people's totals counted afresh from their rows (`rebuild`: rows may
+    have been written around this module)."""
+    counted = dict.fromkeys(user_ids, (0, 0)) | {
+        user_id: (documents, versions)
+        for user_id, documents, versions in PendingDocument.objects.filter(
+            user_id__in=user_ids
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(documents=Count("pk"), versions=Sum("versions"))
+        .values_list("user_id", "documents", "versions")
+    }
+    DigestState.objects.bulk_create(
+        (DigestState(user_id=user_id) for user_id in user_ids), ignore_conflicts=True
+    )
+    for user_id, (documents, versions) in counted.items():
+        DigestState.objects.filter(user_id=user_id).update(
+            waiting_documents=documents, waiting_versions=versions
+        )
 
 
 def document_changed(document_id: int) -> None:
@@ -246,7 +311,10 @@ def rebuild(user_ids: Iterable[int] | None = None) -> None:
         people = people.filter(pk__in=list(user_ids))
     people = list(people)
     for start in range(0, len(people), _PEOPLE_PER_REBUILD):
-        _rewrite(Q(pk__in=people[start : start + _PEOPLE_PER_REBUILD]), Q())
+        chunk = people[start : start + _PEOPLE_PER_REBUILD]
+        with transaction.atomic():
+            _rewrite(Q(pk__in=chunk), Q())
+            _count_totals(chunk)
 
 
 def expected_rows(user_id: int) -> dict[int, tuple[int, int, bool]]:
@@ -259,6 +327,14 @@ def expected_rows(user_id: int) -> dict[int, tuple[int, int, bool]]:
             Q(pk=user_id), Q()
         ).items()
     }
+
+
+def kept_totals(user_id: int) -> tuple[int, int]:
+    """The person's totals as kept (0, 0 without a digest state)."""
+    found = DigestState.objects.filter(user_id=user_id).values_list(
+        "waiting_documents", "waiting_versions"
+    )
+    return next(iter(found), (0, 0))
 
 
 def kept_rows(user_id: int) -> dict[int, tuple[int, int, bool]]:

@@ -7,8 +7,8 @@ terms, people, questions: simple-history writes a record per save) and each save
 version move both counters; an acknowledgment moves the pages' counter (coverage
 counts it) and the person's readings; a version shown or a digest dismissal moves
 only the person's readings, since nobody else's pages show them. So one person's
-reading never empties what is kept for everyone else: their waiting count, their
-digest (caching.reader_revision). Writes that send none of those signals
+reading never empties what is kept for everyone else: their pending documents,
+their digest (caching.reader_revision). Writes that send none of those signals
 (rebuilding the search index, the bench seeder's bulk rows) call `revision_bump`
 themselves; an import writes history records in its transaction, which is enough.
 Callers never need to remember anything else."""

@@ -66,7 +66,7 @@ def test_the_reference_runs_no_script_of_anyone_elses(client, sales_staff):
 
 # Cold (the cache emptied) and warm: the schema is built once, from the code, so
 # only the header's parts are read.
-REFERENCE_QUERIES = (4, 3)
+REFERENCE_QUERIES = (3, 3)
 
 
 def test_the_reference_costs_the_same_with_1_or_30_documents(

@@ -317,7 +317,7 @@ def test_the_page_costs_the_same_with_1_or_30_versions_between(client, document)
         cache.clear()
         cold = count(client, span)
         counts[span] = (first, cold, count(client, span))
-    assert set(counts.values()) == {(11, 7, 3)}, counts
+    assert set(counts.values()) == {(10, 6, 3)}, counts
 
 
 def test_a_long_span_lists_the_newest_summaries_and_counts_the_rest(

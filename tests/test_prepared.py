@@ -492,9 +492,9 @@ def test_a_prepared_query_is_planned_once_by_the_server(postgresql, documents):
 def test_what_every_page_asks_of_the_reader_is_prepared(
     postgresql, client, documents, sales_staff
 ):
-    """The counters (every request), the waiting count (every page worked out)
-    and the reader's readings of a document are SQL of our own, not querysets:
-    prepared once a session too, not planned on every run."""
+    """The counters (every request, with the header's waiting count) and the
+    reader's readings of a document are SQL of our own, not querysets: prepared
+    once a session too, not planned on every run."""
     first, _ = documents
     client.force_login(sales_staff)
     client.get(f"/docs/{first.doc_id}/")
@@ -503,7 +503,6 @@ def test_what_every_page_asks_of_the_reader_is_prepared(
         assert client.get(f"/docs/{first.doc_id}/").status_code == 200
     ours = {
         "counters": "FROM docs_registry_revision WHERE id = 1",
-        "waiting count": "FROM docs_registry_pendingdocument WHERE user_id",
         "readings": "SELECT MAX(number) FROM docs_registry_acknowledgment",
     }
     for name, text in ours.items():

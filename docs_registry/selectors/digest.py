@@ -12,7 +12,6 @@ from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import (
     F,
     FilteredRelation,
@@ -27,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
 
-from ..caching import cache_key, remember
+from ..caching import cache_key, remember, waiting_totals
 from ..diffing import DiffStats, compare_each
 from ..models import (
     Audience,
@@ -35,7 +34,7 @@ from ..models import (
     User,
     Version,
 )
-from ..prepared import Param, PreparedQuery, fetch_all, prepared
+from ..prepared import Param, PreparedQuery, prepared
 from .documents import VERSION_LINE_FIELDS, withdrawn_before_applied
 
 
@@ -99,35 +98,13 @@ def describe_waiting(documents: int, versions: int) -> str:
     return text
 
 
-# Written as SQL: the header's count is read by every page worked out afresh, and
-# the ORM took 0.3 ms to build this aggregate, ten times its running time.
-_PENDING_TOTALS = (
-    "SELECT COUNT(*), SUM(versions) FROM docs_registry_pendingdocument"
-    " WHERE user_id = %s"
-)
-
-
-def pending_totals(user: User) -> Waiting:
-    if not user_teams(user):
+def waiting_count(request) -> Waiting:
+    """What waits for the signed-in person, as their digest state keeps it
+    (pending.py moves it with their rows, in the same transaction): read with the
+    request's counters, so no page asks for it on its own, and never stale."""
+    if not user_teams(request.user):
         return Waiting(0, 0)  # nothing is addressed to someone in no team
-    documents, versions = _one_row(_PENDING_TOTALS, [user.pk])
-    return Waiting(documents, versions or 0)
-
-
-def _one_row(sql: str, params: list) -> tuple:
-    # On PostgreSQL, prepared once a session rather than planned on each run
-    # (0.03 ms).
-    return fetch_all(connection, sql, params)[0]
-
-
-def waiting_count(user: User, reader_revision: tuple[int, int]) -> Waiting:
-    """`pending_totals`, cached: every page shows it. The key holds all the count
-    depends on (caching.reader_revision): the content counter, which every
-    publish, retirement, change of audience or team moves, and the person's own
-    readings (acknowledgments, versions shown, dismissals). So a cached count is
-    never stale, and another person's acknowledgment leaves it kept."""
-    key = cache_key("waiting", user.pk, reader_revision)
-    return remember(key, lambda: pending_totals(user))
+    return Waiting(*waiting_totals(request))
 
 
 # A digest entry lists at most this many of the versions since the baseline,
@@ -217,16 +194,15 @@ def user_digest_documents(user: User | Param) -> QuerySet[Document]:
 
 class PendingDocuments:
     """The person's pending documents (`user_digest_documents`), for Paginator: the
-    count is the waiting count's, and each page's documents (with their baselines)
-    are kept under the person's reader revision (see `waiting_count`), which moves
-    with anything that could change them."""
+    count is the waiting count's (`waiting`, which gives it), and each page's
+    documents (with their baselines) are kept under the person's reader revision
+    (caching.reader_revision): the content counter, which every publish,
+    retirement, change of audience or team moves, and the person's own readings."""
 
-    def __init__(self, user: User, reader_revision: tuple[int, int], waiting=None):
+    def __init__(self, user: User, reader_revision: tuple[int, int], waiting):
         self.user = user
         self.facts = (user.pk, reader_revision)
-        # The waiting count every page shows already counts these documents
-        # (`waiting`: the page's own, when it has read it).
-        self.waiting = waiting or (lambda: waiting_count(user, reader_revision))
+        self.waiting = waiting
 
     def count(self) -> int:
         return self.waiting().documents

@@ -46,8 +46,8 @@ def digest(request: HttpRequest) -> HttpResponse:
     user, readings = request.user, reader_revision(request)
     number = request.GET.get("page")
     today = timezone.localdate()
-    # The header's count, which the pages are counted by too: read once.
-    waiting = cache(lambda: digest_selectors.waiting_count(user, readings))
+    # The header's count, which the pages are counted by too.
+    waiting = cache(lambda: digest_selectors.waiting_count(request))
     # Read only when the kept page is missing (its key covers all of them).
     page = lazy(
         lambda: Paginator(
