@@ -71,8 +71,9 @@ Other modes, one at a time:
 - `--topology`: the document page only, served by one gunicorn with 4 workers
   (its own memory as the cache, then Redis) and by two gunicorns with 2 workers
   each sharing Redis, the connections split between their ports
-  (bench/topology.py). Redis is `--redis-url`'s database, emptied (FLUSHDB, that
-  database only) before each arrangement. Target: two servers serve at least
+  (bench/topology.py). All three run at once and are measured in turn, round by
+  round, as pages are. Redis is `--redis-url`'s database, emptied (FLUSHDB, that
+  database only) before the servers start. Target: two servers serve at least
   what one does with Redis.
 
 Left behind: staticfiles/ (collected, ignored by git), and the reader's session is

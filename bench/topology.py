@@ -1,19 +1,24 @@
 """`bench/run.py --topology`: the document page served by one app server or two.
 
-Three arrangements, one after the other, each started afresh: one gunicorn with 4
-workers (`--workers`) keeping pages in each worker's own memory (LocMem: the
-reference a single server has without Redis), the same with Redis, and two
-gunicorns of 2 workers each (half as many) sharing Redis, the load generator's
-connections split between their two ports (no balancer in between). Redis is
-`--redis-url`'s database, emptied (FLUSHDB: that database only) before each
-arrangement that uses it. Each arrangement gets the warm-up and `--repeats` runs
-of `--duration` seconds (medians shown); the servers' memory and Redis's are read
-after its last run.
+Three arrangements: one gunicorn with 4 workers (`--workers`) keeping pages in each
+worker's own memory (LocMem: the reference a single server has without Redis), the
+same with Redis, and two gunicorns of 2 workers each (half as many) sharing Redis,
+the load generator's connections split between their two ports (no balancer in
+between). All are started at once (a server waiting for requests costs no CPU),
+then measured in turn, as `bench.measure` measures pages: a warm-up run each, then
+`--repeats` rounds, each loading every arrangement once, so that drift in the
+machine spreads over them alike (one arrangement after the other, a drift of a few
+per cent between them read as one server outserving two). Medians shown. Redis is
+`--redis-url`'s database, emptied (FLUSHDB: that database only) before the servers
+start; the two arrangements with Redis share it, as servers behind one address
+would (each keeps its pages under its own address). The servers' memory and
+Redis's are read after the last round.
 """
 
 from __future__ import annotations
 
 import argparse
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from bench import loadgen, report, server
@@ -45,37 +50,26 @@ def arrangements(redis_url: str, workers: int) -> list[Arrangement]:
     ]
 
 
-def measure_arrangement(
-    arrangement: Arrangement,
+def measure_arrangements(
+    running: list[tuple[Arrangement, list[str]]],
     page: bench.Page,
-    credentials: bench.Credentials,
+    load: bench.PageLoad,
     args: argparse.Namespace,
-) -> tuple[loadgen.LoadResult, list[str]]:
-    """The page's median run under this arrangement, and notes on its memory."""
-    if arrangement.cache_url:
-        server.redis_empty(arrangement.cache_url)
-    env = bench.server_env(args, arrangement.cache_url or "locmem://")
-    with bench.servers_running(
-        env,
-        count=arrangement.servers,
-        workers=arrangement.workers,
-        threads=args.threads,
-        ready=page,
-        credentials=credentials,
-    ) as (base_urls, masters):
-        for base_url in base_urls:
-            bench.check_pages(base_url, [page], credentials)
-        load = bench.page_load(credentials, args)
-        runs = bench.measure(base_urls, [page], load, args)
-        memory = bench.Memory.of(masters)
-    where = f"{arrangement.label}, {arrangement.cache}"
-    notes = [f"- {where}: {memory.note().removeprefix('- ')}"]
-    if arrangement.cache_url:
-        notes += [
-            f"- {where}: {note.removeprefix('- ')}"
-            for note in bench.redis_notes(arrangement.cache_url)
-        ]
-    return report.median_result(runs[page.name]), notes
+) -> list[loadgen.LoadResult]:
+    """Each arrangement's median run: a warm-up run each, then `repeats` rounds,
+    each over every arrangement in turn."""
+    for arrangement, base_urls in running if args.warmup else []:
+        bench.progress(f"warming up: {arrangement.label}, {arrangement.cache}")
+        load(page, base_urls, args.warmup)
+    runs: list[list[loadgen.LoadResult]] = [[] for _ in running]
+    for round_number in range(1, args.repeats + 1):
+        for runs_of, (arrangement, base_urls) in zip(runs, running, strict=True):
+            bench.progress(
+                f"round {round_number}/{args.repeats}: "
+                f"{arrangement.label}, {arrangement.cache}"
+            )
+            runs_of.append(load(page, base_urls, args.duration))
+    return [report.median_result(runs_of) for runs_of in runs]
 
 
 def run(args: argparse.Namespace, reader) -> str:
@@ -85,19 +79,45 @@ def run(args: argparse.Namespace, reader) -> str:
     pages = bench.bench_pages(document, args.query, bench.ceiling_page(None))
     page = next(page for page in pages if page.name == "document")
     credentials = bench.sign_in(reader)
-    rows, memory_notes = [], []
+    chosen = arrangements(args.redis_url, args.workers)
     try:
         # Hold no connection (nor SQLite lock) while the servers are under load.
         connections.close_all()
-        for arrangement in arrangements(args.redis_url, args.workers):
-            bench.progress(f"{arrangement.label}, {arrangement.cache}")
-            load, notes = measure_arrangement(arrangement, page, credentials, args)
-            rows.append(
-                report.TopologyResult(arrangement.label, arrangement.cache, load)
-            )
-            memory_notes += notes
+        server.redis_empty(args.redis_url)
+        with ExitStack() as stack:
+            running, masters = [], []
+            for arrangement in chosen:
+                bench.progress(f"starting {arrangement.label}, {arrangement.cache}")
+                env = bench.server_env(args, arrangement.cache_url or "locmem://")
+                base_urls, its_masters = stack.enter_context(
+                    bench.servers_running(
+                        env,
+                        count=arrangement.servers,
+                        workers=arrangement.workers,
+                        threads=args.threads,
+                        ready=page,
+                        credentials=credentials,
+                    )
+                )
+                for base_url in base_urls:
+                    bench.check_pages(base_url, [page], credentials)
+                running.append((arrangement, base_urls))
+                masters.append(its_masters)
+            load = bench.page_load(credentials, args)
+            results = measure_arrangements(running, page, load, args)
+            memory_notes = [
+                f"- {arrangement.label}, {arrangement.cache}: "
+                f"{bench.Memory.of(its_masters).note().removeprefix('- ')}"
+                for arrangement, its_masters in zip(chosen, masters, strict=True)
+            ]
+        # Both arrangements with Redis share its database.
+        redis_notes = bench.redis_notes(args.redis_url)
     finally:
         bench.sign_out(credentials, reader)
+    rows = [
+        report.TopologyResult(arrangement.label, arrangement.cache, result)
+        for arrangement, result in zip(chosen, results, strict=True)
+    ]
     conditions = bench.conditions_notes(
         args,
         document,
@@ -105,4 +125,6 @@ def run(args: argparse.Namespace, reader) -> str:
         workers=f"{args.workers} (one server) or {args.workers // 2} + "
         f"{args.workers // 2} (two)",
     )
-    return report.format_topology_report(rows, [*memory_notes, *conditions])
+    return report.format_topology_report(
+        rows, [*memory_notes, *redis_notes, *conditions]
+    )

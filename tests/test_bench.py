@@ -960,8 +960,11 @@ def bench_env(database: Path) -> dict[str, str]:
     return env | {"DATABASE_URL": f"sqlite:///{database}", "DJANGO_DEBUG": "1"}
 
 
-def bench_script(script: str, *args: str, database: Path) -> str:
-    """A bench script run as `make bench` runs it; its report (stdout)."""
+def bench_script(
+    script: str, *args: str, database: Path, progress: list[str] | None = None
+) -> str:
+    """A bench script run as `make bench` runs it; its report (stdout). Its
+    progress lines (stderr) are added to `progress`, if given."""
     finished = subprocess.run(  # noqa: S603 -- our own interpreter and arguments
         [sys.executable, f"bench/{script}", *args],
         cwd=PROJECT_ROOT,
@@ -972,6 +975,12 @@ def bench_script(script: str, *args: str, database: Path) -> str:
         check=False,
     )
     assert finished.returncode == 0, finished.stderr[-3000:]
+    if progress is not None:
+        progress += [
+            line.removeprefix("bench: ")
+            for line in finished.stderr.splitlines()
+            if line.startswith("bench: ")
+        ]
     return finished.stdout
 
 
@@ -1037,11 +1046,26 @@ def test_topology_mode_measures_three_arrangements_and_redis(
 
     base = f"redis://127.0.0.1:{redis_of_our_own.port}"
     redis.Redis.from_url(f"{base}/3").set("someone else's", 1)
+    progress = []
     text = bench_script(
         "run.py",
         *("--topology", f"--redis-url={base}/9", "--workers", "2", *QUICK),
+        *("--repeats", "2"),
         database=tiny_bench_database,
+        progress=progress,
     )
+    # All three run at once, and are measured in turn, round by round: drift in the
+    # machine spreads over them alike.
+    measured = [line for line in progress if line.startswith(("warming", "round"))]
+    assert progress.index(measured[0]) > max(
+        index for index, line in enumerate(progress) if line.startswith("starting")
+    )
+    each = ["1 × 2 workers, LocMem", "1 × 2 workers, Redis", "2 × 1 workers, Redis"]
+    assert measured == [
+        *(f"warming up: {arrangement}" for arrangement in each),
+        *(f"round 1/2: {arrangement}" for arrangement in each),
+        *(f"round 2/2: {arrangement}" for arrangement in each),
+    ]
     table = cells(text.split("\n\n")[0])
     assert [(row[0], row[1]) for row in table] == [
         ("1 × 2 workers", "LocMem"),
@@ -1049,9 +1073,11 @@ def test_topology_mode_measures_three_arrangements_and_redis(
         ("2 × 1 workers", "Redis"),
     ]
     assert table[1][3] == "1.00"
-    # The pages were kept in Redis, whose memory is reported after each run.
+    # The pages were kept in Redis, whose memory is reported after the last round.
     assert redis.Redis.from_url(f"{base}/9").dbsize() > 0
-    assert "- 2 × 1 workers, Redis: Redis after the run: used_memory" in text
+    assert "\n- Redis after the run: used_memory" in text
+    for arrangement in ("1 × 2 workers, LocMem", "2 × 1 workers, Redis"):
+        assert f"- {arrangement}: Worker peak memory (VmHWM)" in text
     assert redis.Redis.from_url(f"{base}/3").get("someone else's") == b"1"
 
 
