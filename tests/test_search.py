@@ -533,7 +533,7 @@ def test_no_word_is_made_up_where_the_lead_is_cut(reader, owner, manager, catego
 
 
 _HIT_ID = re.compile(
-    r'<p class="search-hit-title">\s*<a href="[^"]*">([A-Z]+-[0-9]+)</a>'
+    r'<p class="search-hit-title">\s*<a class="doc-id" href="[^"]*">([A-Z]+-[0-9]+)</a>'
 )
 
 
@@ -615,7 +615,7 @@ def test_pages_run_on_from_the_ranked_hits_into_the_deeper_ones(
 _HITS_TEMPLATE = """{% for hit in page %}
   <li class="search-hit{% if hit.retired %} retired{% endif %}">
     <p class="search-hit-title">
-      {% if hit.kind == "term" %}<span class="badge">Glossary</span>{% else %}<a href="{{ hit.url }}">{{ hit.doc_id }}</a>{% endif %}
+      {% if hit.kind == "term" %}<span class="badge">Glossary</span>{% else %}<a class="doc-id" href="{{ hit.url }}">{{ hit.doc_id }}</a>{% endif %}
       <a href="{{ hit.url }}">{{ hit.title }}</a>
       {% if hit.retired %}<span class="badge retired">Retired</span>{% endif %}
     </p>

@@ -380,7 +380,7 @@ def _hit(hit) -> str:
     # The title and the snippet are escaped already, with their <mark>s added
     # (search.py); the rest is escaped here.
     url = escape(hit.url)
-    cited = f'<a href="{url}">{escape(hit.doc_id)}</a>'
+    cited = f'<a class="doc-id" href="{url}">{escape(hit.doc_id)}</a>'
     return _HIT.format(
         " retired" if hit.retired else "",
         _GLOSSARY if hit.kind == "term" else cited,
