@@ -445,6 +445,24 @@ def check_pages(base_url: str, pages: list[Page], credentials: Credentials) -> N
 PageLoad = Callable[[Page, list[str], float], loadgen.LoadResult]
 
 
+def measure_in_rounds(
+    loads: list[tuple[str, Callable[[float], loadgen.LoadResult]]],
+    args: argparse.Namespace,
+) -> list[list[loadgen.LoadResult]]:
+    """The runs of each named load (given the seconds it runs): a warm-up run of
+    each, then `repeats` rounds, each running every one once in turn, so that
+    drift in the machine spreads over them alike."""
+    for name, load in loads if args.warmup else []:
+        progress(f"warming up: {name}")
+        load(args.warmup)
+    runs: list[list[loadgen.LoadResult]] = [[] for _ in loads]
+    for round_number in range(1, args.repeats + 1):
+        for runs_of, (name, load) in zip(runs, loads, strict=True):
+            progress(f"round {round_number}/{args.repeats}: {name}")
+            runs_of.append(load(args.duration))
+    return runs
+
+
 def measure(
     base_urls: list[str],
     pages: list[Page],
@@ -452,15 +470,9 @@ def measure(
     args: argparse.Namespace,
 ) -> dict[str, list[loadgen.LoadResult]]:
     """A warm-up run per page, then `repeats` rounds, each over every page."""
-    for page in pages if args.warmup else []:
-        progress(f"warming up: {page.name}")
-        load(page, base_urls, args.warmup)
-    runs: dict[str, list[loadgen.LoadResult]] = {page.name: [] for page in pages}
-    for round_number in range(1, args.repeats + 1):
-        for page in pages:
-            progress(f"round {round_number}/{args.repeats}: {page.name}")
-            runs[page.name].append(load(page, base_urls, args.duration))
-    return runs
+    loads = [(page.name, partial(load, page, base_urls)) for page in pages]
+    runs = measure_in_rounds(loads, args)
+    return {page.name: runs_of for page, runs_of in zip(pages, runs, strict=True)}
 
 
 @dataclass(frozen=True)

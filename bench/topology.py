@@ -5,14 +5,14 @@ worker's own memory (LocMem: the reference a single server has without Redis), t
 same with Redis, and two gunicorns of 2 workers each (half as many) sharing Redis,
 the load generator's connections split between their two ports (no balancer in
 between). All are started at once (a server waiting for requests costs no CPU),
-then measured in turn, as `bench.measure` measures pages: a warm-up run each, then
-`--repeats` rounds, each loading every arrangement once, so that drift in the
-machine spreads over them alike (one arrangement after the other, a drift of a few
-per cent between them read as one server outserving two). Medians shown. Redis is
-`--redis-url`'s database, emptied (FLUSHDB: that database only) before the servers
-start; the two arrangements with Redis share it, as servers behind one address
-would (each keeps its pages under its own address). The servers' memory and
-Redis's are read after the last round.
+then measured in turn as pages are (`bench.measure_in_rounds`): a warm-up run
+each, then `--repeats` rounds, each loading every arrangement once, so that drift
+in the machine spreads over them alike (one arrangement after the other, a drift
+of a few per cent between them read as one server outserving two). Medians shown.
+Redis is `--redis-url`'s database, emptied (FLUSHDB: that database only) before
+the servers start; the two arrangements with Redis share it, as servers behind one
+address would (each keeps its pages under its own address). The servers' memory
+and Redis's are read after the last round.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from __future__ import annotations
 import argparse
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 
-from bench import loadgen, report, server
+from bench import report, server
 from bench import run as bench
 
 
@@ -48,28 +49,6 @@ def arrangements(redis_url: str, workers: int) -> list[Arrangement]:
         Arrangement(1, workers, redis_url),
         Arrangement(2, workers // 2, redis_url),
     ]
-
-
-def measure_arrangements(
-    running: list[tuple[Arrangement, list[str]]],
-    page: bench.Page,
-    load: bench.PageLoad,
-    args: argparse.Namespace,
-) -> list[loadgen.LoadResult]:
-    """Each arrangement's median run: a warm-up run each, then `repeats` rounds,
-    each over every arrangement in turn."""
-    for arrangement, base_urls in running if args.warmup else []:
-        bench.progress(f"warming up: {arrangement.label}, {arrangement.cache}")
-        load(page, base_urls, args.warmup)
-    runs: list[list[loadgen.LoadResult]] = [[] for _ in running]
-    for round_number in range(1, args.repeats + 1):
-        for runs_of, (arrangement, base_urls) in zip(runs, running, strict=True):
-            bench.progress(
-                f"round {round_number}/{args.repeats}: "
-                f"{arrangement.label}, {arrangement.cache}"
-            )
-            runs_of.append(load(page, base_urls, args.duration))
-    return [report.median_result(runs_of) for runs_of in runs]
 
 
 def run(args: argparse.Namespace, reader) -> str:
@@ -104,7 +83,11 @@ def run(args: argparse.Namespace, reader) -> str:
                 running.append((arrangement, base_urls))
                 masters.append(its_masters)
             load = bench.page_load(credentials, args)
-            results = measure_arrangements(running, page, load, args)
+            loads = [
+                (f"{arrangement.label}, {arrangement.cache}", partial(load, page, urls))
+                for arrangement, urls in running
+            ]
+            runs = bench.measure_in_rounds(loads, args)
             memory_notes = [
                 f"- {arrangement.label}, {arrangement.cache}: "
                 f"{bench.Memory.of(its_masters).note().removeprefix('- ')}"
@@ -115,8 +98,10 @@ def run(args: argparse.Namespace, reader) -> str:
     finally:
         bench.sign_out(credentials, reader)
     rows = [
-        report.TopologyResult(arrangement.label, arrangement.cache, result)
-        for arrangement, result in zip(chosen, results, strict=True)
+        report.TopologyResult(
+            arrangement.label, arrangement.cache, report.median_result(runs_of)
+        )
+        for arrangement, runs_of in zip(chosen, runs, strict=True)
     ]
     conditions = bench.conditions_notes(
         args,
