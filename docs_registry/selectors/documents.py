@@ -8,7 +8,8 @@ from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
-from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import CharField, IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from ..addresses import address
@@ -350,13 +351,26 @@ def draft_for(document: Document, user: User) -> Draft | None:
     return Draft.objects.filter(document=document, author=user).first()
 
 
+# The owners' ids, each found from the one before in the index on the owner
+# column (a loose index scan, which neither database does on its own for a
+# DISTINCT): its cost follows the owners, not the staff. Asking each person
+# whether they own a document (EXISTS) read everyone: 0.57 ms of PostgreSQL's CPU
+# for 502 people and 50 owners, now 0.42. With 2 owners, SQLite's virtual
+# machine ran 48 steps, and 2,448 once 200 more people joined; now 133 either
+# way. A DISTINCT over every document took 2.3 ms.
+_OWNER_IDS = RawSQL(
+    "WITH RECURSIVE owner (id) AS ("
+    "SELECT MIN(owner_id) FROM docs_registry_document "
+    "UNION ALL SELECT (SELECT MIN(later.owner_id) FROM docs_registry_document later "
+    "WHERE later.owner_id > owner.id) FROM owner WHERE owner.id IS NOT NULL) "
+    "SELECT id FROM owner",
+    (),
+)
+
+
 def document_owners() -> QuerySet[User]:
-    """People who own a document, with only their names (the filters' options):
-    asked per person (EXISTS) rather than as a DISTINCT over the join with every
-    document (2.3 ms -> 0.6 ms with 10,000)."""
-    return User.objects.filter(
-        Exists(Document.objects.filter(owner=OuterRef("pk")))
-    ).only(*User.NAME_FIELDS)
+    """People who own a document, with only their names (the filters' options)."""
+    return User.objects.filter(pk__in=_OWNER_IDS).only(*User.NAME_FIELDS)
 
 
 _OWNER_NAMES = PreparedQuery(
