@@ -375,7 +375,7 @@ def sign_out(credentials: Credentials, reader) -> None:
 # --- SQL queries, in this process -----------------------------------------------------
 
 
-def _fail_unless_ok(page: Page, status: int, body: bytes, where: str) -> None:
+def fail_unless_ok(page: Page, status: int, body: bytes, where: str) -> None:
     if status != 200:
         shown = body[:BODY_SHOWN].decode(errors="replace")
         raise BenchError(
@@ -399,7 +399,7 @@ def counted_read(client, page: Page, headers: dict) -> int:
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get(page.path, headers=headers)
-    _fail_unless_ok(page, response.status_code, response.content, "in process")
+    fail_unless_ok(page, response.status_code, response.content, "in process")
     return len(queries)
 
 
@@ -438,7 +438,7 @@ def check_pages(base_url: str, pages: list[Page], credentials: Credentials) -> N
     for page in pages:
         headers = credentials.headers_for(page)
         status, body = loadgen.get_once(base_url + page.path, headers)
-        _fail_unless_ok(page, status, body, "over HTTP")
+        fail_unless_ok(page, status, body, "over HTTP")
 
 
 # How one page is loaded for `seconds`, over every base URL given (one a server).

@@ -941,6 +941,42 @@ def test_profile_file_names_are_plain(name, file_name):
     assert cold_profiles.slug(name) == file_name
 
 
+def test_schedstat_gives_the_seconds_on_a_cpu():
+    # /proc/<pid>/schedstat: nanoseconds on a CPU, waiting, and time slices.
+    assert cold_profiles.schedstat_seconds("2500000000 17 42\n") == 2.5
+
+
+def test_a_page_costs_its_cpu_and_the_databases_median():
+    reads = []
+    for cpu, database in [(0.004, 0.001), (0.002, 0.003), (0.009, 0.002)]:
+        read = cold_profiles.ColdRead(clock=None)
+        read.cpu, read.database = cpu, database
+        reads.append(read)
+    cost = cold_profiles.cold_cost(reads)
+    assert (cost.cpu, cost.database, cost.total) == (0.004, 0.002, 0.006)
+    assert cost.database_text() == "2.00"
+    # One read without the database's clock: its CPU is not known, nor shown.
+    reads[1].database = None
+    cost = cold_profiles.cold_cost(reads)
+    assert (cost.database, cost.total, cost.database_text()) == (None, 0.004, "–")
+
+
+@pytest.mark.django_db
+def test_the_database_clock_reads_the_server_process_of_the_connection():
+    from django.db import connection
+
+    clock = cold_profiles.DatabaseClock()
+    if connection.vendor != "postgresql":
+        assert clock.seconds() is None  # SQLite works in this process
+        return
+    before = clock.seconds()
+    if before is None:
+        pytest.skip("PostgreSQL's server process is not on this machine")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM generate_series(1, 300000)")
+    assert clock.seconds() > before
+
+
 # --- the modes, end to end, on a tiny data set of their own --------------------------
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -1097,7 +1133,11 @@ def test_cold_profiles_are_saved_for_every_page(tiny_bench_database, tmp_path):
         "field reports",
     ]
     assert len(rows) == 14  # the ceiling and every page `make bench` reads
-    for *_, queries, file_name in rows:
+    assert rows[0][4] == "1.00"  # the ceiling's share of its own CPU
+    for _, wall, cpu, database, share, queries, file_name in rows:
+        assert float(wall) > 0 and float(cpu) > 0 and float(share) > 0
+        # SQLite works in this process: no server process to read.
+        assert database == "–"
         assert int(queries) >= 2
         assert "pyinstrument" in (tmp_path / file_name).read_text()
         assert (tmp_path / file_name).with_suffix(".txt").read_text().strip()
