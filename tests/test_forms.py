@@ -178,6 +178,33 @@ def test_the_filters_owners_are_read_in_as_many_steps_whatever_the_staff(
 
 
 @pytest.mark.django_db
+def test_postgresql_looks_the_owners_up_rather_than_reading_the_staff(
+    owner, manager, category
+):
+    """On PostgreSQL the owners' ids are looked up in the people's primary key:
+    IN (…) had it read and hash the whole staff (with 5,502 people, 1.0 ms
+    against 0.27)."""
+    from django.db import connection
+
+    from docs_registry.models import User
+    from docs_registry.selectors.documents import _OWNER_NAMES
+
+    from .factories import make_document
+
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's query plan")
+    make_document(owner=owner, manager=manager, category=category)
+    User.objects.bulk_create(User(username=f"staff-{n}") for n in range(3000))
+    compiled = _OWNER_NAMES._compiled()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE docs_registry_user")
+        cursor.execute("EXPLAIN " + compiled.sql, compiled.bind({}))
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan on docs_registry_user" not in plan, plan
+    assert "Index Scan using docs_registry_user_pkey" in plan, plan
+
+
+@pytest.mark.django_db
 def test_the_filters_list_the_categories_from_a_prepared_query(category):
     from docs_registry.forms import BrowseForm
     from docs_registry.models import Category
