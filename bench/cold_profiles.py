@@ -15,9 +15,9 @@ of the ceiling's, and its SQL queries.
 
 That share comes close to a page's ratio to the ceiling as served cold
 (`make bench BENCH_ARGS=--cold`), where the CPUs are the limit and every ms
-either process spends is a ms no other request gets; read without the load, it
-moves less from run to run (see the README's figures). The database's CPU is
-read from `/proc/<pid>/schedstat` of the server process that serves this
+either process spends is a ms no other request gets; it needs no server, but it
+moves with the machine as much (see the README's figures). The database's CPU
+is read from `/proc/<pid>/schedstat` of the server process that serves this
 connection, where PostgreSQL runs on this machine; SQLite works in this process,
 so its CPU is in this process's.
 """
