@@ -201,7 +201,7 @@ def test_postgresql_looks_the_owners_up_rather_than_reading_the_staff(
         cursor.execute("EXPLAIN " + compiled.sql, compiled.bind({}))
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan on docs_registry_user" not in plan, plan
-    assert "Index Scan using docs_registry_user_pkey" in plan, plan
+    assert "docs_registry_user_pkey" in plan, plan  # an index scan, or a bitmap's
 
 
 @pytest.mark.django_db
