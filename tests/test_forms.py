@@ -182,8 +182,8 @@ def test_postgresql_looks_the_owners_up_rather_than_reading_the_staff(
     owner, manager, category
 ):
     """On PostgreSQL the owners' ids are looked up in the people's primary key:
-    IN (…) had it read and hash the whole staff (with 5,502 people, 1.0 ms
-    against 0.27)."""
+    IN (…) had it read and hash the whole staff (with 5,502 people, 1.0 ms to
+    run against 0.27)."""
     from django.db import connection
 
     from docs_registry.models import User
