@@ -476,6 +476,58 @@ def test_on_postgresql_the_page_asked_for_counts_its_hits(
         assert searched == searches
 
 
+def test_on_postgresql_the_words_to_mark_are_matched_with_one_parsed_query(
+    owner, manager, category, monkeypatch
+):
+    """The ranked statement finds the words of each hit to mark with a query
+    parsed once for the statement: written in the lateral's condition, it was
+    parsed again for every word found (80 a page of twenty)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's query plan")
+    from docs_registry import search
+    from docs_registry.prepared import _execute_sql, _server_statement
+
+    for n in range(3):
+        make_document(
+            owner=owner, manager=manager, title=f"Refund policy {n}", body="Refunds."
+        )
+    statements = []
+
+    def capture(connection, sql, params, **kwargs):
+        statements.append((sql, params))
+        return fetch_all(connection, sql, params, **kwargs)
+
+    fetch_all = search.fetch_all
+    monkeypatch.setattr(search, "fetch_all", capture)
+    results = search.SearchResults("refund policy", search.Filters())
+    results.expect(1, 20)
+    results.count()
+    ((sql, params),) = statements
+    # As it runs: prepared, its plan generic (values unknown when planned).
+    name = _server_statement(connection, sql, params)
+    explain = "EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) "
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SET LOCAL enable_seqscan = off; {explain}"
+            + _execute_sql(name, len(params)),
+            params,
+        )
+        (((plan,),),) = cursor.fetchall()
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", ()):
+            yield from nodes(child)
+
+    marking = [
+        node
+        for node in nodes(plan["Plan"])
+        if node.get("Function Name") == "regexp_matches"
+    ]
+    assert len(marking) == 1 and marking[0]["Actual Loops"] == 3
+    assert "to_tsquery" not in marking[0]["Filter"], marking[0]["Filter"]
+
+
 def test_header_search_box_and_shortcut_script_on_every_page(reader):
     html = reader.get("/docs/").content.decode()
     assert 'action="/search/"' in html
