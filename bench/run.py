@@ -35,11 +35,13 @@ What is measured, and how:
    answer has arrived, for `--duration` seconds. First every page must answer one
    GET with 200, then each gets a short warm-up run (every worker compiles its
    templates and opens its database connection). Then `--repeats` rounds, each
-   round running every page once, so that drift in the machine spreads over all
-   pages alike. Reported: the median over the rounds of req/s, p50 and p99.
-   Latency is from sending a request to having read the whole answer. The load
-   generator shares the machine's cores with the server, so compare pages and
-   ratios within a report rather than req/s across machines.
+   round running every page once, every other round in the reverse order, so
+   that drift in the machine spreads over all pages alike and no page always
+   runs straight after the same one. Reported: the median over the rounds of
+   req/s, p50 and p99. Latency is from sending a request to having read the
+   whole answer. The load generator shares the machine's cores with the server,
+   so compare pages and ratios within a report rather than req/s across
+   machines.
 5. Memory. After the last run, the peak resident set (VmHWM, /proc/PID/status) of
    each gunicorn worker and of the master: the most each process held at once;
    and what each worker holds then (VmRSS). With Redis as the cache
@@ -451,13 +453,17 @@ def measure_in_rounds(
 ) -> list[list[loadgen.LoadResult]]:
     """The runs of each named load (given the seconds it runs): a warm-up run of
     each, then `repeats` rounds, each running every one once in turn, so that
-    drift in the machine spreads over them alike."""
+    drift in the machine spreads over them alike; every other round in the
+    reverse order, so that none always runs straight after the same other one
+    (what a load leaves behind, the sockets it closed among them, falls on
+    each alike)."""
     for name, load in loads if args.warmup else []:
         progress(f"warming up: {name}")
         load(args.warmup)
     runs: list[list[loadgen.LoadResult]] = [[] for _ in loads]
     for round_number in range(1, args.repeats + 1):
-        for runs_of, (name, load) in zip(runs, loads, strict=True):
+        in_turn = list(zip(runs, loads, strict=True))
+        for runs_of, (name, load) in in_turn[:: 1 if round_number % 2 else -1]:
             progress(f"round {round_number}/{args.repeats}: {name}")
             runs_of.append(load(args.duration))
     return runs

@@ -1,5 +1,6 @@
 """The benchmark driver's parsing, arithmetic, report and Python load generator."""
 
+import argparse
 import os
 import re
 import sqlite3
@@ -759,6 +760,32 @@ def test_writer_keeps_its_pace_on_a_fixed_schedule(document, monkeypatch):
 # --- split load over several servers -------------------------------------------------
 
 
+def test_rounds_run_every_load_once_every_other_round_the_other_way_round(
+    monkeypatch,
+):
+    """Drift spreads over the loads alike, and none always runs straight after
+    the same other one; each load's runs stay its own."""
+    monkeypatch.setattr(run, "progress", lambda text: None)
+    ran = []
+
+    def load(name: str, seconds: float) -> LoadResult:
+        ran.append((name, seconds))
+        return result(len(ran))
+
+    loads = [(name, lambda seconds, name=name: load(name, seconds)) for name in "abc"]
+    args = argparse.Namespace(warmup=0.5, repeats=3, duration=2.0)
+    runs = run.measure_in_rounds(loads, args)
+    # The warm-ups, then rounds 1 to 3.
+    assert [name for name, _ in ran] == [*"abc", *"abc", *"cba", *"abc"]
+    assert [seconds for _, seconds in ran] == [0.5] * 3 + [2.0] * 9
+    # The runs of each load, in the order they ran (the warm-ups are not kept).
+    assert [[r.requests_per_s for r in runs_of] for runs_of in runs] == [
+        [4, 9, 10],
+        [5, 8, 11],
+        [6, 7, 12],
+    ]
+
+
 def test_split_load_spreads_connections_adds_rates_and_keeps_the_worst_p99():
     calls = []
 
@@ -1090,8 +1117,8 @@ def test_topology_mode_measures_three_arrangements_and_redis(
         database=tiny_bench_database,
         progress=progress,
     )
-    # All three run at once, and are measured in turn, round by round: drift in the
-    # machine spreads over them alike.
+    # All three run at once, and are measured in turn, round by round (the second
+    # the other way round): drift in the machine spreads over them alike.
     measured = [line for line in progress if line.startswith(("warming", "round"))]
     assert progress.index(measured[0]) > max(
         index for index, line in enumerate(progress) if line.startswith("starting")
@@ -1100,7 +1127,7 @@ def test_topology_mode_measures_three_arrangements_and_redis(
     assert measured == [
         *(f"warming up: {arrangement}" for arrangement in each),
         *(f"round 1/2: {arrangement}" for arrangement in each),
-        *(f"round 2/2: {arrangement}" for arrangement in each),
+        *(f"round 2/2: {arrangement}" for arrangement in reversed(each)),
     ]
     table = cells(text.split("\n\n")[0])
     assert [(row[0], row[1]) for row in table] == [
