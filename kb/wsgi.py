@@ -4,8 +4,11 @@ import os
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
+from kb.stack_room import StackRoom
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
-application = get_wsgi_application()
+# Each request on a frame-stack chunk of its own, with room (see kb/stack_room.py).
+application = StackRoom(get_wsgi_application())
 
 # Import every view now (the URL patterns name them), then take what is loaded
 # out of the garbage collector's passes: the objects a worker starts with (about

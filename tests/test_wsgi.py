@@ -11,10 +11,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def test_a_worker_loads_every_view_and_leaves_it_out_of_full_collections():
     # A full pass over the ~120,000 objects a worker starts with took ~90-130 ms,
     # now and then in the middle of a request (the slowest answers under load).
+    # Each request runs with room on the frame stack (kb/stack_room.py).
     script = (
         "import gc, sys; import kb.wsgi; "
         "print(gc.get_freeze_count(), 'docs_registry.views.digest' in sys.modules, "
-        "'field.views' in sys.modules)"
+        "'field.views' in sys.modules, type(kb.wsgi.application).__name__, "
+        "type(kb.wsgi.application.application).__name__)"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kb.settings", "DJANGO_DEBUG": "1"}
     result = subprocess.run(  # noqa: S603 -- this interpreter, our own script
@@ -26,6 +28,7 @@ def test_a_worker_loads_every_view_and_leaves_it_out_of_full_collections():
         check=True,
         timeout=60,
     )
-    frozen, views_loaded, field_views_loaded = result.stdout.split()
+    frozen, views_loaded, field_views_loaded, served, django = result.stdout.split()
     assert views_loaded == field_views_loaded == "True"
+    assert (served, django) == ("StackRoom", "WSGIHandler")
     assert int(frozen) > 50_000
