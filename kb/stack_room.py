@@ -3,13 +3,13 @@
 CPython 3.11 keeps the frames of Python calls on a stack of its own, one per
 thread, in chunks of 16 KB. It gives a chunk back to the system (munmap) as soon
 as the frame that opened it returns, and maps a new one (mmap) for the next call
-that needs it (python/cpython#142183; Python 3.14, and 3.13 from its releases of
-2026, keep one chunk instead). A page served by gunicorn runs just about at the
-end of the first chunk, so calls there each mapped a fresh chunk and unmapped it
-again: 48 times for a search page (2,808 pairs of 16 KB a second, by strace),
-every such call 6-12 µs instead of 0.3, about a fifth of the page's time.
-Django's test client calls the application a few frames deeper, where none of
-this happens, so only a served page shows it.
+that needs it (python/cpython#142183: since March 2026 CPython keeps one chunk
+in reserve, and 3.13 has the fix too). A page served by gunicorn runs just about
+at the end of the first chunk, so calls there each mapped a fresh chunk and
+unmapped it again: 48 times for a search page (2,808 pairs of 16 KB a second,
+by strace), every such call 6-12 µs instead of 0.3, about a fifth of the page's
+time. Django's test client calls the application a few frames deeper, where
+none of this happens, so only a served page shows it.
 
 `StackRoom` calls the application from a frame that reserves room it never uses:
 too big for what is left of the first chunk, it opens one of its own (128 KB,
