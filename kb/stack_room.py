@@ -39,11 +39,6 @@ def _call_with_room(function: Callable[..., Result], *args) -> Result:
 _call_with_room.__code__ = _call_with_room.__code__.replace(co_stacksize=RESERVED_SLOTS)
 
 
-def call_with_room(function: Callable[..., Result], *args) -> Result:
-    """`function(*args)`, its calls on a stack chunk with room to spare."""
-    return _call_with_room(function, *args)
-
-
 class StackRoom:
     """A WSGI application that runs `application` with room on the frame stack."""
 

@@ -4,7 +4,7 @@ import resource
 
 import pytest
 
-from kb.stack_room import StackRoom, call_with_room
+from kb.stack_room import StackRoom
 
 CALLS = 100
 DEPTHS = range(25)
@@ -33,13 +33,19 @@ def _faults_at_each_depth() -> list[int]:
     return faults
 
 
-def test_calls_with_room_map_no_stack_chunk_of_their_own():
+def test_an_application_with_room_maps_no_stack_chunk_for_its_calls():
     """Calls that reach past a chunk of the frame stack map a new chunk each time
-    (CPython 3.11), unless they run on a chunk with room for them."""
+    (CPython 3.11), unless they run on a chunk with room for them: an
+    application's, called through StackRoom."""
     without_room = _faults_at_each_depth()
     if max(without_room) < CALLS:
         pytest.skip("this Python keeps its stack chunks (python/cpython#142183)")
-    with_room = call_with_room(_faults_at_each_depth)
+
+    def application(environ, start_response):
+        start_response("200 OK", [])
+        return _faults_at_each_depth()
+
+    with_room = StackRoom(application)({}, lambda status, headers: None)
     # A few faults now and then are the heap's; a chunk a call would be CALLS.
     assert max(with_room) < CALLS // 4, (without_room, with_room)
 
