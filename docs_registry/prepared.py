@@ -166,11 +166,11 @@ class _Compiled:
             rows = self.compiler.apply_converters(rows, self.converters)
         if self.rows_as is not None:
             return [self.rows_as(row) for row in rows]
-        found = []
+        found, made = [], {}
         for row in rows:
             obj = self.build(self.init_list, row[self.model_columns])
             for populator in self.related:
-                populator.populate(row, obj)
+                populator.populate(row, obj, made)
             for name, position in self.annotations.items():
                 setattr(obj, name, row[position])
             found.append(obj)
@@ -227,14 +227,21 @@ class _Related:
         hidden = reverse is not None and reverse.hidden
         self.remote_setter = None if hidden else populator.remote_setter
 
-    def populate(self, row, from_obj) -> None:
+    def populate(self, row, from_obj, made: dict) -> None:
+        """Set `from_obj`'s related object from `row`. Many rows may name the same
+        one (the publisher of a digest's 60 versions, the category of a page's
+        documents): it is made once, as a prefetch would, and the later rows get
+        the one `made` (by populator and key) for the earlier."""
         values = self.columns(row)
-        if values[self.pk_index] is None:
+        pk = values[self.pk_index]
+        if pk is None:
             obj = None
+        elif (self, pk) in made:
+            obj = made[self, pk]
         else:
-            obj = self.build(self.names, values)
+            obj = made[self, pk] = self.build(self.names, values)
             for populator in self.related:
-                populator.populate(row, obj)
+                populator.populate(row, obj, made)
         self.local_setter(from_obj, obj)
         if obj is not None and self.remote_setter is not None:
             self.remote_setter(obj, from_obj)

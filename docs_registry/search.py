@@ -38,10 +38,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import unescape
+from html import escape, unescape
 
 from django.db import connection as default_connection
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
@@ -331,7 +330,10 @@ def _tsquery(found: list[str], joined_by: str = " & ") -> str:
 
 
 def _marked(text: str | None) -> SafeString:
-    """Escape the text, then turn the match markers into <mark>."""
+    """Escape the text, then turn the match markers into <mark>. The text is
+    plain (from the database or an excerpt of it): the standard library escapes
+    it as Django's `escape` would, without its checks for lazy and safe text (3
+    µs a call; a page makes 40)."""
     html = escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>")
     # The excerpts' ellipses (ours and the databases') as a character reference:
     # a page of plain English text is then sent as it is built (see base.html).

@@ -103,6 +103,21 @@ def test_a_run_gives_what_the_orm_gives_with_its_joined_rows(documents):
     assert found.current_version.get_deferred_fields() == {"body"}
 
 
+def test_rows_naming_the_same_related_object_share_one_instance(documents, owner):
+    # Both documents have one owner and one category: made once for both, as a
+    # prefetch would. Each has its own current version.
+    query = PreparedQuery(lambda: documents_joined().order_by("pk"))
+    first, second = query.run()
+    assert first.owner is second.owner
+    assert first.category is second.category
+    assert first.owner.pk == owner.pk
+    assert first.current_version is not second.current_version
+    same_fields(second.owner, documents_joined().get(pk=second.pk).owner)
+    # A later run makes its own.
+    (again, _) = query.run()
+    assert again.owner is not first.owner
+
+
 def test_it_is_compiled_once_and_each_run_binds_its_own_values(documents):
     first, second = documents
     build = Counted(
