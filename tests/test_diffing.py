@@ -279,6 +279,33 @@ def test_a_comparison_stored_is_read_after_the_cache_is_emptied(document, monkey
     assert isinstance(compare_versions(first, second).html, SafeString)
 
 
+def test_a_stored_comparison_is_read_from_the_table_and_not_kept_twice(
+    document, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_registry import caching, diffing
+
+    from .factories import publish
+
+    publish(document, body="Refunds within 30 days, in full.")
+    first, second = document.versions.order_by("number")
+    shown = compare_versions(first, second, store=True)
+    # Stored, so not also kept: the cache holds pages, not second copies.
+    assert caching.recall(diffing._key("compare", first, second)) is caching.MISSING
+    looked_up = []
+    monkeypatch.setattr(diffing, "recall", looked_up.append)
+    with CaptureQueriesContext(connection) as queries:
+        assert compare_versions(first, second, store=True) == shown
+    assert looked_up == []  # read from the table alone, in one query
+    assert len(queries) == 1
+    monkeypatch.undo()
+    # Compared as another pair (not towards a current version), it is kept.
+    compare_versions(None, first)
+    assert caching.recall(diffing._key("compare", None, first)) is not caching.MISSING
+
+
 def test_a_comparison_is_stored_only_when_asked(document):
     from docs_registry import caching
     from docs_registry.models import StoredComparison

@@ -254,6 +254,25 @@ def test_a_read_only_database_still_compares_without_storing(
 
 
 @read_only_test
+def test_a_comparison_a_read_only_database_cannot_store_is_kept_instead(
+    document, monkeypatch
+):
+    from docs_registry import diffing
+
+    publish(document, body="Up to **15%** needs no approval.")
+    first, second = document.versions.order_by("number")
+    with read_only_database():
+        shown = compare_versions(first, second, store=True)
+
+        def compared_again(old, new):
+            raise AssertionError("compared again")
+
+        monkeypatch.setattr(diffing, "compare_rendered", compared_again)
+        assert compare_versions(first, second, store=True) == shown
+    assert not StoredComparison.objects.exists()
+
+
+@read_only_test
 def test_read_only_database_still_serves_the_api(client, document, sales_staff):
     _, raw = services.api_token_create(user=sales_staff, name="integration")
     with read_only_database():
