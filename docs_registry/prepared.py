@@ -257,14 +257,18 @@ class PreparedQuery:
         *,
         rows_as=tuple,
         counted: Callable[[], QuerySet] | None = None,
+        setting: str = "",
     ):
         """`rows_as`: what a `values_list()` query's rows are made into from
         their values in order (`tuple`, or a NamedTuple's `_make`). `counted`:
         the same rows with no columns chosen, for `count()` (the columns of a
-        `values_list()` keep their joins in a count)."""
+        `values_list()` keep their joins in a count). `setting` (PostgreSQL): a
+        `SET LOCAL` sent with each run, as `fetch_all` sends it, for a query
+        whose plan the server would otherwise choose badly."""
         self._build = build
         self._rows_as = rows_as
         self._counted = counted
+        self._setting = setting
         # A connection belongs to one thread, and so does what was compiled for it.
         self._local = threading.local()
 
@@ -298,12 +302,19 @@ class PreparedQuery:
             start = window.start or 0
             sql += " LIMIT %s OFFSET %s"
             params += [window.stop - start, start]
-        return fetch_all(compiled.connection, sql, params)
+        return fetch_all(
+            compiled.connection, sql, params, setting=self._setting_for(compiled)
+        )
+
+    def _setting_for(self, compiled: _Compiled) -> str:
+        return self._setting if compiled.connection.vendor == "postgresql" else ""
 
     def count(self, **values) -> int:
         compiled = self._compiled()
         sql, params = compiled.count
-        return fetch_all(compiled.connection, sql, compiled.bind(values, params))[0][0]
+        setting = self._setting_for(compiled)
+        bound = compiled.bind(values, params)
+        return fetch_all(compiled.connection, sql, bound, setting=setting)[0][0]
 
 
 def fetch_all(connection, sql: str, params: list, *, setting: str = "") -> list[tuple]:
@@ -323,7 +334,7 @@ def fetch_all(connection, sql: str, params: list, *, setting: str = "") -> list[
 def logged_sql(connection, logged: str) -> str:
     """The SQL a logged `EXECUTE samepage_N(…)` runs (its values left out), for
     reading a query log; any other line as it is."""
-    found = re.match(r"((?:SET LOCAL [^;]*; )?)EXECUTE (samepage_\d+)\b", logged)
+    found = re.match(r"((?:SET LOCAL [^;]*; )*)EXECUTE (samepage_\d+)\b", logged)
     known = getattr(connection, "_samepage_statements", (None, {}))[1]
     by_name = {name: sql for sql, name in known.items() if name}
     if not found or found[2] not in by_name:

@@ -296,6 +296,33 @@ def test_coverage_reads_only_the_names_and_teams_of_everyone(november):
     assert '"password"' not in people and '"email"' not in people
 
 
+def test_the_months_changes_are_joined_one_by_one_on_postgresql(november):
+    """The month's major changes are joined to their documents by key: a plan made
+    for any month would hash every document instead (10 ms for 10,000 against
+    0.5 joined one by one, for a month of one major change)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from teamwork.meetings import meeting_pack
+
+    with CaptureQueriesContext(connection) as queries:
+        changes = meeting_pack(NOVEMBER).changes
+    assert [version.number for _, versions in changes for version in versions] == [
+        1,
+        2,
+        4,
+    ]
+    (major,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if sql_of(query)
+        .rpartition("; ")[2]
+        .startswith('SELECT "docs_registry_version"')
+    ]
+    no_hashing = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; "
+    assert major.startswith(no_hashing) == (connection.vendor == "postgresql")
+
+
 # Django's session and user, the meeting (its row, then with its liaisons and
 # notes), the goals with their readings, and the people a manager may name as
 # liaisons (two lists); the month's changes, questions, hand-off rules,

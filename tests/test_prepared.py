@@ -651,6 +651,28 @@ def test_a_setting_sent_with_a_statement_lasts_for_it_alone():
     assert fetch_all(connection, asked, []) == [("on",)]
 
 
+def test_a_prepared_query_runs_with_its_setting_on_postgresql_alone(documents):
+    """A query whose plan the server would choose badly is sent with a setting,
+    in the same round trip and for that statement alone (PostgreSQL); SQLite,
+    which has no such settings, runs it as it is."""
+    from django.db.models.expressions import RawSQL
+
+    first, _ = documents
+    postgresql = connection.vendor == "postgresql"
+    asked = "current_setting('enable_hashjoin')" if postgresql else "'on'"
+    query = PreparedQuery(
+        lambda: (
+            Document.objects.filter(doc_id=Param("doc_id", CharField()))
+            .annotate(hashing=RawSQL(asked, []))  # noqa: S611 -- our constant SQL
+            .values_list("doc_id", "hashing")
+        ),
+        setting="SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off",
+    )
+    hashing = "off" if postgresql else "on"
+    assert query.run(doc_id=first.doc_id) == [(first.doc_id, hashing)]
+    assert query.count(doc_id=first.doc_id) == 1
+
+
 # --- several lists asked together -----------------------------------------------------
 
 
