@@ -302,32 +302,29 @@ class PreparedQuery:
             start = window.start or 0
             sql += " LIMIT %s OFFSET %s"
             params += [window.stop - start, start]
-        return fetch_all(
-            compiled.connection, sql, params, setting=self._setting_for(compiled)
-        )
-
-    def _setting_for(self, compiled: _Compiled) -> str:
-        return self._setting if compiled.connection.vendor == "postgresql" else ""
+        return fetch_all(compiled.connection, sql, params, setting=self._setting)
 
     def count(self, **values) -> int:
         compiled = self._compiled()
         sql, params = compiled.count
-        setting = self._setting_for(compiled)
         bound = compiled.bind(values, params)
-        return fetch_all(compiled.connection, sql, bound, setting=setting)[0][0]
+        return fetch_all(compiled.connection, sql, bound, setting=self._setting)[0][0]
 
 
 def fetch_all(connection, sql: str, params: list, *, setting: str = "") -> list[tuple]:
     """The rows of `sql` (Django's placeholders) run with `params`: on
     PostgreSQL through a statement the server prepared for this session.
 
-    `setting` (PostgreSQL): a `SET LOCAL` sent with the statement in one round
-    trip. Sent together outside a transaction, the two run as one of their own,
-    so the setting ends with the statement; inside one, with the transaction."""
+    `setting` (PostgreSQL; other databases have no such settings and run the
+    statement alone): a `SET LOCAL` sent with the statement in one round trip.
+    Sent together outside a transaction, the two run as one of their own, so the
+    setting ends with the statement; inside one, with the transaction."""
     name = _server_statement(connection, sql, params)
     statement = sql if name is None else _execute_sql(name, len(params))
+    if setting and connection.vendor == "postgresql":
+        statement = f"{setting}; {statement}"
     with connection.cursor() as cursor:
-        cursor.execute(f"{setting}; {statement}" if setting else statement, params)
+        cursor.execute(statement, params)
         return cursor.fetchall()
 
 

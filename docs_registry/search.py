@@ -667,16 +667,12 @@ class SearchResults:
             self.expected = slice((page - 1) * size, page * size)
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
-        if not self.postgres:
-            # No transaction: on SQLite one would take the write lock (IMMEDIATE).
-            with self.connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
-        # For a word in most documents the planner prefers reading the whole
-        # table, which unpacks every stored tsvector (~4 KB each, 40 ms for
+        # For a word in most documents PostgreSQL's planner prefers reading the
+        # whole table, which unpacks every stored tsvector (~4 KB each, 40 ms for
         # 10,000); the GIN index answers without them. Sent with the query in one
         # round trip, rather than in a transaction of its own (BEGIN, SET LOCAL,
-        # the query, COMMIT: four).
+        # the query, COMMIT: four; on SQLite a transaction would also take the
+        # write lock, IMMEDIATE).
         return fetch_all(
             self.connection, sql, params, setting="SET LOCAL enable_seqscan = off"
         )
