@@ -279,7 +279,7 @@ def test_the_weeks_reports_in_the_digest_are_the_most_heard_with_their_documents
     assert compiled_querysets(client, "/digest/") == DIGEST_COMPILED
 
 
-def test_the_weeks_ten_most_heard_are_chosen_before_their_reporters_are_joined(
+def test_the_weeks_ten_most_heard_are_chosen_then_joined_to_their_documents(
     client, document, support_staff, sales_staff
 ):
     """Twelve reports this week, heard 1 to 12 times, and an older one heard
@@ -299,6 +299,8 @@ def test_the_weeks_ten_most_heard_are_chosen_before_their_reporters_are_joined(
         FieldReport.objects.filter(pk=report.pk).update(heard=heard)
     FieldReport.objects.filter(pk=older.pk).update(heard=99)
     client.force_login(sales_staff)
+    reported = [FieldReport.objects.get(text="Heard 12 times")]
+    reported[0].documents.set([document])
     with CaptureQueriesContext(connection) as queries:
         week = main(client.get("/digest/")).one("section", id="field-week")
     listed = [item.text.split("·")[0].strip() for item in week.select("li")]
@@ -310,8 +312,12 @@ def test_the_weeks_ten_most_heard_are_chosen_before_their_reporters_are_joined(
     ]
     joined, _, rest = chosen.partition(" IN (SELECT ")
     top, _, after = rest.partition(" LIMIT 10)")
-    assert '"docs_registry_user"' in joined and "LIMIT" not in joined + after
-    assert 'FROM "field_fieldreport" U0 ' in top and '"docs_registry_user"' not in top
+    assert '"docs_registry_document"' in joined and "LIMIT" not in joined + after
+    assert 'FROM "field_fieldreport" U0 ' in top and "docs_registry" not in top
+    assert not [
+        sql for sql in map(sql_of, queries) if "fieldreport_documents" in sql[:80]
+    ]
+    assert document.doc_id in week.select("li")[0].text
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "field_fieldreport")
     assert ["reported_at", "heard", "id"] in [
