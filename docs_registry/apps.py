@@ -10,6 +10,7 @@ class DocsRegistryConfig(AppConfig):
         from django.contrib.auth import signals
 
         from . import (  # noqa: F401 -- connect their hooks
+            owners,  # who owns a document
             pending,  # what waits for each person
             revisions,  # the revision counters
         )

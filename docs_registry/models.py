@@ -478,6 +478,19 @@ class DigestState(models.Model):
         return f"Digest state of {self.user}"
 
 
+class DocumentOwner(models.Model):
+    """A person who owns at least one document: the browse and search filters'
+    owners. Derived, never edited by hand: docs_registry/owners.py keeps these
+    rows in step with every save of a document, in the same transaction."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} owns documents"
+
+
 class PendingDocument(models.Model):
     """A document with a change waiting for a person: a major version they have not
     acknowledged, or a minor one they have not been shown. Derived, never edited

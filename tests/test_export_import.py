@@ -16,6 +16,7 @@ from docs_registry.models import (
     Audience,
     Category,
     Document,
+    DocumentOwner,
     GlossaryTerm,
     Question,
     User,
@@ -159,6 +160,8 @@ def test_import_restores_ids_numbers_dates_and_people(exported):
     assert Acknowledgment.objects.get(user__username="sales").number == 2
     assert Question.objects.get().text == "And 20%?"
     assert GlossaryTerm.objects.get().owner == owner
+    # The filters' owners: the imported documents' (saved one by one).
+    assert list(DocumentOwner.objects.values_list("user_id", flat=True)) == [owner.pk]
     (record,) = document.history.all()
     assert record.change_kind == "created" and record.history_user.username == (
         "manager"

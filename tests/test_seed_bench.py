@@ -7,7 +7,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from docs_registry import pending
-from docs_registry.models import Acknowledgment, Category, Document, User, Version
+from docs_registry.models import (
+    Acknowledgment,
+    Category,
+    Document,
+    DocumentOwner,
+    User,
+    Version,
+)
 from docs_registry.rendering import render_markdown
 from docs_registry.search import Filters, SearchResults
 from field.models import CustomerException, FieldReport
@@ -45,6 +52,10 @@ def test_seeds_documents_versions_people_and_acknowledgments():
     assert Acknowledgment.objects.values("user").distinct().count() == 15 + 1
     reader = User.objects.get(username="bench-reader")
     assert pending.kept_totals(reader.pk) == (100, 100 * 2 + 1)
+    # The filters' owners are listed, though the documents came in bulk.
+    assert set(DocumentOwner.objects.values_list("user_id", flat=True)) == set(
+        Document.objects.values_list("owner_id", flat=True)
+    )
 
 
 @pytest.mark.slow

@@ -8,12 +8,21 @@ from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
-from django.db.models import BooleanField, CharField, Func, IntegerField, Q, QuerySet
+from django.db.models import CharField, IntegerField, Q, QuerySet
 from django.http import Http404
 
 from ..addresses import address
 from ..caching import cache_key, remember
-from ..models import Audience, Category, ChangeKind, Document, Draft, User, Version
+from ..models import (
+    Audience,
+    Category,
+    ChangeKind,
+    Document,
+    DocumentOwner,
+    Draft,
+    User,
+    Version,
+)
 from ..prepared import (
     Asked,
     OutOfRange,
@@ -350,52 +359,33 @@ def draft_for(document: Document, user: User) -> Draft | None:
     return Draft.objects.filter(document=document, author=user).first()
 
 
-# The owners' ids, each found from the one before in the index on the owner
-# column (a loose index scan, which neither database does on its own for a
-# DISTINCT), so that the cost follows the owners, not the staff. Asking each
-# person whether they own a document (EXISTS) read everyone: 0.57 ms of
-# PostgreSQL's CPU for 502 people and 50 owners; IN (…) over these ids took
-# 0.36 to 0.42, as an array (below) 0.27. With 2 owners, SQLite's virtual
-# machine ran 48 steps, and 2,448 once 200 more people joined; now 133 either
-# way. A DISTINCT over every document took 2.3 ms.
-_OWNER_IDS = (
-    "WITH RECURSIVE owner (id) AS ("
-    "SELECT MIN(owner_id) FROM docs_registry_document "
-    "UNION ALL SELECT (SELECT MIN(later.owner_id) FROM docs_registry_document later "
-    "WHERE later.owner_id > owner.id) FROM owner WHERE owner.id IS NOT NULL) "
-    "SELECT id FROM owner"
-)
-
-
-class _OwnsADocument(Func):
-    """Whether the person (their id) owns a document, as a filter."""
-
-    output_field = BooleanField()
-    template = f"%(expressions)s IN ({_OWNER_IDS})"
-
-    def as_postgresql(self, compiler, connection, **extra):
-        # The ids as an array, each looked up in the people's primary key:
-        # PostgreSQL joined IN (…) by hashing the whole staff (with 5,502
-        # people, 1.0 ms to run against 0.27, by EXPLAIN ANALYZE).
-        template = f"%(expressions)s = ANY(ARRAY({_OWNER_IDS}))"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-
 def document_owners() -> QuerySet[User]:
-    """People who own a document, with only their names (the filters' options)."""
-    return User.objects.filter(_OwnsADocument("pk")).only(*User.NAME_FIELDS)
+    """People who own a document, with only their names (the filters' options):
+    as listed in DocumentOwner (see owners.py), not found from the documents."""
+    listed = DocumentOwner.objects.values("user_id")
+    return User.objects.filter(pk__in=listed).only(*User.NAME_FIELDS)
 
 
+# From the owners' rows, each joined to its person by key: asked of the people
+# (`id IN (…)`), SQLite read the whole staff (1,029 steps of its virtual machine
+# with 200 more people, against 29). PostgreSQL planned a hash of the whole staff
+# while the owners' table had no statistics yet (a new one has none).
 _OWNER_NAMES = PreparedQuery(
-    lambda: document_owners().values_list("pk", *User.NAME_FIELDS)
+    lambda: DocumentOwner.objects.values_list(
+        "user_id", *(f"user__{name}" for name in User.NAME_FIELDS)
+    ),
+    setting="SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off",
 )
 
 
 def document_owner_names() -> list[tuple]:
-    """`document_owners()` as (pk, username, first name, last name) rows: listed
-    on every browse and search page worked out afresh, where building and
-    compiling the query cost more than running it."""
-    return _OWNER_NAMES.run()
+    """`document_owners()` as (pk, username, first name, last name) rows, by
+    name as shown: listed on every browse and search page worked out afresh,
+    where building and compiling the query cost more than running it."""
+    return sorted(
+        _OWNER_NAMES.run(),
+        key=lambda row: (User.name_from(*row[1:]).casefold(), row[1]),
+    )
 
 
 _CATEGORY_NAMES = PreparedQuery(

@@ -32,7 +32,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from docs_registry import integrity, pending
+from docs_registry import integrity, owners, pending
 from docs_registry.models import (
     Acknowledgment,
     Audience,
@@ -214,6 +214,7 @@ class Command(BaseCommand):
             field_data(self.stdout, seed, reports)
         seeder.step("search index", search_rebuild)
         seeder.step("what waits for each person", pending.rebuild)
+        seeder.step("who owns a document", owners.rebuild)
         revision_bump()  # rows written in bulk send no signals
         announce_a_change(self.stdout)
         seeder.step("statistics for the query planner", _analyze)
