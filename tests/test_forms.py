@@ -146,7 +146,7 @@ def test_the_filters_owners_are_read_in_as_many_steps_whatever_the_staff(
 
     from docs_registry.models import User
     from docs_registry.selectors import document_owners
-    from docs_registry.selectors.documents import document_owner_names
+    from docs_registry.selectors.documents import filter_options
 
     from .factories import make_document
 
@@ -166,7 +166,7 @@ def test_the_filters_owners_are_read_in_as_many_steps_whatever_the_staff(
         driver = connection.connection
         driver.set_progress_handler(count, 1)
         try:
-            names = document_owner_names()
+            names = filter_options().owners
         finally:
             driver.set_progress_handler(None, 1)
         assert sorted(name for _, name, *_ in names) == sorted(
@@ -195,7 +195,7 @@ def test_postgresql_looks_the_owners_up_rather_than_reading_the_staff(
 
     from docs_registry import owners
     from docs_registry.models import Document, User
-    from docs_registry.selectors.documents import _OWNER_NAMES
+    from docs_registry.selectors.documents import _FILTER_OPTIONS
 
     if connection.vendor != "postgresql":
         pytest.skip("reads PostgreSQL's query plan")
@@ -205,12 +205,12 @@ def test_postgresql_looks_the_owners_up_rather_than_reading_the_staff(
         for n, person in enumerate(staff[::10])
     )
     owners.rebuild()
-    compiled = _OWNER_NAMES._compiled()
+    compiled = _FILTER_OPTIONS._compiled()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE docs_registry_user")
         cursor.execute("ANALYZE docs_registry_documentowner")  # as the migration
         # In the test's transaction, as the query's own sends it.
-        for setting in _OWNER_NAMES._setting.split("; "):
+        for setting in _FILTER_OPTIONS._setting.split("; "):
             cursor.execute(setting)
         cursor.execute("EXPLAIN " + compiled.sql, compiled.bind({}))
         plan = "\n".join(row[0] for row in cursor.fetchall())

@@ -9,6 +9,7 @@ from functools import partial
 from typing import NamedTuple
 
 from django.db.models import CharField, IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from ..addresses import address
@@ -366,37 +367,67 @@ def document_owners() -> QuerySet[User]:
     return User.objects.filter(pk__in=listed).only(*User.NAME_FIELDS)
 
 
-# From the owners' rows, each joined to its person by key: asked of the people
-# (`id IN (…)`), SQLite read the whole staff (1,029 steps of its virtual machine
-# with 200 more people, against 29). PostgreSQL planned a hash of the whole staff
-# while the owners' table had no statistics yet (a new one has none).
-_OWNER_NAMES = PreparedQuery(
-    lambda: DocumentOwner.objects.values_list(
-        "user_id", *(f"user__{name}" for name in User.NAME_FIELDS)
-    ),
+class FilterOptions(NamedTuple):
+    """What the browse and search filters offer: every category as (pk, name,
+    prefix) rows, by name, and the people who own a document as (pk, username,
+    first name, last name) rows, by name as shown."""
+
+    categories: list[tuple]
+    owners: list[tuple]
+
+
+# Which list a row of `_filter_options` belongs to.
+_CATEGORY, _OWNER = 0, 1
+
+
+def _constant(sql: str, output_field) -> RawSQL:
+    # A literal written into the SQL (ours, not a value given): as a parameter,
+    # PostgreSQL types it as text and the statement is not prepared.
+    return RawSQL(sql, (), output_field=output_field)  # noqa: S611
+
+
+def _filter_options() -> QuerySet:
+    """Both lists in one statement (a round trip is 2–3 % of a cold browse or
+    search page), each row saying which it belongs to, in no order: sorted by
+    name, SQLite read the owners' names from the index on the people's
+    usernames, the whole staff. The owners come from their own rows
+    (DocumentOwner, see owners.py), each joined to its person by key."""
+    categories = (
+        Category.objects.order_by()
+        .annotate(
+            list=_constant(str(_CATEGORY), IntegerField()),
+            unused=_constant("''", CharField()),
+        )
+        .values_list("list", "pk", "name", "prefix", "unused")
+    )
+    owners = DocumentOwner.objects.annotate(
+        list=_constant(str(_OWNER), IntegerField())
+    ).values_list("list", "user_id", *(f"user__{name}" for name in User.NAME_FIELDS))
+    return categories.union(owners, all=True)
+
+
+# Prepared: building and compiling the query cost more than running it. With
+# hash and merge joins off: planned alone, PostgreSQL read the people's whole
+# index to join the bench's 50 owners (a merge join), or hashed the whole staff
+# while the owners' table had no statistics yet.
+_FILTER_OPTIONS = PreparedQuery(
+    _filter_options,
     setting="SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off",
 )
 
 
-def document_owner_names() -> list[tuple]:
-    """`document_owners()` as (pk, username, first name, last name) rows, by
-    name as shown: listed on every browse and search page worked out afresh,
-    where building and compiling the query cost more than running it."""
-    return sorted(
-        _OWNER_NAMES.run(),
-        key=lambda row: (User.name_from(*row[1:]).casefold(), row[1]),
-    )
-
-
-_CATEGORY_NAMES = PreparedQuery(
-    lambda: Category.objects.order_by("name").values_list("pk", "name", "prefix")
-)
-
-
-def category_names() -> list[tuple]:
-    """Every category as (pk, name, prefix) rows, by name: the browse and search
-    filters' options, where building the query cost more than running it."""
-    return _CATEGORY_NAMES.run()
+def filter_options() -> FilterOptions:
+    """The filters' categories and owners, read together on every browse and
+    search page worked out afresh."""
+    categories, owners = [], []
+    for which, *row in _FILTER_OPTIONS.run():
+        if which == _CATEGORY:
+            categories.append(tuple(row[:3]))
+        else:
+            owners.append(tuple(row))
+    categories.sort(key=lambda row: (row[1], row[0]))
+    owners.sort(key=lambda row: (User.name_from(*row[1:]).casefold(), row[1]))
+    return FilterOptions(categories, owners)
 
 
 def owner_choices() -> QuerySet[User]:
