@@ -247,6 +247,14 @@ class _Related:
             self.remote_setter(obj, from_obj)
 
 
+# The setting for a statement that joins a few rows to the rows they name (the
+# people who published them, their documents): planned once for any values,
+# PostgreSQL hashed or merged the whole of the other table (the 502 people, to
+# name the publishers of a digest's 60 versions: 0.12 ms of its 0.23), where
+# looking each row up by its key reads a few pages of an index.
+JOINED_BY_KEY = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
+
+
 class PreparedQuery:
     """`build()` returns the queryset, with `Param`s for what changes; `run(**values)`
     gives its model instances, as `list(queryset)` would."""

@@ -18,7 +18,14 @@ from docs_registry.models import (
     User,
     Version,
 )
-from docs_registry.prepared import Param, PreparedQuery, any_of, numbered, prepared
+from docs_registry.prepared import (
+    JOINED_BY_KEY,
+    Param,
+    PreparedQuery,
+    any_of,
+    numbered,
+    prepared,
+)
 from docs_registry.selectors.glossary import glossary_changes
 from field.models import FieldReport
 from field.selectors import field_reports_during
@@ -82,7 +89,7 @@ _MAJOR_CHANGES = PreparedQuery(
         .defer("body", "body_html", "document__retirement_reason")
         .order_by("document__category__name", "document__doc_id", "number")[:SHOWN]
     ),
-    setting="SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off",
+    setting=JOINED_BY_KEY,
 )
 
 

@@ -720,3 +720,33 @@ def test_a_list_asked_alone_is_read_without_asking_first(documents):
         assert rows_of_each([titled(first.title), Asked(None, {})])[1] == []
     assert len(queries) == 1
     assert not sql_of(queries[0]).startswith("SELECT EXISTS")
+
+
+@pytest.mark.parametrize("page", ["/digest/", "/docs/{doc_id}/history/"])
+def test_versions_are_joined_to_their_publishers_by_key_on_postgresql(
+    client, document, sales_staff, page
+):
+    """The digest's and the history's versions are read with JOINED_BY_KEY on
+    PostgreSQL: planned for any values, the statement hashed the whole staff to
+    name each version's publisher (0.12 ms of the digest's 0.23 with 502 people)."""
+    from docs_registry.prepared import JOINED_BY_KEY
+
+    publish(document, body="Up to **12%**.", summary="Twelve")
+    client.force_login(sales_staff)
+    caching.empty()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page.format(doc_id=document.doc_id))
+    assert response.status_code == 200 and "Twelve" in response.content.decode()
+    versions = [
+        query["sql"]
+        for query in queries.captured_queries
+        if sql_of(query)
+        .rpartition("; ")[2]
+        .startswith('SELECT "docs_registry_version"')
+        and 'JOIN "docs_registry_user"' in sql_of(query)  # with their publishers
+    ]
+    assert versions
+    for sql in versions:
+        assert sql.startswith(f"{JOINED_BY_KEY}; ") == (
+            connection.vendor == "postgresql"
+        )

@@ -34,7 +34,7 @@ from ..models import (
     User,
     Version,
 )
-from ..prepared import Param, PreparedQuery, prepared
+from ..prepared import JOINED_BY_KEY, Param, PreparedQuery, prepared
 from .documents import VERSION_LINE_FIELDS, withdrawn_before_applied
 
 
@@ -263,7 +263,10 @@ def digest_entries(documents: list[Document]) -> list[DigestEntry]:
             f"baseline{index}": entry.baseline,  # 0: none, and no version is 0
         }
     numbered: dict[int, dict[int, Version]] = defaultdict(dict)
-    for version in prepared(_digest_versions, len(entries)).run(**values):
+    # Each version's publisher looked up by key (JOINED_BY_KEY), not the staff
+    # hashed to name them.
+    versions = prepared(_digest_versions, len(entries), setting=JOINED_BY_KEY)
+    for version in versions.run(**values):
         entry = entries[version.document_id]
         numbered[entry.document.pk][version.number] = version
         if version.number < entry.first_listed:

@@ -25,6 +25,7 @@ from ..models import (
     Version,
 )
 from ..prepared import (
+    JOINED_BY_KEY,
     Asked,
     OutOfRange,
     Param,
@@ -412,7 +413,7 @@ def _filter_options() -> QuerySet:
 # while the owners' table had no statistics yet.
 _FILTER_OPTIONS = PreparedQuery(
     _filter_options,
-    setting="SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off",
+    setting=JOINED_BY_KEY,
 )
 
 
@@ -530,13 +531,16 @@ def _display(record, field: str) -> str:
     return str(value)
 
 
+# Each version's publisher looked up by key (JOINED_BY_KEY): the plan for any
+# document hashed the whole staff, 0.12 ms of PostgreSQL's 0.14.
 _HISTORY_VERSIONS = PreparedQuery(
     lambda: (
         Version.objects.filter(document_id=Param("document", IntegerField()))
         .select_related("published_by")
         .only(*VERSION_LINE_FIELDS)
         .order_by("published_at", "number")
-    )
+    ),
+    setting=JOINED_BY_KEY,
 )
 
 
