@@ -9,6 +9,12 @@ search (a tenth of its database time); read from these rows, 0.05 ms.
 A document changes owner only by being saved (created, transferred, edited in
 the admin, imported), so `_document_saved` sees every change. Writes that send
 no signals (the bench seeder's bulk rows) call `rebuild` afterwards.
+
+Writers take their turn first (revisions.take_writers_turn), as pending.py's
+do: two transfers at once could otherwise each miss the document the other is
+giving their previous owner, and take that owner off the list. A save through
+the services or the admin has mostly waited already (its history record moves
+the counters first); this makes it so whatever order the receivers run in.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .models import Document, DocumentOwner
+from .revisions import take_writers_turn
 
 
 @receiver(post_save, sender=Document, dispatch_uid="samepage_document_owner")
@@ -29,6 +36,7 @@ def owner_saved(owner_id: int, *, moved: bool = True) -> None:
     """`owner_id` owns a document; if `moved`, whoever owned it before may now
     own none (the previous owner is not known here: anyone listed who owns no
     document leaves, 50 look-ups in the index for 50 owners)."""
+    take_writers_turn()
     DocumentOwner.objects.bulk_create(
         [DocumentOwner(user_id=owner_id)], ignore_conflicts=True
     )

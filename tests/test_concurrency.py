@@ -196,3 +196,32 @@ def test_a_publish_waiting_for_the_writers_turn_holds_no_document_row(document):
         publisher.join(timeout=30)
     assert document_row_free
     assert not errors and numbers(document) == [1, 2]
+
+
+def test_transfers_at_once_leave_every_owner_listed(manager, category):
+    """Ten people own a document each, and each document passes to the next
+    person at once: everyone still owns one, so the filters list all ten.
+    Writers that did not wait for each other (revisions.take_writers_turn, the
+    counters' row) saw a previous owner owning nothing, the document coming to
+    them not yet committed, and took them off the list."""
+    from docs_registry.models import DocumentOwner
+
+    from .factories import make_user
+
+    people = [make_user(f"ring-{n}", in_sales=True) for n in range(10)]
+    documents = [
+        make_document(owner=person, manager=manager, category=category)
+        for person in people
+    ]
+
+    def pass_on(index):
+        services.ownership_transfer(
+            document=documents[index],
+            actor=manager,
+            new_owner=people[(index + 1) % len(people)],
+            reason="Passed on",
+        )
+
+    at_once(len(documents), pass_on)
+    listed = set(DocumentOwner.objects.values_list("user_id", flat=True))
+    assert listed == {person.pk for person in people}
