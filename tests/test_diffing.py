@@ -514,3 +514,32 @@ def test_a_run_of_tokens_decodes_to_the_text_it_encodes(text):
     encoded = alphabet.encode(diff_words.tokens(text))
     assert alphabet.text(encoded) == "".join(alphabet.decode(encoded)) == text
     assert alphabet.text(encoded[1:]) == "".join(alphabet.decode(encoded[1:]))
+
+
+def test_a_page_reads_a_stored_comparison_without_its_plain_text(document):
+    """A page shows a stored comparison's HTML alone: its plain text (an email's),
+    stored compressed out of line on PostgreSQL, is left unread there."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_registry.diffing import compare_each
+
+    from .factories import publish
+    from .querycount import sql_of
+
+    publish(document, body="Refunds within 30 days, in full.")
+    first, second = document.versions.order_by("number")
+    (worked_out,) = compare_each([(first, second)], store=True)
+    assert "30 days" in worked_out.text
+    with CaptureQueriesContext(connection) as queries:
+        (shown,) = compare_each([(first, second)], store=True, text=False)
+    assert (shown.html, shown.stats, shown.text) == (
+        worked_out.html,
+        worked_out.stats,
+        "",
+    )
+    (read,) = map(sql_of, queries)
+    assert '"docs_registry_storedcomparison"."html"' in read
+    assert '"docs_registry_storedcomparison"."text"' not in read
+    (emailed,) = compare_each([(first, second)], store=True)
+    assert emailed.text == worked_out.text

@@ -622,3 +622,28 @@ def test_a_digest_joins_people_by_their_names_alone(client, documents, sales_sta
     ]
     assert len(whole) == 1 and "django_session" not in whole[0], whole
     assert whole[0].startswith('SELECT "docs_registry_user"."id"'), whole
+
+
+def test_the_digest_reads_its_stored_comparisons_without_their_plain_text(
+    client, document, sales_staff
+):
+    """The digest shows each change's HTML: the comparisons' plain text (the
+    email's) is not read for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docs_registry import caching
+
+    services.acknowledgment_record(user=sales_staff, document=document, number=1)
+    publish(document, body="Up to **12%** needs no approval.", summary="Twelve")
+    client.force_login(sales_staff)
+    client.get("/digest/")  # works the change from v1 out and stores it
+    caching.empty()
+    with CaptureQueriesContext(connection) as queries:
+        served = client.get("/digest/").content.decode()
+    assert "Show the change from v1 to v2" in served and "12%" in served
+    (read,) = [
+        sql for sql in map(sql_of, queries) if '"docs_registry_storedcomparison"' in sql
+    ]
+    assert '"docs_registry_storedcomparison"."html"' in read
+    assert '"docs_registry_storedcomparison"."text"' not in read

@@ -291,8 +291,10 @@ def _add_changes(entries, numbered: dict[int, dict[int, Version]]) -> None:
         )
         for entry in entries
     ]
-    # Towards each document's newest version: stored (see StoredComparison).
-    for entry, comparison in zip(entries, compare_each(pairs, store=True), strict=True):
+    # Towards each document's newest version: stored (see StoredComparison). The
+    # page shows each change's HTML, not its plain text (an email's).
+    compared = compare_each(pairs, store=True, text=False)
+    for entry, comparison in zip(entries, compared, strict=True):
         entry.diff, entry.stats = comparison.html, comparison.stats
         entry.too_different = comparison.too_different
 
