@@ -68,50 +68,14 @@ class _PeopleByName(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        names = self.field.names
-        rows = names() if names else self.queryset.values_list("pk", *User.NAME_FIELDS)
-        for pk, *name in rows:
+        for pk, *name in self.queryset.values_list("pk", *User.NAME_FIELDS):
             yield (pk, person_label(*name))
 
 
-class _CategoriesByName(forms.models.ModelChoiceIterator):
-    """The options from the categories' names as plain values (`names`, see
-    `filter_options`): the same values and labels as Django's, in name order."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        names = self.field.names
-        rows = names() if names else _CATEGORY_NAMES.values_list("pk", *_LABELLED)
-        for pk, name, prefix in rows:
-            yield (pk, Category.label(name, prefix))
-
-
-_CATEGORY_NAMES = Category.objects.order_by("name")
-_LABELLED = ("name", "prefix")
-
-
-class CategoryFilterField(forms.ModelChoiceField):
-    """Any category (a filter): validated against the categories as Django does;
-    `names`, if given, lists them as (pk, name, prefix) rows more quickly (the
-    options)."""
-
-    iterator = _CategoriesByName
-
-    def __init__(self, *, names=None, **kwargs):
-        super().__init__(Category.objects.all(), **kwargs)
-        self.names = names
-
-
 class UserChoiceField(forms.ModelChoiceField):
-    """A person, from `queryset`; `names`, if given, lists the same people as
-    (pk, username, first name, last name) rows more quickly (the options)."""
+    """A person, from `queryset`."""
 
     iterator = _PeopleByName
-
-    def __init__(self, queryset, *, names=None, **kwargs):
-        super().__init__(queryset, **kwargs)
-        self.names = names
 
     def label_from_instance(self, user):
         return person_label(user.username, user.first_name, user.last_name)
@@ -330,8 +294,13 @@ class BrowseForm(forms.Form):
         required=False,
         widget=QuickSelect,
     )
-    category = CategoryFilterField(
-        required=False, empty_label="All categories", widget=QuickSelect
+    # Validated against the categories as Django does; the options are set from
+    # `filter_options` when the form is made.
+    category = forms.ModelChoiceField(
+        Category.objects.all(),
+        required=False,
+        empty_label="All categories",
+        widget=QuickSelect,
     )
     owner = UserChoiceField(
         document_owners(), required=False, empty_label="Any owner", widget=QuickSelect
@@ -348,13 +317,22 @@ class BrowseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The options of both lists in one statement, read once: the page lists
-        # the categories twice, as links and as options (a ModelChoiceField would
-        # query and count them again for each). Not list(), which counts first.
+        # Both lists' options from one statement, read once: the page lists the
+        # categories twice, as links and as options (a ModelChoiceField would
+        # query them again for each, and build an object for each option).
         options = filter_options()
         category, owner = self.fields["category"], self.fields["owner"]
-        category.names, owner.names = lambda: options.categories, lambda: options.owners
-        category.choices = [choice for choice in category.choices]  # noqa: C416
+        category.choices = [
+            ("", category.empty_label),
+            *(
+                (pk, Category.label(name, prefix))
+                for pk, name, prefix in options.categories
+            ),
+        ]
+        owner.choices = [
+            ("", owner.empty_label),
+            *((pk, person_label(*name)) for pk, *name in options.owners),
+        ]
 
     def filters(self) -> dict:
         if not self.is_valid():
