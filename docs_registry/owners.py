@@ -4,7 +4,7 @@ transaction as every save of a document.
 The browse and search filters list the owners on every page worked out afresh.
 Found from the documents, one step of the index on their owner column for each
 owner, the 50 owners of 10,000 documents cost PostgreSQL 0.44 ms of a cold
-search (a tenth of its database time); read from these rows, 0.05 ms.
+search (a tenth of its database time); read from these rows, 0.09 ms.
 
 A document changes owner only by being saved (created, transferred, edited in
 the admin, imported), so `_document_saved` sees every change. Writes that send
