@@ -121,7 +121,7 @@ _KIND_LABELS = dict(FieldReport.Kind.choices)
 _STATUS_LABELS = dict(FieldReport.Status.choices)
 
 
-def _report_row(report, report_url, zone) -> str:
+def _report_row(report, report_url, document_url, zone) -> str:
     customer, area = report.customer, report.area
     where = ""
     if customer or area:
@@ -131,10 +131,10 @@ def _report_row(report, report_url, zone) -> str:
             f"{escape(area)}</span>"
         )
     documents = ", ".join(
-        f'<a href="{escape(document.get_absolute_url())}">{escape(document.doc_id)}</a>'
-        for document in report.documents.all()
+        f'<a href="{escape(document_url(doc_id))}">{escape(doc_id)}</a>'
+        for doc_id in report.doc_ids
     )
-    if report.status == report.Status.ANSWERED:
+    if report.status == FieldReport.Status.ANSWERED:
         status = f"Answered in {escape(report.answered_in)}"
     else:
         status = escape(_STATUS_LABELS.get(report.status, report.status))
@@ -145,23 +145,26 @@ def _report_row(report, report_url, zone) -> str:
         escape(clip(report.text, TEXT_SHOWN)),
         where,
         documents or "&mdash;",
-        report.seen,
-        "" if report.seen == 1 else "s",
+        report.heard,
+        "" if report.heard == 1 else "s",
         reported.isoformat(),
         day_text(reported),
-        escape(report.reporter.display_name),
+        escape(report.reporter_name),
         status,
     )
 
 
 @register.simple_tag
 def report_rows(reports) -> SafeString:
-    """One `<tr>` per field report (with `seen`, its reporter and its documents
-    loaded: selectors.field_report_list)."""
+    """One `<tr>` per field report (selectors.ReportRow: a page of
+    selectors.field_report_list)."""
     # The addresses' setup and the time zone read once for the list (listing.py).
     report_url = addresses_of("field:report", int)
+    document_url = addresses_of("docs_registry:document", str)
     zone = timezone.get_current_timezone()
-    rows = "".join(_report_row(report, report_url, zone) for report in reports)
+    rows = "".join(
+        _report_row(report, report_url, document_url, zone) for report in reports
+    )
     return mark_safe(rows)  # noqa: S308 -- escaped, or dates and numbers
 
 
