@@ -120,7 +120,7 @@ def _goal(request: HttpRequest, card: GoalCard) -> dict:
         "latest": _reading(shown.latest) if shown.latest else None,
         "status": shown.state,
         "expected": shown.expected,
-        "readings": [_reading(r) for r in goal.readings.all()],
+        "readings": [_reading(r) for r in card.readings],
         "url": request.build_absolute_uri(goal.get_absolute_url()),
     }
 

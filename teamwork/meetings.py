@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import DateTimeField, F, IntegerField, Max, Prefetch, Q
+from django.db.models import DateField, DateTimeField, F, IntegerField, Max, Q
 from django.utils import timezone
 
 from docs_registry.models import (
@@ -50,6 +50,7 @@ class TeamCoverage:
 class MeetingPack:
     month: date
     meeting: Meeting | None
+    notes: list[MeetingNote]  # agenda items and decisions, oldest first
     changes: list[tuple[str, list[Version]]]  # by category
     glossary: list
     goals: list[TeamGoals]
@@ -215,9 +216,11 @@ def meeting_pack(first: date) -> MeetingPack:
     start, end = _moments(first)
     versions = _major_changes(start, end)
     asked, answered, still_open = _questions(start, end)
+    meeting, notes = meeting_get(first)
     return MeetingPack(
         month=first,
-        meeting=meeting_get(first),
+        meeting=meeting,
+        notes=notes,
         changes=_by_category(versions),
         glossary=glossary_changes(
             audiences=list(Audience.values),
@@ -234,13 +237,27 @@ def meeting_pack(first: date) -> MeetingPack:
     )
 
 
-def meeting_get(first: date) -> Meeting | None:
-    """The month's meeting with its liaisons and notes (None: nobody named yet)."""
-    return (
-        Meeting.objects.filter(month=first)
-        .select_related("sales_liaison", "support_liaison")
-        .prefetch_related(
-            Prefetch("notes", MeetingNote.objects.select_related("written_by"))
-        )
-        .first()
+# The month's meeting with its liaisons, and its notes with who wrote them:
+# prepared, as the sections above are (through the ORM, the meeting and its notes'
+# prefetch took a sixth of the page worked out afresh).
+_MEETING = PreparedQuery(
+    lambda: Meeting.objects.filter(month=Param("month", DateField())).select_related(
+        "sales_liaison", "support_liaison"
     )
+)
+_NOTES = PreparedQuery(
+    lambda: (
+        MeetingNote.objects.filter(meeting_id=Param("meeting", IntegerField()))
+        .select_related("written_by")
+        .order_by("written_at", "pk")
+    )
+)
+
+
+def meeting_get(first: date) -> tuple[Meeting | None, list[MeetingNote]]:
+    """The month's meeting with its liaisons (None: nobody named yet), and its
+    notes, oldest first."""
+    found = _MEETING.run(month=first)
+    if not found:
+        return None, []
+    return found[0], _NOTES.run(meeting=found[0].pk)

@@ -61,3 +61,17 @@ def test_goal_pages_cost_the_same_with_2_or_20_goals(client, manager, owner, url
     goal = add_goals(manager, owner, support_lead, goals=9, readings=25)
     address = f"/goals/{goal.pk}/" if url == "/goal/" else url
     assert count(client, url, address) == small
+
+
+@pytest.mark.parametrize("url", ["/goals/", "/goals/?month=2026-11"])
+def test_a_cold_goals_page_compiles_only_djangos_reads_and_the_months(
+    client, manager, owner, url
+):
+    """The goals of a period and their readings are prepared: a page worked out
+    afresh compiles Django's session and user, and the months one can browse."""
+    from .test_prepared import compiled_querysets
+
+    support_lead = make_user("support-lead", in_support=True)
+    client.force_login(make_user("reader", in_support=True))
+    add_goals(manager, owner, support_lead, goals=2, readings=3)
+    assert compiled_querysets(client, url) == 3
