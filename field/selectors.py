@@ -52,20 +52,56 @@ def active_q(today: date) -> Q:
 
 
 def exception_list(
-    *, today: date, customer: str = "", account: str = "", show: str = SHOW_ACTIVE
-) -> QuerySet[CustomerException]:
+    *,
+    today: date,
+    customer: str = "",
+    account: str = "",
+    show: str = SHOW_ACTIVE,
+    people: bool = True,
+) -> PreparedList:
     """Exceptions whose customer name contains `customer` and whose account
     reference is `account` (any case): the active ones, those awaiting approval,
-    or all of them (expired, declined and revoked too), soonest ending first."""
-    exceptions = _exceptions()
-    if customer:
-        exceptions = exceptions.filter(customer__icontains=customer)
-    if account:
-        exceptions = exceptions.filter(account__iexact=account)
+    or all of them (expired, declined and revoked too), soonest ending first,
+    each with its document; with who proposed, decided and revoked it unless
+    `people` is false (the list page shows none of them). Prepared once for each
+    combination of filters in use (at most 24): through the ORM, building the
+    query and PostgreSQL planning it were most of a list page worked out afresh."""
+    values = {"customer": customer, "account": account}
     if show == SHOW_ACTIVE:
-        exceptions = exceptions.filter(active_q(today))
+        values["today"] = today
+    values = {name: value for name, value in values.items() if value}
+    shape = (
+        frozenset(values),
+        show if show in (SHOW_ACTIVE, SHOW_PROPOSED) else SHOW_ALL,
+        people,
+    )
+    return PreparedList(prepared(_exceptions_found, *shape), **values)
+
+
+def _exceptions_found(
+    filters: frozenset, show: str, people: bool
+) -> QuerySet[CustomerException]:
+    """The exceptions the filters named in `filters` find (their values are Params
+    of the same names), as `exception_list` gives them."""
+    exceptions = CustomerException.objects.all()
+    if "customer" in filters:
+        exceptions = exceptions.filter(
+            customer__icontains=Param("customer", CharField())
+        )
+    if "account" in filters:
+        # Not `account__iexact` (see _exception_search).
+        account = Param("account", CharField())
+        exceptions = exceptions.filter(Exact(Upper("account"), Upper(account)))
+    if show == SHOW_ACTIVE:
+        exceptions = exceptions.filter(active_q(Param("today", DateField())))
     elif show == SHOW_PROPOSED:
         exceptions = exceptions.filter(state=State.PROPOSED)
+    if people:
+        exceptions = exceptions.select_related(
+            "document", "proposed_by", "decided_by", "revoked_by"
+        )
+    else:
+        exceptions = exceptions.select_related("document").only(*_ITEM_AND_CITATION)
     return exceptions.order_by("valid_until", "customer", "pk")
 
 

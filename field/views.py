@@ -41,7 +41,8 @@ def exception_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
 
     def exceptions_page():
-        exceptions = selectors.exception_list(today=today, **filters)
+        # What the rows show, without the people (the API lists them).
+        exceptions = selectors.exception_list(today=today, people=False, **filters)
         return Paginator(exceptions, PAGE_SIZE).get_page(request.GET.get("page"))
 
     return render(

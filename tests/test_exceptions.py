@@ -409,6 +409,42 @@ def test_exception_pages_cost_the_same_with_3_or_30_exceptions(
     assert cold_and_warm(client, url.format(pk=exception.pk)) == few
 
 
+@pytest.mark.parametrize(
+    "url", ["/exceptions/", "/exceptions/?customer=acme&account=a1&show=all"]
+)
+def test_a_cold_exceptions_page_compiles_only_djangos_reads(
+    client, document, sales_staff, manager, url
+):
+    """The exceptions a filter finds and their count are prepared (once for each
+    combination of filters): a page worked out afresh compiles only Django's
+    session and user."""
+    from .test_prepared import compiled_querysets
+
+    client.force_login(sales_staff)
+    make_many(document, sales_staff, manager, 3)
+    assert compiled_querysets(client, url) == 2
+
+
+def test_the_exceptions_page_joins_its_rows_to_their_documents_alone(
+    client, document, sales_staff, manager
+):
+    """The list page shows nobody who proposed or decided: its rows join only
+    their documents (the API's items name both: test_exceptions_api)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    approved(document, sales_staff, manager)
+    client.force_login(sales_staff)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Acme Corp" in main(client.get("/exceptions/?show=all")).text
+    (rows,) = [
+        sql
+        for sql in map(sql_of, queries.captured_queries)
+        if "field_customerexception" in sql and "COUNT(" not in sql
+    ]
+    assert "docs_registry_document" in rows and "docs_registry_user" not in rows
+
+
 def test_the_managers_page_with_its_buttons_costs_the_same(
     client, document, sales_staff, manager
 ):
