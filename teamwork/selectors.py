@@ -8,7 +8,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import DateField, IntegerField, Max, Prefetch, Q, QuerySet
+from django.db.models import (
+    DateField,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.shortcuts import get_object_or_404
 
 from docs_registry.handoff_blocks import DIRECTIONS
@@ -139,13 +148,15 @@ def current_rules(query: str = "") -> list[HandoffRule]:
     """The rules of the current versions of active documents, with their document
     and version, by document ID; `query`'s words each found in a rule's text or
     its document's ID or title."""
-    # Asked from the rules' side (their version among the current ones), not as
-    # a join ordered by document ID: that led SQLite, which keeps no statistics
-    # of an empty table, to walk all 10,000 documents for no rule (30 ms).
-    current = Document.objects.filter(status=Document.Status.ACTIVE).values(
-        "current_version_id"
+    # Asked rule by rule (is its version an active document's current one?), by
+    # the unique index on current versions: a join ordered by document ID led
+    # SQLite, which keeps no statistics of an empty table, to walk all 10,000
+    # documents for no rule (30 ms), and so did `version_id__in` the current
+    # versions (6 ms), which it lists first.
+    current = Document.objects.filter(
+        current_version_id=OuterRef("version_id"), status=Document.Status.ACTIVE
     )
-    rules = HandoffRule.objects.filter(version_id__in=current).order_by()
+    rules = HandoffRule.objects.filter(Exists(current)).order_by()
     for word in query[:HANDOFF_QUERY_MAX_LENGTH].split():
         matches = Q(version__document__doc_id__icontains=word) | Q(
             version__document__title__icontains=word
