@@ -140,13 +140,12 @@ def _coverage(versions: list[Version]) -> list[TeamCoverage]:
     newest: dict[int, Version] = {}
     for version in versions:
         newest[version.document_id] = version
+    if not newest:  # nobody to name: the people are not read
+        return [TeamCoverage(label) for _, label in Team.choices]
     read = defaultdict(int)
-    if newest:
-        readings = prepared(_newest_readings, len(newest))
-        for user_id, document_id, number in readings.run(
-            **numbered("document", newest)
-        ):
-            read[user_id, document_id] = number
+    readings = prepared(_newest_readings, len(newest))
+    for user_id, document_id, number in readings.run(**numbered("document", newest)):
+        read[user_id, document_id] = number
     people = _PEOPLE.run()
     report = []
     for team, label in Team.choices:

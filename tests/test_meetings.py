@@ -15,7 +15,7 @@ from teamwork import services
 from teamwork.models import Meeting, MeetingNote
 
 from .factories import make_document, make_user, publish
-from .html import parse
+from .html import main, parse
 from .querycount import cold_and_warm, sql_of
 from .teamwork_factories import make_goal
 
@@ -294,6 +294,29 @@ def test_coverage_reads_only_the_names_and_teams_of_everyone(november):
     ]
     assert '"first_name"' in people and '"in_support"' in people
     assert '"password"' not in people and '"email"' not in people
+
+
+def test_a_month_without_a_major_change_reads_nobody(client, november, manager):
+    """With no change to acknowledge, nobody is missing: the staff's hundreds of
+    names are not read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from teamwork.meetings import meeting_pack
+
+    with CaptureQueriesContext(connection) as queries:
+        (sales, support) = meeting_pack(date(2026, 10, 1)).coverage
+    assert (sales.changes, support.changes, sales.missing) == (0, 0, [])
+    people = [
+        sql
+        for sql in map(sql_of, queries.captured_queries)
+        if 'FROM "docs_registry_user"' in sql
+    ]
+    assert people == []
+    client.force_login(manager)
+    with in_november(20):
+        page = main(client.get("/meetings/2026-10/")).text
+    assert "No major change for Sales this month." in page
 
 
 def test_the_months_changes_are_joined_one_by_one_on_postgresql(november):
