@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bench.loadgen import LoadResult
 
-# The targets (see the issue): a page keeps at least 0.6 of the ceiling's throughput,
+# The targets (README, "Speed"): a page keeps at least 0.6 of the ceiling's throughput,
 # answers 99 % of requests in under 100 ms, and a worker stays under 150 MB. While a
 # writer publishes every second, pages keep 0.4 of the ceiling and none is stale;
 # with nothing kept (cold), the pages about one document keep 0.3, the lists 0.2.

@@ -326,7 +326,13 @@ def bench_pages(document, query: str, ceiling: Page) -> list[Page]:
         ),
         Page("goals", reverse("teamwork:goals")),
         Page("hand-offs", reverse("teamwork:handoffs")),
-        Page("meeting (this month)", reverse("teamwork:meeting", args=[this_month])),
+        # The month's pack: lists of changes, of who has not read them, of
+        # questions, rules and reports; a list's target, as the digest's.
+        Page(
+            "meeting (this month)",
+            reverse("teamwork:meeting", args=[this_month]),
+            cold_min_ratio=a_list,
+        ),
         # From the field: 500 exceptions and 5,000 field reports (seed_bench).
         Page("a customer's exceptions", reverse("field:exceptions") + "?customer=acme"),
         Page("field reports", reverse("field:reports")),
