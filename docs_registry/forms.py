@@ -285,6 +285,10 @@ class QuickHiddenInput(QuickInput, forms.HiddenInput):
     pass
 
 
+class QuickDateInput(QuickInput, forms.DateInput):
+    pass
+
+
 class BrowseForm(forms.Form):
     q = forms.CharField(
         required=False, max_length=200, label="ID or title", widget=QuickTextInput
@@ -358,9 +362,10 @@ class TeamDigestForm(forms.Form):
     team = forms.ChoiceField(
         choices=Team.choices,
         error_messages={"invalid_choice": "Unknown team: choose Sales or Support."},
+        widget=QuickSelect,
     )
     since = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=QuickDateInput(attrs={"type": "date"}),
         validators=[_not_in_future],
         error_messages={"invalid": "Give the date as YYYY-MM-DD."},
     )
@@ -371,44 +376,59 @@ class CoverageFilterForm(forms.Form):
         choices=[("", "Both teams"), *Team.choices],
         required=False,
         error_messages={"invalid_choice": "Unknown team: choose Sales or Support."},
+        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
-        Category.objects.all(), required=False, empty_label="All categories"
+        Category.objects.all(),
+        required=False,
+        empty_label="All categories",
+        widget=QuickSelect,
     )
 
 
 class ChangeHistoryForm(forms.Form):
-    document = forms.CharField(required=False, max_length=16, label="Document ID")
+    document = forms.CharField(
+        required=False, max_length=16, label="Document ID", widget=QuickTextInput
+    )
     who = UserChoiceField(
         User.objects.order_by("username"),
         required=False,
         empty_label="Anyone",
         label="Changed by",
+        widget=QuickSelect,
     )
     owner = UserChoiceField(
         document_owners().order_by("username"),
         required=False,
         empty_label="Any owner",
+        widget=QuickSelect,
     )
     audience = forms.ChoiceField(
-        choices=[("", "Any audience"), *Audience.choices], required=False
+        choices=[("", "Any audience"), *Audience.choices],
+        required=False,
+        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
-        Category.objects.all(), required=False, empty_label="All categories"
+        Category.objects.all(),
+        required=False,
+        empty_label="All categories",
+        widget=QuickSelect,
     )
     since = forms.DateField(
         required=False,
         validators=[_not_in_future],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=QuickDateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Give the date as YYYY-MM-DD."},
     )
     until = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=QuickDateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Give the date as YYYY-MM-DD."},
     )
     kind = forms.ChoiceField(
-        choices=[("", "Any change"), *KINDS.items()], required=False
+        choices=[("", "Any change"), *KINDS.items()],
+        required=False,
+        widget=QuickSelect,
     )
 
     def clean_document(self):

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from docs_registry.forms import QuickSelect
+from docs_registry.forms import QuickSelect, QuickTextInput
 from docs_registry.models import Document
 from docs_registry.params import NUMBER_MAX
 
@@ -119,9 +119,14 @@ class ReasonForm(forms.Form):
 
 
 class ExceptionFilterForm(forms.Form):
-    customer = forms.CharField(max_length=CUSTOMER_MAX_LENGTH, required=False)
+    customer = forms.CharField(
+        max_length=CUSTOMER_MAX_LENGTH, required=False, widget=QuickTextInput
+    )
     account = forms.CharField(
-        label="Account reference", max_length=ACCOUNT_MAX_LENGTH, required=False
+        label="Account reference",
+        max_length=ACCOUNT_MAX_LENGTH,
+        required=False,
+        widget=QuickTextInput,
     )
     show = forms.ChoiceField(
         choices=[
@@ -213,7 +218,9 @@ class FieldReportFilterForm(forms.Form):
         required=False,
         widget=QuickSelect,
     )
-    area = forms.CharField(label="Area", max_length=AREA_MAX_LENGTH, required=False)
+    area = forms.CharField(
+        label="Area", max_length=AREA_MAX_LENGTH, required=False, widget=QuickTextInput
+    )
     team = forms.ChoiceField(
         label="Reporter's team",
         choices=[("", "Either team"), ("sales", "Sales"), ("support", "Support")],
