@@ -99,6 +99,24 @@ def test_coverage_page_and_csv(client, document, manager, sales_staff):
     assert rows[1][5:] == ["1", "2", "50"]
 
 
+def test_the_coverage_page_is_kept_until_someone_acknowledges(
+    client, document, manager, sales_staff, team
+):
+    """Worked out once after each write, read again from what was kept; the next
+    acknowledgment shows on the very next read."""
+    from .querycount import cold_and_warm
+
+    client.force_login(manager)
+    # Warm: the session, the user, the revision and the filter's categories;
+    # cold, also the audiences' sizes, the acknowledgments counted and the
+    # documents.
+    assert cold_and_warm(client, "/coverage/") == (7, 4)
+    assert column(client.get("/coverage/"), "coverage", 5) == ["0 of 5"]
+    ack(sales_staff, document)
+    assert column(client.get("/coverage/"), "coverage", 5) == ["1 of 5"]
+    assert column(client.get("/coverage/?team=support"), "coverage", 5) == ["0 of 2"]
+
+
 def test_coverage_bad_filter_gets_a_message(client, manager):
     client.force_login(manager)
     response = client.get("/coverage/?team=marketing")

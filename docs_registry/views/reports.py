@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import permissions
+from ..caching import page_key
 from ..csv_export import csv_response
 from ..forms import ChangeHistoryForm, CoverageFilterForm
 from ..models import User
 from ..selectors import changes as change_selectors
 from ..selectors import coverage as coverage_selectors
-from .common import query_without
+from .common import lazy, query_without
 
 COVERAGE_PAGE_SIZE = 50
 CHANGES_PAGE_SIZE = 100
@@ -35,41 +36,56 @@ def coverage(request: HttpRequest) -> HttpResponse:
         )
     data = form.cleaned_data if form.is_bound else {}
     category = data.get("category")
-    report = coverage_selectors.coverage_report(
-        team=data.get("team", ""), category_id=category.pk if category else None
-    )
+    filters = {
+        "team": data.get("team", ""),
+        "category_id": category.pk if category else None,
+    }
     if request.GET.get("format") == "csv":
-        return csv_response(
-            f"coverage-{timezone.localdate().isoformat()}.csv",
+        return _coverage_csv(coverage_selectors.coverage_report(**filters))
+    # Read only when the kept page is missing: the report counts every
+    # acknowledgment of every document (seconds with millions of them), so it is
+    # worked out once after each write (an acknowledgment moves the pages'
+    # counter its key carries), not for each manager and page.
+    page = lazy(
+        lambda: Paginator(
+            coverage_selectors.coverage_report(**filters), COVERAGE_PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": query_without(request, "page"),
+        "page_key": page_key(request, "coverage"),
+    }
+    return render(request, "docs_registry/coverage.html", context)
+
+
+def _coverage_csv(report) -> HttpResponse:
+    return csv_response(
+        f"coverage-{timezone.localdate().isoformat()}.csv",
+        [
+            "document",
+            "title",
+            "owner",
+            "audience",
+            "version",
+            "acknowledged",
+            "audience size",
+            "percent",
+        ],
+        (
             [
-                "document",
-                "title",
-                "owner",
-                "audience",
-                "version",
-                "acknowledged",
-                "audience size",
-                "percent",
-            ],
-            (
-                [
-                    row.document.doc_id,
-                    row.document.title,
-                    row.document.owner.username,
-                    row.document.audience,
-                    row.required_number,
-                    row.acknowledged,
-                    row.audience_size,
-                    row.percent,
-                ]
-                for row in report
-            ),
-        )
-    page = Paginator(report, COVERAGE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "docs_registry/coverage.html",
-        {"form": form, "page": page, "query_string": query_without(request, "page")},
+                row.document.doc_id,
+                row.document.title,
+                row.document.owner.username,
+                row.document.audience,
+                row.required_number,
+                row.acknowledged,
+                row.audience_size,
+                row.percent,
+            ]
+            for row in report
+        ),
     )
 
 
