@@ -184,3 +184,19 @@ def test_history_pages_100_at_a_time(client, owner, manager, category):
     client.force_login(manager)
     assert len(change_rows(client.get("/history/"))) == 100
     assert len(change_rows(client.get("/history/?page=2"))) == 2
+
+
+def test_the_history_is_kept_until_the_next_write(client, story, manager):
+    """Worked out once after each write and read again from what was kept; the
+    next write shows on the very next read, under each filter."""
+    from .querycount import cold_and_warm
+
+    client.force_login(manager)
+    # Warm: the session, the user and the revision, with the filters' people
+    # and categories; cold, also the changes counted and read, their documents,
+    # people and history records.
+    assert cold_and_warm(client, "/history/") == (11, 6)
+    assert kinds(client, "?document=pol-0001")[0] == ("POL-0001", "details")
+    publish(story["refunds"], body="Refunds within 30 days.", summary="30 days")
+    assert kinds(client, "?document=pol-0001")[0] == ("POL-0001", "publish")
+    assert kinds(client)[0] == ("POL-0001", "publish")

@@ -47,14 +47,15 @@ COUNTS = {
     # cold, and its comparisons, stored, are read from where they are stored
     # (one query) rather than kept twice.
     "/digest/?team=sales&since=2020-01-01": (9, 8),
-    # The coverage report keeps its table until the next write: warm, the
-    # session, the user, the revision and the filter's categories.
+    # The managers' reports keep their tables until the next write: warm, the
+    # session, the user, the revision and the filters' options (the coverage's
+    # categories; the history's people, owners and categories).
     "/coverage/": (7, 4),
     "/coverage/?format=csv": (5, 5),
     "/coverage/people/sales/": (6, 6),
-    "/history/": (11, 11),
+    "/history/": (11, 6),
     "/history/?format=csv": (6, 6),
-    "/history/?kind=publish": (10, 10),
+    "/history/?kind=publish": (10, 6),
     "/mine/": (10, 10),  # with the open field reports on the owner's documents
     "/glossary/": (6, 6),  # a page of terms, its count and the A–Z index
     "/reviews/": (5, 5),
