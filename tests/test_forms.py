@@ -7,6 +7,7 @@ from django.test.html import parse_html
 from docs_registry.forms import QuickSelect
 
 from .querycount import compiling
+from .steps import SQLiteSteps
 
 
 @pytest.mark.parametrize("value", ["", "2", "<x>", None, 3, "1"])
@@ -188,26 +189,15 @@ def test_the_filters_owners_are_read_in_as_many_steps_whatever_the_staff(
     make_document(owner=manager, manager=manager, category=category)
 
     def steps() -> int:
-        counted = 0
-
-        def count() -> int:
-            nonlocal counted
-            counted += 1
-            return 0  # go on
-
-        driver = connection.connection
-        driver.set_progress_handler(count, 1)
-        try:
+        with SQLiteSteps(connection) as counted:
             names = filter_options().owners
-        finally:
-            driver.set_progress_handler(None, 1)
         assert sorted(name for _, name, *_ in names) == sorted(
             [owner.username, manager.username]
         )
         assert list(document_owners().order_by("pk")) == sorted(
             [owner, manager], key=lambda person: person.pk
         )
-        return counted
+        return counted.count
 
     few = steps()
     User.objects.bulk_create(User(username=f"staff-{n}") for n in range(200))

@@ -12,6 +12,7 @@ from teamwork.models import HandoffRule
 from .factories import make_document, publish
 from .html import parse
 from .querycount import cold_and_warm
+from .steps import SQLiteSteps
 
 pytestmark = pytest.mark.django_db
 
@@ -245,21 +246,10 @@ def test_the_current_rules_cost_sqlite_as_much_whatever_the_documents(
         pytest.skip("counts the steps of SQLite's virtual machine")
 
     def steps() -> int:
-        counted = 0
-
-        def count() -> int:
-            nonlocal counted
-            counted += 1
-            return 0  # go on
-
-        driver = connection.connection
-        driver.set_progress_handler(count, 1)
-        try:
+        with SQLiteSteps(connection) as counted:
             found = current_rules()
-        finally:
-            driver.set_progress_handler(None, 1)
         assert len(found) == 2  # the fixture's rules
-        return counted
+        return counted.count
 
     few = steps()
     template = make_document(owner=owner, manager=manager, title="Without rules")
