@@ -42,19 +42,6 @@ class TeamGoals:
     cards: list[GoalCard]
 
 
-# Readings in the order they were taken, then recorded.
-_READING_ORDER = ("taken_on", "recorded_at", "pk")
-
-
-def _goals():
-    readings = GoalReading.objects.select_related("recorded_by").order_by(
-        *_READING_ORDER
-    )
-    return Goal.objects.select_related("owner", "closed_by").prefetch_related(
-        Prefetch("readings", queryset=readings)
-    )
-
-
 def _card(goal: Goal, readings: list[GoalReading]) -> GoalCard:
     return GoalCard(goal, progress(goal, readings), readings)
 
@@ -83,12 +70,13 @@ def _goals_overlapping(open_only: bool) -> QuerySet[Goal]:
     return goals.order_by("period_start", "pk")
 
 
-# Prepared once for each number of goals (a period holds a few).
+# Prepared once for each number of goals (a period holds a few; a goal's page,
+# one): their readings in the order they were taken, then recorded.
 def _readings_of(count: int) -> QuerySet[GoalReading]:
     return (
         GoalReading.objects.filter(any_of("goal_id", "goal", count, IntegerField()))
         .select_related("recorded_by")
-        .order_by(*_READING_ORDER)
+        .order_by("taken_on", "recorded_at", "pk")
     )
 
 
@@ -127,8 +115,8 @@ def goal_get(pk: int) -> Goal:
 
 
 def goal_card(pk: int) -> GoalCard:
-    goal = get_object_or_404(_goals(), pk=pk)
-    return _card(goal, list(goal.readings.all()))
+    goal = get_object_or_404(Goal.objects.select_related("owner", "closed_by"), pk=pk)
+    return _card(goal, prepared(_readings_of, 1).run(**numbered("goal", [goal.pk])))
 
 
 # Hand-off rules --------------------------------------------------------------------
