@@ -10,6 +10,7 @@ class DocsRegistryConfig(AppConfig):
         from django.contrib.auth import signals
 
         from . import (  # noqa: F401 -- connect their hooks
+            coverage_counts,  # how many of each team have read each document
             owners,  # who owns a document
             pending,  # what waits for each person
             revisions,  # the revision counters

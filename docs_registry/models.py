@@ -491,6 +491,28 @@ class DocumentOwner(models.Model):
         return f"{self.user} owns documents"
 
 
+class CoverageCount(models.Model):
+    """How many active people on each team have acknowledged a document's latest
+    major version (or a later one): the coverage report's counts. Derived, never
+    edited by hand: docs_registry/coverage_counts.py keeps them in step with
+    every acknowledgment, publish, change of audience and change of a person's
+    teams, in the same transaction."""
+
+    document = models.OneToOneField(
+        Document,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="coverage_count",
+    )
+    sales = models.PositiveIntegerField(default=0)
+    support = models.PositiveIntegerField(default=0)
+    # On either team: a person on both counts once (a document for both teams).
+    either = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.sales} sales, {self.support} support"
+
+
 class PendingDocument(models.Model):
     """A document with a change waiting for a person: a major version they have not
     acknowledged, or a minor one they have not been shown. Derived, never edited

@@ -108,8 +108,8 @@ def test_the_coverage_page_is_kept_until_someone_acknowledges(
 
     client.force_login(manager)
     # Warm: the session, the user, the revision and the filter's categories;
-    # cold, also the audiences' sizes, the acknowledgments counted and the
-    # documents.
+    # cold, also the audiences' sizes, every document's kept counts and the
+    # page's documents.
     assert cold_and_warm(client, "/coverage/") == (7, 4)
     assert column(client.get("/coverage/"), "coverage", 5) == ["0 of 5"]
     ack(sales_staff, document)

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from docs_registry import services, transfer
+from docs_registry import coverage_counts, services, transfer
 from docs_registry.models import (
     Acknowledgment,
     Audience,
@@ -162,6 +162,10 @@ def test_import_restores_ids_numbers_dates_and_people(exported):
     assert GlossaryTerm.objects.get().owner == owner
     # The filters' owners: the imported documents' (saved one by one).
     assert list(DocumentOwner.objects.values_list("user_id", flat=True)) == [owner.pk]
+    # The coverage report's counts, though the acknowledgments came in bulk.
+    kept = coverage_counts.kept_counts()
+    assert kept == coverage_counts.expected_counts()
+    assert sum(either for _, _, either in kept.values()) > 0
     (record,) = document.history.all()
     assert record.change_kind == "created" and record.history_user.username == (
         "manager"

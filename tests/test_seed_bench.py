@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from docs_registry import pending
+from docs_registry import coverage_counts, pending
 from docs_registry.models import (
     Acknowledgment,
     Category,
@@ -56,6 +56,10 @@ def test_seeds_documents_versions_people_and_acknowledgments():
     assert set(DocumentOwner.objects.values_list("user_id", flat=True)) == set(
         Document.objects.values_list("owner_id", flat=True)
     )
+    # So are the coverage report's counts, and some are not zero.
+    kept = coverage_counts.kept_counts()
+    assert kept == coverage_counts.expected_counts()
+    assert sum(either for _, _, either in kept.values()) > 0
 
 
 @pytest.mark.slow

@@ -96,7 +96,7 @@ def owner_dashboard(owner: User) -> Dashboard:
     return Dashboard(
         open_questions=list(open_questions_for_owner(owner)),
         reviews_due=list(reviews_due(owner=owner)),
-        coverage=coverage_report(owner=owner),
+        coverage=list(coverage_report(owner=owner)),
         drafts=list(drafts),
     )
 

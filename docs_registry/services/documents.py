@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .. import integrity, pending, permissions
+from .. import coverage_counts, integrity, pending, permissions
 from ..handoff_blocks import handoff_problems
 from ..models import (
     SUMMARY_MAX_LENGTH,
@@ -177,7 +177,9 @@ def _update_pointers(document: Document, fields: dict) -> None:
     Document.objects.filter(pk=document.pk).update(**fields)
     for name, value in fields.items():
         setattr(document, name, value)
-    pending.document_changed(document.pk)  # an UPDATE sends no signal
+    # An UPDATE sends no signal.
+    pending.document_changed(document.pk)
+    coverage_counts.document_changed(document.pk)
 
 
 def _acknowledge_own(document: Document, version: Version) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from .. import integrity, pending, permissions, services
+from .. import coverage_counts, integrity, pending, permissions, services
 from ..models import (
     Acknowledgment,
     Category,
@@ -47,7 +47,9 @@ def import_export(directory: Path) -> dict[str, int]:
         }
         _create_acknowledgments(export.acknowledgments, users, documents)
         _create_questions(export.questions, users, documents)
-        pending.rebuild()  # versions and acknowledgments were written in bulk
+        # Versions and acknowledgments were written in bulk.
+        pending.rebuild()
+        coverage_counts.rebuild()
     return {
         "documents": len(documents),
         "versions": sum(len(record.versions) for record in export.documents),

@@ -32,7 +32,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from docs_registry import integrity, owners, pending
+from docs_registry import coverage_counts, integrity, owners, pending
 from docs_registry.models import (
     Acknowledgment,
     Audience,
@@ -215,6 +215,7 @@ class Command(BaseCommand):
         seeder.step("search index", search_rebuild)
         seeder.step("what waits for each person", pending.rebuild)
         seeder.step("who owns a document", owners.rebuild)
+        seeder.step("who has read each document", coverage_counts.rebuild)
         revision_bump()  # rows written in bulk send no signals
         announce_a_change(self.stdout)
         seeder.step("statistics for the query planner", _analyze)
