@@ -323,8 +323,11 @@ class Version(models.Model):
             ),
         ]
         # The month's changes (meeting pack, team digest, `/api/changes/`) are
-        # ranges of publication time.
-        indexes = [models.Index(fields=["published_at"], name="version_published_at")]
+        # ranges of publication time; the change history reads the newest first,
+        # by time then number, without sorting them all.
+        indexes = [
+            models.Index(fields=["published_at", "number"], name="version_newest_first")
+        ]
 
     def __str__(self) -> str:
         return f"{self.document.doc_id} v{self.number}"

@@ -4,10 +4,14 @@ merged newest first in one SQL UNION so it pages and filters in the database."""
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import CharField, F, QuerySet, Value
 from django.utils import timezone
 
@@ -77,7 +81,7 @@ def _filtered(rows: QuerySet, filters: ChangeFilters, *, when: str, who: str, do
     return rows
 
 
-def change_rows(filters: ChangeFilters) -> QuerySet:
+def change_rows(filters: ChangeFilters) -> ChangeRows:
     """One row per change: (when, kind, who_id, document_id, ref, text), newest
     first. `ref` is the version number of a publish, the history id otherwise."""
     publishes = _filtered(
@@ -109,20 +113,71 @@ def change_rows(filters: ChangeFilters) -> QuerySet:
         text=F("history_change_reason"),
     )
     if filters.kind == PUBLISH:
-        return publishes.values(*_COLUMNS).order_by("-when", "-ref")
-    if filters.kind:
-        return (
-            records.filter(change_kind=filters.kind)
-            .values(*_COLUMNS)
-            .order_by("-when", "-ref")
+        halves = [publishes]
+    elif filters.kind:
+        halves = [records.filter(change_kind=filters.kind)]
+    else:
+        halves = [publishes, records]
+    return ChangeRows([half.values(*_COLUMNS).order_by() for half in halves])
+
+
+def _newest_first(row: dict) -> tuple:
+    return row["when"], row["ref"]
+
+
+class ChangeRows:
+    """The rows of the publishes and of the metadata changes, merged newest first,
+    for Django's Paginator and the CSV.
+
+    Each half is read in the order of its date index and only as far as the
+    window asked for ends (the first page: 100 rows of each), then the two are
+    merged here; the count is the sum of the halves' counts, in one statement.
+    As one UNION sorted and counted by the database, every view read every
+    version: 0.1 s of PostgreSQL's time with the bench's 200,000 (the page 0.06
+    s, its count 0.05), against 0.2 ms for the page and 17 ms for the count."""
+
+    def __init__(self, halves: list[QuerySet]):
+        self.halves = [half.order_by("-when", "-ref") for half in halves]
+        self.counted: int | None = None
+
+    def count(self) -> int:
+        if self.counted is None:
+            self.counted = _count_together(self.halves)
+        return self.counted
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        start, stop = window.start or 0, window.stop
+        if stop is None or window.step is not None:
+            raise TypeError("ChangeRows reads a window with an end: rows[a:b]")
+        if stop <= start:
+            return []
+        read = [list(half[:stop]) for half in self.halves]
+        merged = heapq.merge(*read, key=_newest_first, reverse=True)
+        return list(itertools.islice(merged, start, stop))
+
+    def iterator(self, chunk_size: int) -> Iterator[dict]:
+        """Every row, newest first, each half read `chunk_size` rows at a time."""
+        return heapq.merge(
+            *(half.iterator(chunk_size=chunk_size) for half in self.halves),
+            key=_newest_first,
+            reverse=True,
         )
-    # Both halves must be plain values() with no ordering of their own.
-    union = (
-        publishes.values(*_COLUMNS)
-        .order_by()
-        .union(records.values(*_COLUMNS).order_by(), all=True)
-    )
-    return union.order_by("-when", "-ref")
+
+
+def _count_together(halves: list[QuerySet]) -> int:
+    """The rows of all `halves`, counted in one statement."""
+    counts, params = [], []
+    for half in halves:
+        sql, half_params = half.order_by().values("pk").query.sql_with_params()
+        # The ORM's own SQL, its values bound as parameters.
+        counts.append(f"(SELECT COUNT(*) FROM ({sql}) half)")  # noqa: S608
+        params += half_params
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + " + ".join(counts), params)
+        return cursor.fetchone()[0]
 
 
 def hydrate(rows: list[dict]) -> list[Change]:
