@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlsplit
 
 WRK_THREADS = 2
@@ -103,7 +104,11 @@ def parse_wrk_output(text: str) -> LoadResult:
 
 
 def wrk_command(
-    url: str, headers: dict[str, str], connections: int, duration_s: float
+    url: str,
+    headers: dict[str, str],
+    connections: int,
+    duration_s: float,
+    threads: int = WRK_THREADS,
 ) -> list[str]:
     """The wrk command line, with wrk found on PATH."""
     executable = shutil.which("wrk")
@@ -111,7 +116,7 @@ def wrk_command(
         raise LoadError("wrk is not installed (apt-get install -y wrk)")
     command = [
         executable,
-        f"-t{min(WRK_THREADS, connections)}",
+        f"-t{min(threads, connections)}",
         f"-c{connections}",
         f"-d{max(1, math.ceil(duration_s))}s",  # wrk takes whole seconds only
         f"--timeout={WRK_TIMEOUT}",
@@ -142,9 +147,13 @@ def get_once(url: str, headers: dict[str, str]) -> tuple[int, bytes]:
 
 
 def run_wrk(
-    url: str, headers: dict[str, str], connections: int, duration_s: float
+    url: str,
+    headers: dict[str, str],
+    connections: int,
+    duration_s: float,
+    threads: int = WRK_THREADS,
 ) -> LoadResult:
-    command = wrk_command(url, headers, connections, duration_s)
+    command = wrk_command(url, headers, connections, duration_s, threads)
     # A fixed argument list of our own, no shell: nothing here is untrusted input.
     finished = subprocess.run(  # noqa: S603
         command,
@@ -263,6 +272,11 @@ def split_load(
     if 0 in shares:
         raise LoadError(f"{connections} connections cannot load {len(urls)} servers")
     results: list[LoadResult | BaseException] = [None] * len(urls)  # type: ignore[list-item]
+    if generate is run_wrk:
+        # As many of wrk's threads in all as loading one server takes: they share
+        # the machine's cores with the servers, and twice as many would leave
+        # the servers less of them than one server gets.
+        generate = partial(run_wrk, threads=max(1, WRK_THREADS // len(urls)))
 
     def load(index: int) -> None:
         try:

@@ -4,12 +4,12 @@ Three arrangements: one gunicorn with 4 workers (`--workers`) keeping pages in e
 worker's own memory (LocMem: the reference a single server has without Redis), the
 same with Redis, and two gunicorns of 2 workers each (half as many) sharing Redis,
 the load generator's connections split between their two ports (no balancer in
-between). All are started at once (a server waiting for requests costs no CPU),
-then measured in turn as pages are (`bench.measure_in_rounds`): a warm-up run
-each, then `--repeats` rounds, each loading every arrangement once (every other
-round in the reverse order), so that drift in the machine spreads over them alike
-(one arrangement after the other, a drift of a few per cent between them read as
-one server outserving two). Medians shown.
+between; wrk's threads split too, see `loadgen.split_load`). All are started at
+once (a server waiting for requests costs no CPU), then measured in turn as pages
+are (`bench.measure_in_rounds`): a warm-up run each, then `--repeats` rounds, each
+loading every arrangement once (every other round in the reverse order), so that
+drift in the machine spreads over them alike (one arrangement after the other, a
+drift of a few per cent between them read as one server outserving two). Medians shown.
 Redis is `--redis-url`'s database, emptied (FLUSHDB: that database only) before
 the servers start; the two arrangements with Redis share it, as servers behind one
 address would (each keeps its pages under its own address). The servers' memory

@@ -799,6 +799,25 @@ def test_split_load_spreads_connections_adds_rates_and_keeps_the_worst_p99():
     assert combined == LoadResult(200.0, 10.0, 90.0, 1000, failures=2, stale=4)
 
 
+def test_split_wrk_runs_as_many_threads_in_all_as_one_server_gets(
+    wrk_on_path, monkeypatch
+):
+    """wrk's threads share the cores with the servers: two servers loaded by two
+    wrk processes of two threads each would get less of the machine than one."""
+    commands = []
+
+    def finished(command, **kwargs):
+        commands.append(command)
+        return subprocess.CompletedProcess(command, 0, stdout=WRK_OUTPUT, stderr="")
+
+    monkeypatch.setattr(loadgen.subprocess, "run", finished)
+    loadgen.split_load(loadgen.run_wrk, ["http://a", "http://b"], {}, 8, 1.0)
+    assert sorted(command[1:3] for command in commands) == [["-t1", "-c4"]] * 2
+    commands.clear()
+    loadgen.split_load(loadgen.run_wrk, ["http://a"], {}, 8, 1.0)
+    assert [command[1:3] for command in commands] == [["-t2", "-c8"]]
+
+
 def test_split_load_over_one_server_is_the_generators_result():
     measured = LoadResult(123.0, 4.0, 9.0, 600)
     assert loadgen.split_load(lambda *a: measured, ["http://a"], {}, 8, 1.0) == measured
