@@ -118,7 +118,9 @@ def _newest_readings(count: int):
     )
 
 
-# Hundreds of people: their teams and names as plain values, not models.
+# Hundreds of people: their teams and names as plain values, not models. The
+# teams are read only as true or false (`flags`): no converter is called for each.
+_TEAM_COLUMNS = {Team.SALES: 1, Team.SUPPORT: 2}
 _PEOPLE = PreparedQuery(
     lambda: (
         User.objects.filter(is_active=True)
@@ -126,11 +128,8 @@ _PEOPLE = PreparedQuery(
         .order_by("first_name", "username")
         .values_list("pk", "in_sales", "in_support", *User.NAME_FIELDS)
     ),
-    rows_as=lambda row: (
-        row[0],
-        {Team.SALES: row[1], Team.SUPPORT: row[2]},
-        User.name_from(*row[3:]),
-    ),
+    rows_as=lambda row: (*row[:3], User.name_from(*row[3:])),
+    flags=tuple(_TEAM_COLUMNS.values()),
 )
 
 
@@ -149,7 +148,8 @@ def _coverage(versions: list[Version]) -> list[TeamCoverage]:
     people = _PEOPLE.run()
     report = []
     for team, label in Team.choices:
-        members = [(pk, name) for pk, teams, name in people if teams[team]]
+        column = _TEAM_COLUMNS[team]
+        members = [(person[0], person[3]) for person in people if person[column]]
         coverage = TeamCoverage(label)
         for version in newest.values():
             if version.document.audience not in (team, Audience.BOTH):

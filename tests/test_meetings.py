@@ -296,6 +296,18 @@ def test_coverage_reads_only_the_names_and_teams_of_everyone(november):
     assert '"password"' not in people and '"email"' not in people
 
 
+def test_coverage_reads_the_teams_without_a_converter_for_each_person(
+    november, manager
+):
+    """Each of hundreds of rows went through Django's boolean converter for each
+    team on SQLite; read as flags, they need none, and name the same people."""
+    from teamwork.meetings import _PEOPLE, meeting_pack
+
+    assert not _PEOPLE._compiled().converters
+    (sales, support) = meeting_pack(NOVEMBER).coverage
+    assert sales.missing[0][1] == ["Sales"]  # acknowledged v2 of v4
+
+
 def test_a_month_without_a_major_change_reads_nobody(client, november, manager):
     """With no change to acknowledge, nobody is missing: the staff's hundreds of
     names are not read."""

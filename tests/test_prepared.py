@@ -365,6 +365,26 @@ def test_a_values_list_query_gives_its_rows_as_asked(documents):
     assert published_at.tzinfo is not None  # converted, as the ORM converts it
 
 
+def test_flags_are_read_as_the_database_gives_them_and_the_rest_converted(
+    sales_staff, support_staff
+):
+    people = PreparedQuery(
+        lambda: (
+            User.objects.filter(username__in=["sales", "support"])
+            .order_by("username")
+            .values_list("in_sales", "in_support", "date_joined")
+        ),
+        flags=(0, 1),
+    )
+    rows = people.run()
+    assert [(bool(a), bool(b)) for a, b, _ in rows] == [(True, False), (False, True)]
+    assert all(joined.tzinfo is not None for _, _, joined in rows)  # converted
+    # No converter is called for the flags: none at all on PostgreSQL, whose
+    # booleans need none; SQLite's 0 and 1 left as they are.
+    assert not people._compiled().converters.keys() & {0, 1}
+    assert all(type(flag) in (int, bool) for a, b, _ in rows for flag in (a, b))
+
+
 @pytest.mark.parametrize(
     "filters, joins",
     [({}, 0), ({"query": "x", "sort": "title"}, 0), ({"owner_inactive": True}, 1)],
