@@ -76,9 +76,15 @@ def _kept_count(audience: str, team: str) -> str:
 
 class _Row(NamedTuple):
     pk: int
+    doc_id: str
     required_number: int
     audience_size: int
     acknowledged: int
+
+    def lowest_first(self) -> tuple:
+        """The report's order: lowest coverage, then most people missing."""
+        missing = self.audience_size - self.acknowledged
+        return percent_of(self.acknowledged, self.audience_size), -missing, self.doc_id
 
 
 # What the report shows of each document (and its owner and category).
@@ -151,7 +157,7 @@ def coverage_report(
         audience: ("sales", "support", "either").index(_kept_count(audience, team))
         for audience in Audience.values
     }
-    rows, order = [], {}
+    rows = []
     for pk, doc_id, audience, required, *kept in documents.values_list(
         "pk",
         "doc_id",
@@ -163,9 +169,8 @@ def coverage_report(
     ):
         size = sizes[audience]
         acknowledged = kept[counted[audience]] or 0  # no row yet: nobody
-        rows.append(_Row(pk, required, size, acknowledged))
-        order[pk] = (percent_of(acknowledged, size), acknowledged - size, doc_id)
-    rows.sort(key=lambda row: order[row.pk])
+        rows.append(_Row(pk, doc_id, required, size, acknowledged))
+    rows.sort(key=_Row.lowest_first)
     return CoverageReport(rows)
 
 
