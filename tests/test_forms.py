@@ -258,7 +258,31 @@ def test_the_filters_list_the_categories_from_a_prepared_query(category):
     assert compiled == []
     assert options[1:] == expected[1:] and options[0] == ("", "All categories")
     assert options[1] == (options[1][0], "Apples <&> (APL)")
-    assert form.is_valid() and form.cleaned_data["category"] == category
+    assert form.is_valid() and form.cleaned_data["category"] == category.pk
+
+
+@pytest.mark.django_db
+def test_the_filters_offer_and_accept_only_their_options(owner, manager, category):
+    """The owner filter offers everyone who owns a document and accepts only
+    them, cleaned to their key; the one chosen is marked in the served select."""
+    from docs_registry.forms import BrowseForm
+
+    from .factories import make_document, make_user
+
+    make_document(owner=owner, manager=manager, category=category)
+    stranger = make_user("no-documents")
+    form = BrowseForm({"owner": str(owner.pk), "category": str(category.pk)})
+    assert form.is_valid(), form.errors
+    assert form.filters()["owner_id"] == owner.pk
+    assert form.filters()["category_id"] == category.pk
+    select = str(form["owner"])
+    assert f'<option value="{owner.pk}" selected>' in select
+    assert f'value="{stranger.pk}"' not in select
+    assert select.count("<option") == 2  # "Any owner" and the one owner
+    for wrong in ({"owner": str(stranger.pk)}, {"category": "999999"}):
+        refused = BrowseForm(wrong)
+        assert not refused.is_valid() and refused.filters() == {}
+        assert "Select a valid choice." in str(refused.errors)
 
 
 def test_a_multiple_quick_select_marks_every_chosen_option():
