@@ -328,6 +328,10 @@ def test_the_weeks_ten_most_heard_are_chosen_then_joined_to_their_documents(
     joined, _, rest = chosen.partition(" IN (SELECT ")
     top, _, after = rest.partition(" LIMIT 10)")
     assert '"docs_registry_document"' in joined and "LIMIT" not in joined + after
+    # Read as values, only the six columns an item shows (a model of each
+    # report read sixteen).
+    columns = joined.partition(" FROM ")[0]
+    assert columns.count(", ") == 5, columns
     assert 'FROM "field_fieldreport" U0 ' in top and "docs_registry" not in top
     assert not [
         sql for sql in map(sql_of, queries) if "fieldreport_documents" in sql[:80]

@@ -25,6 +25,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..addresses import address, addresses_of
+from ..models import Audience
 from ..params import day_label, day_text
 from ..selectors.documents import DocumentRow, withdrawn_before_applied
 
@@ -249,7 +250,8 @@ def _digest_entry(entry, personal: bool, links, zone) -> str:
         title=escape(document.title),
         owner=escape(document.owner.display_name),
         category=escape(document.category.name),
-        audience=escape(str(document.get_audience_display())),
+        # Not get_audience_display(), which flattens the choices on every call.
+        audience=escape(Audience(document.audience).label),
         since=f"changes since v{baseline}" if baseline else "new document",
         versions=versions,
         earlier=earlier,
