@@ -140,6 +140,23 @@ def test_coverage_names_who_has_not_acknowledged_by_team(client, november, manag
     assert "not yet Support, Support Lead" in support.text
 
 
+def test_coverage_names_are_served_as_text(client, november, manager):
+    """Names as people typed them: escaped once each in the list of who has
+    not read a change, and joined with commas."""
+    from docs_registry.models import User
+
+    User.objects.filter(username="support").update(first_name='<b>Ann</b> & "Co"')
+    client.force_login(manager)
+    served = client.get("/meetings/2026-11/").content.decode()
+    escaped = "&lt;b&gt;Ann&lt;/b&gt; &amp; &quot;Co&quot;"
+    assert f"not yet {escaped}, Support Lead<" in served
+    assert "<b>Ann</b>" not in served
+    _, support = section(client.get("/meetings/2026-11/"), "coverage").select(
+        "div", cls="team-column"
+    )
+    assert 'not yet <b>Ann</b> & "Co", Support Lead' in support.text
+
+
 def test_a_future_or_malformed_month_is_not_found(client, support_staff):
     client.force_login(support_staff)
     for month in ("2027-01", "2026-13", "2026-1", "nov"):
