@@ -1,4 +1,5 @@
-"""Goals on any page: `{% current_goals %}` (the home pages) and `|number`."""
+"""Goals on any page: `{% current_goals %}` (the home pages), `|number`, and the
+meeting pack's `|names_list`."""
 
 from datetime import datetime, time
 from html import escape
